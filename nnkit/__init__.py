@@ -1,0 +1,58 @@
+"""nnkit: neural networks from scratch in numpy, shaped like Keras.
+
+The companion library of *nnbook*. Everything a chapter teaches is
+implemented here in plain numpy, readable next to the text, and checked
+against TensorFlow/Keras by the test suite.
+
+>>> import nnkit
+>>> from nnkit.layers import Dense
+>>> model = nnkit.Sequential([Dense(4, activation="tanh", input_shape=(2,)),
+...                           Dense(1, activation="sigmoid")], seed=0)
+>>> model.compile(optimizer=nnkit.optimizers.SGD(0.1),
+...               loss="binary_crossentropy")
+
+The from-scratch core imports numpy only. ``nnkit.plot`` and
+``nnkit.widgets`` (matplotlib, ipywidgets) and ``nnkit.interop`` (Keras)
+are loaded on first use.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from . import (
+    activations,
+    callbacks,
+    gradcheck,
+    initializers,
+    layers,
+    losses,
+    metrics,
+    optimizers,
+    regularizers,
+)
+from .layers import Activation, Dense
+from .models import Input, Sequential, TrainingDivergedError, load_model
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Sequential", "Input", "Dense", "Activation", "load_model",
+    "TrainingDivergedError", "activations", "callbacks", "gradcheck",
+    "initializers", "layers", "losses", "metrics", "optimizers",
+    "regularizers", "datasets", "preprocessing", "perceptron", "Perceptron",
+    "interop", "plot", "widgets", "schedules", "__version__",
+]
+
+# Loaded on first access: they pull in heavier packages or are optional.
+_LAZY_MODULES = {"datasets", "preprocessing", "perceptron", "interop",
+                 "plot", "widgets", "schedules"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY_MODULES:
+        return importlib.import_module(f".{name}", __name__)
+    if name == "Perceptron":
+        return importlib.import_module(".perceptron", __name__).Perceptron
+    raise AttributeError(f"module 'nnkit' has no attribute {name!r}")

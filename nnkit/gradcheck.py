@@ -1,0 +1,161 @@
+"""Gradient checking by central differences.
+
+Backpropagation is easy to get subtly wrong, and there is a slow but
+almost foolproof check: nudge one number by ±h and watch the loss,
+
+    df/dx_i ≈ (f(x + h e_i) - f(x - h e_i)) / (2h),
+
+whose error is O(h^2). Each check costs two evaluations of f per
+number, so checking all W weights of a network costs O(W) passes of
+O(W) work each — O(W^2), against O(W) for backpropagation itself.
+
+We compare analytic and numerical gradients with a scale-aware relative
+error (``rel_error``). In float64 with h = 1e-5, a correct gradient of
+a smooth function gives about 1e-9 or less; 1e-7 is the pass mark
+used by the tests. Kinks (ReLU at 0, max-pooling ties) can give larger
+errors when an input lands within h of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+__all__ = ["numerical_gradient", "rel_error", "check_layer",
+           "check_activation", "check_loss", "check_model",
+           "model_numerical_gradients"]
+
+
+def rel_error(a: np.ndarray, b: np.ndarray) -> float:
+    """max|a - b| / max(|a| + |b|), floored at 1e-8 in the denominator.
+
+    Scale-aware: it compares the worst discrepancy with the size of the
+    gradient as a whole, so entries that are ~0 in both do not dominate.
+    """
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    if a.shape != b.shape:
+        raise ValueError(f"rel_error: shapes differ, {a.shape} vs {b.shape}")
+    if a.size == 0:
+        return 0.0
+    return float(np.max(np.abs(a - b))
+                 / max(1e-8, float(np.max(np.abs(a) + np.abs(b)))))
+
+
+def numerical_gradient(f: Callable[[], float], x: np.ndarray,
+                       h: float = 1e-5) -> np.ndarray:
+    """Central-difference gradient of the scalar ``f()`` w.r.t. ``x``.
+
+    ``x`` is modified in place (each entry nudged, then restored), so
+    ``f`` must read ``x`` rather than a copy of it.
+    """
+    if x.dtype != np.float64:
+        raise TypeError(f"numerical_gradient needs float64 arrays for "
+                        f"accurate differences, got {x.dtype}")
+    grad = np.zeros_like(x)
+    it = np.nditer(x, flags=["multi_index"], op_flags=[["readwrite"]])
+    for _ in it:
+        i = it.multi_index
+        old = x[i]
+        x[i] = old + h
+        fp = f()
+        x[i] = old - h
+        fm = f()
+        x[i] = old
+        grad[i] = (fp - fm) / (2.0 * h)
+    return grad
+
+
+def _need_float64(layer: Any) -> None:
+    if getattr(layer, "dtype", np.float64) != np.float64:
+        raise TypeError(f"{layer.describe()} must be created with "
+                        f"dtype='float64' for a gradient check")
+
+
+def check_layer(layer: Any, x: np.ndarray, training: bool = True,
+                seed: int = 0, h: float = 1e-5) -> dict[str, float]:
+    """Check a layer's backward: dx and every parameter's gradient.
+
+    The scalar checked is sum(forward(x) * dout) for a fixed random
+    ``dout``, whose gradient is exactly what backward computes.
+
+    Returns:
+        {"x": err, "<param name>": err, ...} relative errors.
+    """
+    _need_float64(layer)
+    x = np.array(x, dtype=np.float64)
+    layer.ensure_built(x.shape[1:], np.random.default_rng(seed))
+    rng = np.random.default_rng(seed + 1)
+    dout = rng.standard_normal(layer.forward(x, training).shape)
+
+    def f() -> float:
+        return float(np.sum(layer.forward(x, training) * dout))
+
+    for p in layer.parameters():
+        p.zero_grad()
+    layer.forward(x, training)
+    dx = layer.backward(dout)
+    analytic = {"x": dx} | {p.name: p.grad.copy()
+                            for p in layer.parameters() if p.trainable}
+    numeric = {"x": numerical_gradient(f, x, h)}
+    for p in layer.parameters():
+        if p.trainable:
+            numeric[p.name] = numerical_gradient(f, p.data, h)
+    return {k: rel_error(analytic[k], numeric[k]) for k in analytic}
+
+
+def check_activation(act: Any, x: np.ndarray, seed: int = 0,
+                     h: float = 1e-5) -> float:
+    """Relative error of an activation's backward against differences."""
+    x = np.array(x, dtype=np.float64)
+    dout = np.random.default_rng(seed).standard_normal(x.shape)
+    dx = act.backward(x, act.forward(x), dout)
+    num = numerical_gradient(lambda: float(np.sum(act.forward(x) * dout)),
+                             x, h)
+    return rel_error(dx, num)
+
+
+def check_loss(loss: Any, y_true: np.ndarray, y_pred: np.ndarray,
+               h: float = 1e-5) -> float:
+    """Relative error of ``loss.gradient`` w.r.t. y_pred."""
+    y_pred = np.array(y_pred, dtype=np.float64)
+    analytic = loss.gradient(y_true, y_pred)
+    num = numerical_gradient(lambda: loss(y_true, y_pred), y_pred, h)
+    return rel_error(analytic, num)
+
+
+def model_numerical_gradients(model: Any, x: np.ndarray, y: np.ndarray,
+                              training: bool = False,
+                              h: float = 1e-5) -> list[np.ndarray]:
+    """Central differences of the model's total loss, every parameter."""
+    def f() -> float:
+        out = model.forward(x, training=training)
+        return model._data_loss(y, out)[0] + model._penalties()
+
+    return [numerical_gradient(f, p.data, h)
+            for p in model.trainable_parameters]
+
+
+def check_model(model: Any, x: np.ndarray, y: np.ndarray,
+                training: bool = False,
+                h: float = 1e-5) -> dict[str, float]:
+    """Backprop vs central differences for every parameter of a model.
+
+    The model must be compiled (for its loss) and float64.
+
+    Returns:
+        {"layer/param": relative error}.
+    """
+    if model.loss is None:
+        raise RuntimeError("check_model: compile the model first (it "
+                           "needs the loss)")
+    x = model._prepare_x(x, "check_model")
+    for layer in model.layers:
+        _need_float64(layer)
+    x = np.asarray(x, dtype=np.float64)
+    model.forward_backward(x, y, training=training)
+    analytic = [p.grad.copy() for p in model.trainable_parameters]
+    numeric = model_numerical_gradients(model, x, y, training, h)
+    return {p.path: rel_error(a, n) for p, a, n in
+            zip(model.trainable_parameters, analytic, numeric)}

@@ -1,0 +1,29 @@
+"""nnkit layers: each a file, each following ``Layer``'s protocol."""
+
+from .activation import Activation
+from .base import Layer, Parameter
+from .dense import Dense
+
+__all__ = ["Layer", "Parameter", "Dense", "Activation", "get", "register"]
+
+_REGISTRY: dict[str, type[Layer]] = {}
+
+
+def register(cls: type[Layer]) -> type[Layer]:
+    """Make a layer class known to ``get`` (used when loading models)."""
+    _REGISTRY[cls.__name__] = cls
+    return cls
+
+
+for _cls in (Dense, Activation):
+    register(_cls)
+
+
+def get(class_name: str) -> type[Layer]:
+    """The layer class called ``class_name`` (for deserialisation)."""
+    try:
+        return _REGISTRY[class_name]
+    except KeyError:
+        raise ValueError(
+            f"unknown layer class {class_name!r}; known: "
+            f"{', '.join(sorted(_REGISTRY))}") from None

@@ -1,0 +1,130 @@
+"""Dense (fully connected) layer: out = f(x W + b).
+
+Shapes (N examples, D inputs, H units):
+
+* x: (N, D) — or (N, ..., D): the kernel is applied to the last axis,
+  as in Keras;
+* W ("kernel"): (D, H), Keras' layout, so weights copy across as they are;
+* b ("bias"): (H,);
+* out: (N, H).
+
+Backward pass, with dz = dout * f'(z) for z = x W + b:
+
+    dW = x^T dz        db = sum_n dz        dx = dz W^T
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .. import activations, initializers
+from .. import regularizers as _reg
+from .base import Layer
+
+__all__ = ["Dense"]
+
+
+class Dense(Layer):
+    """Fully connected layer with an optional activation.
+
+    Args:
+        units: number of output units H (> 0).
+        activation: name or ``nnkit.activations.Activation``; None is
+            linear.
+        use_bias: add a bias vector.
+        kernel_initializer: Keras default ``"glorot_uniform"``.
+        bias_initializer: Keras default ``"zeros"``.
+        kernel_regularizer, bias_regularizer: optional penalties.
+        activity_regularizer: optional penalty on the layer's output.
+        **kwargs: ``name``, ``dtype``, ``input_shape`` (see ``Layer``).
+
+    Input shape:
+        (N, ..., D)
+    Output shape:
+        (N, ..., units)
+    """
+
+    def __init__(self, units: int, activation: Any = None,
+                 use_bias: bool = True,
+                 kernel_initializer: Any = "glorot_uniform",
+                 bias_initializer: Any = "zeros",
+                 kernel_regularizer: Any = None,
+                 bias_regularizer: Any = None,
+                 activity_regularizer: Any = None, **kwargs: Any):
+        super().__init__(**kwargs)
+        if (not isinstance(units, (int, np.integer)) or isinstance(
+                units, bool) or units <= 0):
+            raise ValueError(f"Dense '{self.name}': units must be a "
+                             f"positive integer, got {units!r}")
+        self.units = int(units)
+        self.activation = activations.get(activation)
+        self.use_bias = bool(use_bias)
+        self.kernel_initializer = initializers.get(kernel_initializer)
+        self.bias_initializer = initializers.get(bias_initializer)
+        self.kernel_regularizer = _reg.get(kernel_regularizer)
+        self.bias_regularizer = _reg.get(bias_regularizer)
+        self.activity_regularizer = _reg.get(activity_regularizer)
+
+    def build(self, input_shape, rng=None):
+        if len(input_shape) < 1:
+            raise ValueError(f"{self.describe()} needs inputs with a "
+                             f"feature axis, got per-example shape "
+                             f"{input_shape}")
+        d = input_shape[-1]
+        self.kernel = self.add_weight(
+            "kernel",
+            self.kernel_initializer((d, self.units), rng, self.dtype),
+            regularizer=self.kernel_regularizer)
+        self.bias = None
+        if self.use_bias:
+            self.bias = self.add_weight(
+                "bias", self.bias_initializer((self.units,), rng,
+                                              self.dtype),
+                regularizer=self.bias_regularizer)
+        super().build(input_shape, rng)
+
+    def compute_output_shape(self, input_shape):
+        return tuple(input_shape[:-1]) + (self.units,)
+
+    def forward(self, x, training=False):
+        x = self.check_input(x)
+        z = x @ self.kernel.data
+        if self.bias is not None:
+            z = z + self.bias.data
+        out = self.activation.forward(z)
+        self.x, self.z, self.out = x, z, out
+        return out
+
+    def backward(self, dout):
+        dz = self.activation.backward(self.z, self.out, dout)
+        return self.backward_preactivation(dz)
+
+    def backward_preactivation(self, dz):
+        """Backward from dL/dz, skipping the activation.
+
+        A model uses this when it fuses a sigmoid/softmax output with
+        its cross-entropy loss (as Keras does), so dz arrives directly.
+        """
+        x = self.x
+        d = x.shape[-1]
+        self.kernel.grad += x.reshape(-1, d).T @ dz.reshape(-1, self.units)
+        if self.bias is not None:
+            self.bias.grad += dz.reshape(-1, self.units).sum(axis=0)
+        return dz @ self.kernel.data.T
+
+    def get_config(self):
+        return {
+            **super().get_config(), "units": self.units,
+            "activation": activations.serialize(self.activation),
+            "use_bias": self.use_bias,
+            "kernel_initializer": initializers.serialize(
+                self.kernel_initializer),
+            "bias_initializer": initializers.serialize(
+                self.bias_initializer),
+            "kernel_regularizer": _reg.serialize(self.kernel_regularizer),
+            "bias_regularizer": _reg.serialize(self.bias_regularizer),
+            "activity_regularizer": _reg.serialize(
+                self.activity_regularizer),
+        }

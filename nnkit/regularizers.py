@@ -1,0 +1,119 @@
+"""Weight penalties added to the loss, with Keras' convention.
+
+Keras adds ``l1 * sum|w|`` and ``l2 * sum w^2`` to the *mean* data loss,
+with no division by the number of examples and no factor 1/2. So the
+gradient of the L2 penalty is ``2 * l2 * w`` (note the 2: Keras' l2 is
+half of the "weight decay" coefficient λ of ``λ/2 ||w||^2``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+__all__ = ["Regularizer", "L1", "L2", "L1L2", "get", "serialize"]
+
+
+class Regularizer:
+    """penalty(w) -> float and gradient(w) -> dpenalty/dw."""
+
+    name = "regularizer"
+
+    def __call__(self, w: np.ndarray) -> float:
+        raise NotImplementedError
+
+    def gradient(self, w: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    def get_config(self) -> dict[str, Any]:
+        return {}
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v}" for k, v in self.get_config().items())
+        return f"{type(self).__name__}({args})"
+
+
+def _rate(name: str, value: float) -> float:
+    value = float(value)
+    if not np.isfinite(value) or value < 0:
+        raise ValueError(f"{name} must be a finite number >= 0, got {value}")
+    return value
+
+
+class L1L2(Regularizer):
+    """l1 * sum|w| + l2 * sum w^2;  gradient l1 sign(w) + 2 l2 w."""
+
+    name = "l1_l2"
+
+    def __init__(self, l1: float = 0.0, l2: float = 0.0):
+        self.l1 = _rate("L1L2: l1", l1)
+        self.l2 = _rate("L1L2: l2", l2)
+
+    def __call__(self, w):
+        total = 0.0
+        if self.l1:
+            total += self.l1 * float(np.sum(np.abs(w)))
+        if self.l2:
+            total += self.l2 * float(np.sum(np.square(w)))
+        return total
+
+    def gradient(self, w):
+        g = np.zeros_like(w)
+        if self.l1:
+            g += self.l1 * np.sign(w)
+        if self.l2:
+            g += 2.0 * self.l2 * w
+        return g
+
+    def get_config(self):
+        return {"l1": self.l1, "l2": self.l2}
+
+
+class L1(L1L2):
+    """l1 * sum|w| (Keras default l1=0.01): pushes weights to exactly 0."""
+
+    name = "l1"
+
+    def __init__(self, l1: float = 0.01):
+        super().__init__(l1=l1)
+
+    def get_config(self):
+        return {"l1": self.l1}
+
+
+class L2(L1L2):
+    """l2 * sum w^2 (Keras default l2=0.01): shrinks weights smoothly."""
+
+    name = "l2"
+
+    def __init__(self, l2: float = 0.01):
+        super().__init__(l2=l2)
+
+    def get_config(self):
+        return {"l2": self.l2}
+
+
+_REGISTRY = {cls.name: cls for cls in (L1, L2, L1L2)}
+
+
+def get(identifier: Any) -> Regularizer | None:
+    """None, a name (``"l1"``, ``"l2"``, ``"l1_l2"``), a dict or instance."""
+    if identifier is None or isinstance(identifier, Regularizer):
+        return identifier
+    if isinstance(identifier, dict):
+        cfg = dict(identifier)
+        cls = _REGISTRY.get(cfg.pop("name", None))
+        if cls is None:
+            raise ValueError(f"unknown regularizer config {identifier!r}")
+        return cls(**cfg)
+    if isinstance(identifier, str) and identifier.lower() in _REGISTRY:
+        return _REGISTRY[identifier.lower()]()
+    raise ValueError(f"unknown regularizer {identifier!r}; choose one of "
+                     f"{', '.join(sorted(_REGISTRY))}")
+
+
+def serialize(reg: Regularizer | None) -> Any:
+    if reg is None:
+        return None
+    return {"name": reg.name, **reg.get_config()}

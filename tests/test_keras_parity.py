@@ -1,0 +1,240 @@
+"""nnkit against Keras: same weights, same data, same numbers.
+
+Tolerances (tests/conftest.py): 1e-10 in float64, 1e-5 in float32,
+measured as max |nnkit - keras| / max(1, max |keras|).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import nnkit
+from nnkit import Dense, Sequential
+from nnkit.interop import from_keras, to_keras
+
+from .conftest import TOL
+
+pytestmark = pytest.mark.keras
+
+HIDDEN = ["linear", "sigmoid", "tanh", "relu", "leaky_relu", "elu", "selu",
+          "softplus", "swish"]
+
+
+def hidden_activation(name):
+    # TensorFlow rounds the leaky slope to float32 (see LeakyReLU's
+    # docstring); 0.25 is exact in float32, so parity can be exact.
+    if name == "leaky_relu":
+        return nnkit.activations.LeakyReLU(negative_slope=0.25)
+    return name
+
+
+def close(a, b, dtype):
+    a, b = np.asarray(a, float), np.asarray(b, float)
+    err = np.max(np.abs(a - b)) / max(1.0, np.max(np.abs(b)))
+    assert err <= TOL[dtype], f"max scaled difference {err:.3g}"
+    return err
+
+
+def random_stack(rng, depth, n_in, n_out, out_act, dtype, seed):
+    sizes = rng.integers(2, 9, size=depth)
+    acts = rng.choice(HIDDEN, size=depth)
+    layers = [Dense(int(sizes[0]), activation=hidden_activation(acts[0]),
+                    input_shape=(n_in,))]
+    layers += [Dense(int(s), activation=hidden_activation(a))
+               for s, a in zip(sizes[1:], acts[1:])]
+    layers.append(Dense(n_out, activation=out_act))
+    return Sequential(layers, seed=seed, dtype=dtype)
+
+
+@pytest.mark.parametrize("depth", [1, 2, 4])
+@pytest.mark.parametrize("out_act", ["linear", "sigmoid", "softmax"])
+def test_random_dense_stacks_predict_like_keras(floatx, depth, out_act):
+    rng = np.random.default_rng(depth * 10 + len(out_act))
+    model = random_stack(rng, depth, 5, 3, out_act, floatx, seed=depth)
+    x = rng.standard_normal((16, 5)).astype(floatx)
+    kmodel = to_keras(model)
+    close(model.predict(x), kmodel.predict(x, verbose=0), floatx)
+    back = from_keras(kmodel)
+    close(back.predict(x), model.predict(x), floatx)
+    assert [layer.activation.name for layer in back.layers] == \
+        [layer.activation.name for layer in model.layers]
+
+
+def test_every_activation_matches_keras(keras, rng):
+    x = np.concatenate([np.linspace(-30, 30, 301), rng.standard_normal(99)])
+    x = x.reshape(40, 10)
+    for name in HIDDEN + ["softmax"]:
+        act = nnkit.activations.get(hidden_activation(name))
+        theirs = nnkit.interop.activation_to_keras(act)
+        if isinstance(theirs, str):
+            theirs = getattr(keras.activations, theirs)
+        close(act.forward(x), keras.ops.convert_to_numpy(theirs(x)),
+              "float64")
+
+
+def test_leaky_relu_slope_difference_is_the_float32_rounding(keras):
+    """The documented difference: TF rounds the slope to float32."""
+    x = np.linspace(-5, 0, 11)
+    theirs = keras.ops.convert_to_numpy(
+        keras.activations.leaky_relu(x, negative_slope=0.2))
+    ours = nnkit.activations.LeakyReLU(0.2).forward(x)
+    rounded = nnkit.activations.LeakyReLU(float(np.float32(0.2)))
+    assert np.max(np.abs(ours - theirs)) > 1e-9
+    close(rounded.forward(x), theirs, "float64")
+
+
+LOSS_CASES = [
+    ("mse", "linear", 3),
+    ("mae", "linear", 3),
+    ("huber", "linear", 3),
+    ("binary_crossentropy", "sigmoid", 1),
+    ("categorical_crossentropy", "softmax", 4),
+    ("sparse_categorical_crossentropy", "softmax", 4),
+]
+
+
+def make_targets(rng, loss, n, units):
+    if loss == "binary_crossentropy":
+        return rng.integers(0, 2, size=(n, 1)).astype(float)
+    if loss == "categorical_crossentropy":
+        return np.eye(units)[rng.integers(0, units, size=n)]
+    if loss == "sparse_categorical_crossentropy":
+        return rng.integers(0, units, size=n)
+    return rng.standard_normal((n, units))
+
+
+@pytest.mark.parametrize("loss,out_act,units", LOSS_CASES)
+def test_loss_values_and_gradients_match_keras(keras64, rng, loss, out_act,
+                                               units):
+    import tensorflow as tf
+    n = 12
+    y = make_targets(rng, loss, n, units)
+    z = 3 * rng.standard_normal((n, units))
+    act = nnkit.activations.get(out_act)
+    p = act.forward(z)
+    if out_act == "sigmoid":        # saturate a few: exercises clipping
+        p[:3] = [[1.0], [0.0], [1e-9]]
+    ours = nnkit.losses.get(loss)
+    theirs = nnkit.interop.loss_to_keras(ours)
+    tp = tf.Variable(p)
+    with tf.GradientTape() as tape:
+        value = theirs(y, tp)
+    close(ours(y, p), value.numpy(), "float64")
+    close(ours.gradient(y, p), tape.gradient(value, tp).numpy(), "float64")
+    if loss in ("binary_crossentropy", "categorical_crossentropy",
+                "sparse_categorical_crossentropy"):
+        ours_l = type(ours)(from_logits=True)
+        theirs_l = nnkit.interop.loss_to_keras(ours_l)
+        tz = tf.Variable(z)
+        with tf.GradientTape() as tape:
+            value = theirs_l(y, tz)
+        close(ours_l(y, z), value.numpy(), "float64")
+        close(ours_l.gradient(y, z), tape.gradient(value, tz).numpy(),
+              "float64")
+
+
+# Keras rounds Python-float hyperparameters to float32 (see the
+# optimizers module docstring), so these use values float32 holds
+# exactly; test_keras_momentum_is_rounded_to_float32 covers 0.9.
+SGD_SETTINGS = [
+    dict(learning_rate=0.1),
+    dict(learning_rate=0.05, momentum=0.875),
+    dict(learning_rate=0.05, momentum=0.875, nesterov=True),
+    dict(learning_rate=0.2, momentum=0.5, clipnorm=0.125),
+    dict(learning_rate=0.2, clipvalue=0.015625),
+    dict(learning_rate=0.2, momentum=0.25, global_clipnorm=0.0625),
+]
+
+
+@pytest.mark.parametrize("settings", SGD_SETTINGS,
+                         ids=lambda s: "-".join(f"{k}={v}"
+                                                for k, v in s.items()))
+@pytest.mark.parametrize("loss,out_act,units", LOSS_CASES)
+def test_twenty_sgd_steps_leave_the_same_weights(floatx, settings, loss,
+                                                 out_act, units):
+    rng = np.random.default_rng(7)
+    model = Sequential([Dense(6, activation="tanh", input_shape=(4,)),
+                        Dense(5, activation="relu"),
+                        Dense(units, activation=out_act)],
+                       seed=3, dtype=floatx)
+    model.compile(nnkit.optimizers.SGD(**settings), loss)
+    kmodel = to_keras(model)
+    x = rng.standard_normal((20 * 8, 4)).astype(floatx)
+    y = make_targets(rng, loss, len(x), units)
+    for step in range(20):
+        xb, yb = x[step * 8:(step + 1) * 8], y[step * 8:(step + 1) * 8]
+        ours = model.train_on_batch(xb, yb)
+        theirs = kmodel.train_on_batch(xb, yb)
+        close(ours, theirs, floatx)
+    for w, kw in zip(model.get_weights(), kmodel.get_weights()):
+        close(w, kw, floatx)
+    assert model.optimizer.iterations == 20
+
+
+@pytest.mark.parametrize("nesterov", [False, True])
+def test_keras_momentum_is_rounded_to_float32(keras64, nesterov):
+    """Keras' 0.9 is float32(0.9); nnkit given that value matches it."""
+    rng = np.random.default_rng(8)
+    x = rng.standard_normal((20 * 8, 4))
+    y = rng.standard_normal((20 * 8, 2))
+    runs = {}
+    for label, mom in (("exact", 0.9), ("rounded", float(np.float32(0.9)))):
+        model = Sequential([Dense(6, activation="tanh", input_shape=(4,)),
+                            Dense(2)], seed=3, dtype="float64")
+        model.compile(nnkit.optimizers.SGD(0.05, momentum=mom,
+                                           nesterov=nesterov), "mse")
+        if label == "exact":
+            kmodel = to_keras(model)
+        for step in range(20):
+            sl = slice(step * 8, (step + 1) * 8)
+            model.train_on_batch(x[sl], y[sl])
+            if label == "exact":
+                kmodel.train_on_batch(x[sl], y[sl])
+        runs[label] = model.get_weights()
+    theirs = kmodel.get_weights()
+    for w, kw in zip(runs["rounded"], theirs):
+        close(w, kw, "float64")
+    gap = max(np.max(np.abs(w - kw)) for w, kw in zip(runs["exact"], theirs))
+    assert gap > 1e-10     # the difference is real, and explained
+
+
+def test_fit_history_matches_keras_fit(floatx):
+    """Epoch losses (batch-size weighted means), accuracy, validation."""
+    rng = np.random.default_rng(11)
+    x = rng.standard_normal((50, 3)).astype(floatx)
+    y = (x[:, 0] - x[:, 1] > 0).astype(floatx)
+    model = Sequential([Dense(4, activation="tanh", input_shape=(3,)),
+                        Dense(1, activation="sigmoid")], seed=5,
+                       dtype=floatx)
+    model.compile(nnkit.optimizers.SGD(0.3, momentum=0.75),
+                  "binary_crossentropy", metrics=["accuracy"])
+    kmodel = to_keras(model)
+    ours = model.fit(x, y, epochs=3, batch_size=16, shuffle=False,
+                     validation_split=0.2, verbose=0).history
+    theirs = kmodel.fit(x, y, epochs=3, batch_size=16, shuffle=False,
+                        validation_split=0.2, verbose=0).history
+    assert set(ours) == set(theirs)
+    for key in ours:
+        close(ours[key], theirs[key], floatx)
+    for w, kw in zip(model.get_weights(), kmodel.get_weights()):
+        close(w, kw, floatx)
+
+
+def test_l2_regularized_training_matches_keras(keras64):
+    """Rates are powers of two: Keras rounds Python floats to float32."""
+    rng = np.random.default_rng(2)
+    model = Sequential(
+        [Dense(5, activation="tanh", input_shape=(3,),
+               kernel_regularizer=nnkit.regularizers.L2(2.0**-7),
+               bias_regularizer=nnkit.regularizers.L1(2.0**-6)),
+         Dense(1)], seed=1, dtype="float64")
+    model.compile(nnkit.optimizers.SGD(0.1), "mse")
+    kmodel = to_keras(model)
+    x = rng.standard_normal((32, 3))
+    y = rng.standard_normal((32, 1))
+    for _ in range(10):
+        close(model.train_on_batch(x, y), kmodel.train_on_batch(x, y),
+              "float64")
+    for w, kw in zip(model.get_weights(), kmodel.get_weights()):
+        close(w, kw, "float64")

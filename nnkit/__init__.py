@@ -41,13 +41,16 @@ __all__ = [
     "Sequential", "Input", "Dense", "Activation", "load_model",
     "TrainingDivergedError", "activations", "callbacks", "gradcheck",
     "initializers", "layers", "losses", "metrics", "optimizers",
-    "regularizers", "datasets", "preprocessing", "perceptron", "Perceptron",
-    "interop", "plot", "widgets", "schedules", "__version__",
+    "regularizers", "__version__",
 ]
 
 # Loaded on first access: they pull in heavier packages or are optional.
 _LAZY_MODULES = {"datasets", "preprocessing", "perceptron", "interop",
                  "plot", "widgets", "schedules"}
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | _LAZY_MODULES | {"Perceptron"})
 
 
 def __getattr__(name: str) -> Any:

@@ -315,9 +315,13 @@ class Sequential:
                 culprit = layer
                 break
         if culprit is None:
-            detail = ("every layer's output is finite, so the loss "
-                      "itself overflowed")
-            name = None
+            # Outputs still finite: the loss overflowed on huge outputs.
+            last = self.layers[-1]
+            peak = float(np.max(np.abs(last.out)))
+            detail = (f"every layer's output is finite, but the output of "
+                      f"{last.describe()} reaches {peak:.3g} and the loss "
+                      f"overflowed {last.dtype.name}")
+            name = last.name
         else:
             big = max((float(np.max(np.abs(p.data)))
                        for p in culprit.parameters()), default=0.0)

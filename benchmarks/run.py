@@ -1,0 +1,273 @@
+"""nnkit vs Keras (TensorFlow CPU) on the same workloads, same machine.
+
+Run with ``make bench``. Each workload is timed for nnkit and for Keras
+in the same process: same shapes, float32, same batch size; a warm-up
+run is excluded and the median of several repeats is reported. The
+machine's float32 matmul throughput at the layer sizes involved is
+measured too, so Dense training can be reported as a fraction of what
+the BLAS can do (FLOPs counted as 6 * N * in * out per Dense layer per
+epoch: forward, and two matmuls backward).
+
+Writes ``benchmarks/results.md`` (included by the book's performance
+appendix) and prints the table.
+
+Options: ``--quick`` (fewer repeats, for a smoke run), ``--only NAME``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+import numpy as np  # noqa: E402
+
+import nnkit  # noqa: E402
+from nnkit import Dense, Input, Sequential  # noqa: E402
+
+HERE = Path(__file__).resolve().parent
+RESULTS = HERE / "results.md"
+
+
+def median_time(fn: Callable[[], object], repeats: int,
+                warmup: int = 1) -> float:
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def keras_module():
+    from nnkit.interop import import_keras
+    keras = import_keras()
+    keras.utils.set_random_seed(0)
+    return keras
+
+
+def adam_or_sgd():
+    """Adam where nnkit has it (both sides use the same optimizer)."""
+    if hasattr(nnkit.optimizers, "Adam"):
+        return nnkit.optimizers.Adam(1e-3), "Adam"
+    return nnkit.optimizers.SGD(0.01, momentum=0.875), "SGD+momentum"
+
+
+# ----- the machine's limit ---------------------------------------------------
+def matmul_gflops(shapes: list[tuple[int, int, int]], repeats: int) -> float:
+    """float32 GFLOP/s of the BLAS on a mix of (m,k)@(k,n) products.
+
+    Total FLOPs over total time, so each shape weighs as much as its
+    share of the work.
+    """
+    rng = np.random.default_rng(0)
+    flops = seconds = 0.0
+    for m, k, n in shapes:
+        a = rng.standard_normal((m, k)).astype(np.float32)
+        b = rng.standard_normal((k, n)).astype(np.float32)
+        seconds += median_time(lambda a=a, b=b: a @ b, repeats * 20)
+        flops += 2.0 * m * k * n
+    return flops / seconds / 1e9
+
+
+def dense_training_shapes(sizes: list[int], batch: int
+                          ) -> list[tuple[int, int, int]]:
+    """The three matmuls of each Dense layer in one training step."""
+    shapes = []
+    for d, h in zip(sizes[:-1], sizes[1:]):
+        shapes += [(batch, d, h),      # forward  x W
+                   (d, batch, h),      # dW = x^T dz
+                   (batch, h, d)]      # dx = dz W^T
+    return shapes
+
+
+def dense_flops(sizes: list[int], n: int) -> float:
+    return sum(6.0 * n * a * b for a, b in zip(sizes[:-1], sizes[1:]))
+
+
+# ----- workloads ---------------------------------------------------------------
+def mlp_epoch(repeats: int) -> dict:
+    """1. MLP 784-256-128-10, one epoch of 10,000 examples, batch 128."""
+    keras_module()                      # seeds Keras' generators
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((10_000, 784)).astype(np.float32)
+    y = rng.integers(0, 10, 10_000)
+    sizes = [784, 256, 128, 10]
+    opt, opt_name = adam_or_sgd()
+    model = Sequential([Input((784,)), Dense(256, activation="relu"),
+                        Dense(128, activation="relu"),
+                        Dense(10, activation="softmax")], seed=0)
+    model.compile(opt, "sparse_categorical_crossentropy")
+    kmodel = nnkit.interop.to_keras(model)
+    t_nn = median_time(lambda: model.fit(x, y, epochs=1, batch_size=128,
+                                         verbose=0), repeats)
+    t_k = median_time(lambda: kmodel.fit(x, y, epochs=1, batch_size=128,
+                                         verbose=0), repeats)
+    limit = matmul_gflops(dense_training_shapes(sizes, 128), repeats)
+    rate = dense_flops(sizes, len(x)) / t_nn / 1e9
+    return {"name": f"MLP 784-256-128-10, 1 epoch of 10k, batch 128, "
+                    f"{opt_name}",
+            "nnkit": t_nn, "keras": t_k, "gflops": rate, "limit": limit}
+
+
+def digits_training(repeats: int) -> dict:
+    """2. An MLP on MNIST-5k (offline), full training: 10 epochs."""
+    keras = keras_module()
+    x, y = nnkit.datasets.load_mnist(flatten=True)[:2]
+    x = np.asarray(x, np.float32)
+    sizes = [784, 128, 10]
+    opt, opt_name = adam_or_sgd()
+
+    def build():
+        m = Sequential([Input((784,)), Dense(128, activation="relu"),
+                        Dense(10, activation="softmax")], seed=0)
+        m.compile(type(opt).from_config(opt.get_config()),
+                  "sparse_categorical_crossentropy")
+        return m
+
+    model = build()
+    kmodel = nnkit.interop.to_keras(model)
+    t_nn = median_time(lambda: build().fit(x, y, epochs=10, batch_size=32,
+                                           verbose=0), repeats)
+
+    def keras_run():
+        km = keras.models.clone_model(kmodel)
+        km.compile(nnkit.interop.optimizer_to_keras(opt),
+                   "sparse_categorical_crossentropy")
+        km.fit(x, y, epochs=10, batch_size=32, verbose=0)
+
+    t_k = median_time(keras_run, repeats)
+    rate = dense_flops(sizes, 10 * len(x)) / t_nn / 1e9
+    limit = matmul_gflops(dense_training_shapes(sizes, 32), repeats)
+    return {"name": f"MLP 784-128-10 on MNIST-5k, 10 epochs, batch 32, "
+                    f"{opt_name}",
+            "nnkit": t_nn, "keras": t_k, "gflops": rate, "limit": limit}
+
+
+def inference(repeats: int) -> list[dict]:
+    """5. predict latency on one example and on 1,000."""
+    keras = keras_module()
+    rng = np.random.default_rng(1)
+    model = Sequential([Input((784,)), Dense(256, activation="relu"),
+                        Dense(128, activation="relu"),
+                        Dense(10, activation="softmax")], seed=0)
+    kmodel = nnkit.interop.to_keras(model, compile=False)
+    rows = []
+    for n in (1, 1000):
+        x = rng.standard_normal((n, 784)).astype(np.float32)
+        loops = range(200 if n == 1 else 20)
+        t_nn = median_time(lambda x=x, lp=loops: [model.predict(x)
+                                                  for _ in lp], repeats)
+        # Keras' predict() builds a dataset each call; calling the model
+        # directly is its fast path for small inputs, so time both.
+        t_kp = median_time(lambda x=x, lp=loops: [
+            kmodel.predict(x, verbose=0) for _ in lp], repeats)
+        t_kc = median_time(lambda x=x, lp=loops: [
+            kmodel(x, training=False) for _ in lp], repeats)
+        rows.append({"name": f"predict on {n} example(s) "
+                             f"(Keras: best of predict() and model(x))",
+                     "nnkit": t_nn / len(loops),
+                     "keras": min(t_kp, t_kc) / len(loops),
+                     "gflops": None, "limit": None})
+    del keras
+    return rows
+
+
+def optional_workloads(repeats: int) -> list[dict]:
+    """Conv and LSTM workloads, when nnkit has those layers."""
+    rows = []
+    for module in ("bench_conv", "bench_rnn"):
+        path = HERE / f"{module}.py"
+        if path.exists():
+            sys.path.insert(0, str(HERE))
+            mod = __import__(module)
+            rows.extend(mod.run(repeats, median_time, keras_module))
+    return rows
+
+
+# ----- report ------------------------------------------------------------------
+def machine() -> str:
+    lines = [f"- Python {platform.python_version()}, numpy "
+             f"{np.__version__}, {platform.machine()}, "
+             f"{os.cpu_count()} logical CPUs"]
+    try:
+        with open("/proc/cpuinfo") as f:
+            model = next((ln.split(":", 1)[1].strip() for ln in f
+                          if ln.startswith("model name")), "unknown CPU")
+        lines.append(f"- CPU: {model}")
+    except OSError:
+        pass
+    try:
+        from threadpoolctl import threadpool_info
+        for info in threadpool_info():
+            lines.append(f"- BLAS: {info.get('internal_api')} "
+                         f"{info.get('version')} "
+                         f"({info.get('num_threads')} threads, "
+                         f"{info.get('architecture', '?')})")
+    except ImportError:
+        pass
+    keras = keras_module()
+    import tensorflow as tf
+    lines.append(f"- TensorFlow {tf.__version__}, Keras {keras.__version__}")
+    return "\n".join(lines)
+
+
+def table(rows: list[dict]) -> str:
+    out = ["| workload | nnkit (s) | Keras (s) | nnkit / Keras | "
+           "nnkit GFLOP/s | matmul GFLOP/s | fraction of matmul |",
+           "|---|---:|---:|---:|---:|---:|---:|"]
+    for r in rows:
+        ratio = r["nnkit"] / r["keras"]
+        g = f"{r['gflops']:.1f}" if r["gflops"] else "–"
+        lim = f"{r['limit']:.1f}" if r["limit"] else "–"
+        frac = (f"{r['gflops'] / r['limit']:.0%}" if r["gflops"]
+                and r["limit"] else "–")
+        out.append(f"| {r['name']} | {r['nnkit']:.4g} | {r['keras']:.4g} | "
+                   f"{ratio:.2f} | {g} | {lim} | {frac} |")
+    return "\n".join(out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true",
+                    help="fewer repeats (a smoke run)")
+    ap.add_argument("--only", help="run only workloads whose name "
+                    "contains this text")
+    args = ap.parse_args(argv)
+    repeats = 2 if args.quick else 5
+    rows: list[dict] = []
+    for fn in (mlp_epoch, digits_training):
+        if args.only and args.only not in fn.__name__:
+            continue
+        print(f"running {fn.__doc__.splitlines()[0]}", flush=True)
+        rows.append(fn(repeats))
+    if not args.only or args.only in "inference":
+        print("running inference latency", flush=True)
+        rows.extend(inference(repeats))
+    if not args.only or args.only in ("conv", "rnn"):
+        rows.extend(optional_workloads(repeats))
+    stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    text = "\n\n".join([
+        f"Measured {stamp} with `make bench`"
+        f"{' --quick' if args.quick else ''} (median of {repeats} "
+        f"repeats after a warm-up run; times in seconds; ratios below 1 "
+        f"mean nnkit is faster).",
+        machine(), table(rows)]) + "\n"
+    print(text)
+    if not args.only:
+        RESULTS.write_text(text)
+        print(f"written to {RESULTS.relative_to(HERE.parent)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,123 @@
+# nnbook: the two commands that matter are `make book` and `make test`.
+# Every public target first creates .venv and installs everything into it
+# (once; again only when requirements.txt, constraints.txt or
+# pyproject.toml change), so a fresh clone needs nothing else.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+VENV := .venv
+BIN := $(CURDIR)/$(VENV)/bin
+STAMP := $(VENV)/.installed
+# The interpreter that creates the venv: Python 3.11 if available.
+BOOT_PYTHON ?= $(shell command -v python3.11 2>/dev/null \
+                  || command -v python3 2>/dev/null)
+CONSTRAINTS := $(wildcard constraints.txt)
+PIP_CONSTRAINTS := $(if $(CONSTRAINTS),-c constraints.txt)
+
+# pytest-xdist workers for the unit tests and for nbval (0 = no xdist).
+JOBS ?= 2
+XDIST := $(if $(filter-out 0,$(JOBS)),-n $(JOBS))
+NBVAL_XDIST := $(if $(XDIST),$(XDIST) --dist loadscope)
+
+# Everything below runs inside the venv, quietly and without a display.
+export PATH := $(BIN):$(PATH)
+export VIRTUAL_ENV := $(CURDIR)/$(VENV)
+export TF_CPP_MIN_LOG_LEVEL := 3
+export MPLBACKEND := Agg
+export PYDEVD_DISABLE_FILE_VALIDATION := 1
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+LINT_PATHS := $(wildcard nnkit tests benchmarks chapters)
+
+.PHONY: help book test test-fast lint nbval lab bench clean distclean \
+        venv constraints
+
+help:
+	@echo "make book       build the HTML book into _build/html/ (runs every chapter)"
+	@echo "make test       ruff + unit tests + notebooks (nbval) + book build"
+	@echo "make test-fast  the pytest unit tests only"
+	@echo "make lab        open the chapters in JupyterLab"
+	@echo "make bench      nnkit vs Keras benchmarks"
+	@echo "make clean      remove _build and caches (keeps .venv)"
+	@echo "make distclean  clean, and remove .venv too"
+
+# --- the environment -------------------------------------------------------
+
+$(STAMP): requirements.txt $(CONSTRAINTS) pyproject.toml
+	@test -n "$(BOOT_PYTHON)" || { \
+	  echo "error: need python3.11 (or python3) on PATH" >&2; exit 1; }
+	@echo "== creating $(VENV) with $(BOOT_PYTHON) and installing requirements"
+	$(BOOT_PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --upgrade pip
+	$(BIN)/python -m pip install -r requirements.txt $(PIP_CONSTRAINTS)
+	$(BIN)/python -m pip install -e . --no-deps
+	touch $@
+
+venv: $(STAMP)
+
+# --- the book ---------------------------------------------------------------
+
+# Executes every chapter (cached in _build/.jupyter_cache, so unchanged
+# notebooks are not re-run) and treats every warning as an error.
+book: $(STAMP)
+	jupyter-book build . -W -n --keep-going
+
+# --- tests ------------------------------------------------------------------
+
+# Runs every step even when an earlier one fails, prints how long each
+# took, and exits non-zero if any failed.
+test: $(STAMP)
+	@failed=""; summary=""; begin=$$(date +%s); \
+	for step in lint test-fast nbval book; do \
+	  echo "== make test: $$step"; \
+	  start=$$(date +%s); \
+	  if $(MAKE) --no-print-directory $$step; then st=ok; \
+	  else st=FAILED; failed="$$failed $$step"; fi; \
+	  secs=$$(( $$(date +%s) - start )); \
+	  echo "== make test: $$step $$st in $${secs}s"; \
+	  summary="$$summary$$(printf '  %-10s %-7s %6ss' "$$step" "$$st" "$$secs")"$$'\n'; \
+	done; \
+	echo "== make test: timings"; printf '%s' "$$summary"; \
+	printf '  %-18s %6ss\n' total "$$(( $$(date +%s) - begin ))"; \
+	if [ -n "$$failed" ]; then \
+	  echo "make test: FAILED:$$failed"; exit 1; fi; \
+	echo "make test: all steps passed"
+
+lint: $(STAMP)
+	ruff check $(LINT_PATHS)
+
+test-fast: $(STAMP)
+	python -m pytest $(XDIST) tests/
+
+nbval: $(STAMP)
+	python -m pytest --nbval-lax --nbval-current-env -p no:randomly \
+	  $(NBVAL_XDIST) chapters/
+
+# --- working on the book ----------------------------------------------------
+
+lab: $(STAMP)
+	jupyter lab chapters/
+
+bench: $(STAMP)
+	@if [ -f benchmarks/run.py ]; then python benchmarks/run.py; \
+	else echo "make bench: benchmarks/run.py does not exist yet;" \
+	  "nothing to run"; fi
+
+clean:
+	rm -rf _build .pytest_cache .ruff_cache .hypothesis
+	find . -path ./$(VENV) -prune -o \
+	  \( -name __pycache__ -o -name .ipynb_checkpoints \) \
+	  -type d -prune -exec rm -rf {} +
+
+# Re-pin constraints.txt from the current .venv (after editing
+# requirements.txt and running `make venv`).
+constraints: $(STAMP)
+	{ sed -n '1,/^[^#]/{/^#/p}' constraints.txt 2>/dev/null; \
+	  python -m pip freeze --exclude-editable | grep -viE '^(nnkit|-e )'; \
+	} > constraints.txt.new
+	mv constraints.txt.new constraints.txt
+
+distclean: clean
+	rm -rf $(VENV) *.egg-info

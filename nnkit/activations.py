@@ -7,7 +7,7 @@ Each activation is a small object with
   backpropagation needs (``dout * f'(x)`` for elementwise functions);
 * ``derivative(x)`` -> ``f'(x)`` for plotting (elementwise ones only).
 
-Every formula is written so that no ``exp`` overflows for |x| up to
+Every formula is written so that no ``exp`` overflows for ``|x|`` up to
 1e4 and beyond: the usual trick is to only ever exponentiate
 non-positive numbers.
 

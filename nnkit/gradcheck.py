@@ -29,7 +29,7 @@ __all__ = ["numerical_gradient", "rel_error", "check_layer",
 
 
 def rel_error(a: np.ndarray, b: np.ndarray) -> float:
-    """max|a - b| / max(|a| + |b|), floored at 1e-8 in the denominator.
+    """``max|a - b| / max(|a| + |b|)``, denominator floored at 1e-8.
 
     Scale-aware: it compares the worst discrepancy with the size of the
     gradient as a whole, so entries that are ~0 in both do not dominate.

@@ -89,7 +89,8 @@ class MeanSquaredError(Loss):
 
 
 class MeanAbsoluteError(Loss):
-    """mean(|y_pred - y_true|); gradient sign(y_pred - y_true) / (N d)."""
+    """``mean(|y_pred - y_true|)``; gradient ``sign(y_pred - y_true)/(N d)``.
+    """
 
     name = "mean_absolute_error"
 
@@ -102,9 +103,9 @@ class MeanAbsoluteError(Loss):
 
 
 class Huber(Loss):
-    """Quadratic for |e| <= delta, linear beyond: robust to outliers.
+    """Quadratic for ``|e| <= delta``, linear beyond: robust to outliers.
 
-    l(e) = e^2 / 2 if |e| <= delta else delta (|e| - delta / 2).
+    ``l(e) = e^2 / 2 if |e| <= delta else delta (|e| - delta / 2)``.
     """
 
     name = "huber"
@@ -147,7 +148,7 @@ class _CrossEntropy(Loss):
 class BinaryCrossentropy(_CrossEntropy):
     """-[t log p + (1 - t) log(1 - p)], averaged over the last axis.
 
-    From logits z: max(z, 0) - z t + log(1 + e^-|z|), gradient
+    From logits z: ``max(z, 0) - z t + log(1 + e^-|z|)``, gradient
     sigmoid(z) - t. From probabilities: p is clipped to [eps, 1 - eps];
     gradient (p - t) / (p (1 - p)) inside the clip range, 0 outside.
     """

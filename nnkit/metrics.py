@@ -491,7 +491,7 @@ def mean_squared_error(y_true: Any, y_pred: Any) -> float:
 
 
 def mean_absolute_error(y_true: Any, y_pred: Any) -> float:
-    """Mean over the last axis, then the batch, of |y_true - y_pred|."""
+    """Mean over the last axis, then the batch, of ``|y_true - y_pred|``."""
     y_true, y_pred = _same_rank(y_true, y_pred)
     return float(np.mean(np.mean(np.abs(y_true - y_pred), axis=-1)))
 

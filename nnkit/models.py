@@ -257,7 +257,7 @@ class Sequential:
         return total, out
 
     # ----- compile / fit / evaluate / predict ------------------------------
-    def compile(self, optimizer: Any = "sgd", loss: Any = None,
+    def compile(self, optimizer: Any = "rmsprop", loss: Any = None,
                 metrics: list | None = None) -> None:
         """Choose the optimizer, the loss and the metrics to report."""
         if loss is None:
@@ -365,7 +365,7 @@ class Sequential:
 
         Returns:
             a History whose ``.history`` maps "loss", metric names and
-            their "val_" versions to per-epoch lists.
+            their ``"val_"`` versions to per-epoch lists.
         """
         self._check_compiled("fit")
         for arg, v in (("epochs", epochs), ("batch_size", batch_size)):
@@ -396,7 +396,9 @@ class Sequential:
         n = len(x)
         steps = math.ceil(n / batch_size)
         history = History()
-        cbs = [history] + list(callbacks or [])
+        # As in Keras, History comes after the user's callbacks, so it
+        # records what they add to the logs (e.g. "learning_rate").
+        cbs = list(callbacks or []) + [history]
         if verbose:
             cbs.append(ProgbarLogger(verbose))
         cb = CallbackList(cbs, self, {"epochs": epochs, "steps": steps,
@@ -542,6 +544,9 @@ class Sequential:
                             else list(self.input_shape)),
             "built": self.built,
             "rng_state": self.rng.bit_generator.state,
+            "layer_states": {str(i): layer.get_state()
+                             for i, layer in enumerate(self.layers)
+                             if layer.get_state()},
             "compile": None}
         arrays: dict[str, np.ndarray] = {}
         for i, layer in enumerate(self.layers):
@@ -578,6 +583,8 @@ class Sequential:
             layer.set_weights([arrays[f"weights/{i}/{p.name}"]
                                for p in layer.parameters()])
         model.rng.bit_generator.state = meta["rng_state"]
+        for i, state in meta.get("layer_states", {}).items():
+            model.layers[int(i)].set_state(state)
         comp = meta.get("compile")
         if comp is not None:
             model.compile(_optimizers.get(comp["optimizer"]),
@@ -586,6 +593,33 @@ class Sequential:
                      if k.startswith("optimizer/")}
             model.optimizer.set_state(model.parameters(), state)
         return model
+
+    def save_weights(self, path: str) -> str:
+        """Save only the weights (``.npz``, keys ``weights/<i>/<name>``).
+
+        Returns:
+            the path written (``.npz`` is appended if missing).
+        """
+        path = str(path)
+        if not path.endswith(".npz"):
+            path += ".npz"
+        np.savez(path, **{f"weights/{i}/{p.name}": p.data
+                          for i, layer in enumerate(self.layers)
+                          for p in layer.parameters()})
+        return path
+
+    def load_weights(self, path: str) -> None:
+        """Load weights written by ``save_weights`` (or ``save``) into
+        this model, which must have the same architecture and be built."""
+        with np.load(str(path), allow_pickle=False) as data:
+            for i, layer in enumerate(self.layers):
+                keys = [f"weights/{i}/{p.name}" for p in layer.parameters()]
+                missing = [k for k in keys if k not in data.files]
+                if missing:
+                    raise ValueError(f"load_weights: {path} has no "
+                                     f"{missing[0]!r}; was it saved from "
+                                     f"a model with this architecture?")
+                layer.set_weights([data[k] for k in keys])
 
     def __repr__(self) -> str:
         return (f"<Sequential '{self.name}': {len(self.layers)} layers, "

@@ -46,8 +46,9 @@ class Perceptron:
         w_init: ``"zeros"`` (w = 0, b = 0) or ``"random"`` (w and b
             drawn from N(0, 0.01^2)).
 
-    Attributes (after fit):
-        weights_: w, shape (D,); bias_: b, a float.
+    Attributes:
+        weights_: w, shape (D,), set by ``fit``.
+        bias_: b, a float.
         errors_per_epoch_: list with the number of mistakes (updates)
             in each epoch.
         converged_: True if the last epoch made no mistakes.

@@ -223,8 +223,10 @@ class StandardScaler(_Scaler):
     ``std`` is the population standard deviation (ddof=0), as in
     scikit-learn; a constant column has std 0 and is only centred.
 
-    Attributes (after fit):
-        mean_, scale_, var_: arrays of shape (D,).
+    Attributes:
+        mean_: column means, shape (D,), set by ``fit``.
+        scale_: column standard deviations (1 where constant), (D,).
+        var_: column variances, shape (D,).
     """
 
     def _fit_stats(self, x):
@@ -240,12 +242,12 @@ class StandardScaler(_Scaler):
         self.scale_ = np.where(constant, 1.0, np.sqrt(self.var_))
 
     def transform(self, x: Any) -> np.ndarray:
-        """(x - mean_) / scale_, same shape as x."""
+        """``(x - mean_) / scale_``, same shape as x."""
         x = self._check(x, "transform")
         return (x - self.mean_) / self.scale_
 
     def inverse_transform(self, z: Any) -> np.ndarray:
-        """z * scale_ + mean_: back to the original units."""
+        """``z * scale_ + mean_``: back to the original units."""
         z = self._check(z, "inverse_transform")
         return z * self.scale_ + self.mean_
 
@@ -257,9 +259,12 @@ class MinMaxScaler(_Scaler):
     to lo. Sensitive to outliers (one extreme value squeezes the rest),
     which is when StandardScaler is the better choice.
 
-    Attributes (after fit):
-        data_min_, data_max_, scale_, min_: arrays of shape (D,), with
-        transform(x) = x * scale_ + min_.
+    Attributes:
+        data_min_: column minima, shape (D,), set by ``fit``.
+        data_max_: column maxima, shape (D,).
+        scale_: ``(hi - lo) / (max - min)`` per column, shape (D,).
+        min_: ``lo - min * scale_`` per column, shape (D,); then
+            ``transform(x) = x * scale_ + min_``.
     """
 
     def __init__(self, feature_range: tuple[float, float] = (0.0, 1.0)):
@@ -279,12 +284,12 @@ class MinMaxScaler(_Scaler):
         self.min_ = lo - self.data_min_ * self.scale_
 
     def transform(self, x: Any) -> np.ndarray:
-        """x * scale_ + min_, same shape as x."""
+        """``x * scale_ + min_``, same shape as x."""
         x = self._check(x, "transform")
         return x * self.scale_ + self.min_
 
     def inverse_transform(self, z: Any) -> np.ndarray:
-        """(z - min_) / scale_: back to the original units."""
+        """``(z - min_) / scale_``: back to the original units."""
         z = self._check(z, "inverse_transform")
         return (z - self.min_) / self.scale_
 
@@ -305,8 +310,8 @@ class SimpleImputer:
         strategy: ``"mean"``, ``"median"`` or ``"most_frequent"`` (the
             mode; ties go to the smallest value, as in scikit-learn).
 
-    Attributes (after fit):
-        statistics_: the fill value of each column, shape (D,).
+    Attributes:
+        statistics_: set by ``fit``, the fill value of each column, shape (D,).
     """
 
     _STRATEGIES = ("mean", "median", "most_frequent")

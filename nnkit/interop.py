@@ -17,6 +17,7 @@ from collections.abc import Callable
 from typing import Any
 
 from . import activations as _acts
+from . import layers as _layers
 from .layers import Activation, Dense, Layer
 from .losses import Loss
 from .models import Sequential
@@ -32,9 +33,27 @@ _FROM_KERAS: dict[str, Callable[[Any], Layer]] = {}
 
 
 def import_keras() -> Any:
-    """Import Keras quietly (TensorFlow's C++ logs off)."""
+    """Import Keras (TensorFlow backend) without start-up noise.
+
+    TensorFlow's C++ runtime prints a few lines straight to the process'
+    stderr while it loads (the absl and oneDNN notices), which
+    ``TF_CPP_MIN_LOG_LEVEL`` does not stop and which would end up in a
+    notebook's output. So the first import runs with file descriptor 2
+    pointed at /dev/null; Python-level errors still raise normally.
+    """
+    import sys
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    import keras
+    if "keras" in sys.modules:
+        return sys.modules["keras"]
+    saved = os.dup(2)
+    try:
+        sys.stderr.flush()
+        with open(os.devnull, "w") as devnull:
+            os.dup2(devnull.fileno(), 2)
+            import keras
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
     return keras
 
 
@@ -121,6 +140,282 @@ def _dense_from_keras(k: Any) -> Layer:
 def _activation_from_keras(k: Any) -> Layer:
     return Activation(activation_from_keras(k.activation), name=k.name,
                       dtype=_keras_dtype(k))
+
+
+# ----- training layers: dropout, batch norm, parametric activations ---
+def _common(layer: Layer) -> dict[str, Any]:
+    return {"name": layer.name, "dtype": layer.dtype.name}
+
+
+def _common_from(k: Any) -> dict[str, Any]:
+    return {"name": k.name, "dtype": _keras_dtype(k)}
+
+
+@register_to_keras("Dropout")
+def _dropout_to_keras(layer: Any, keras: Any) -> Any:
+    return keras.layers.Dropout(layer.rate, seed=layer.seed,
+                                **_common(layer))
+
+
+@register_from_keras("Dropout")
+def _dropout_from_keras(k: Any) -> Layer:
+    if k.noise_shape is not None:
+        raise ValueError(f"from_keras: Dropout {k.name!r} uses "
+                         f"noise_shape, which nnkit's Dropout lacks")
+    return _layers.Dropout(k.rate, seed=k.seed, **_common_from(k))
+
+
+@register_to_keras("BatchNormalization")
+def _batchnorm_to_keras(layer: Any, keras: Any) -> Any:
+    return keras.layers.BatchNormalization(
+        axis=layer.axis, momentum=layer.momentum, epsilon=layer.epsilon,
+        center=layer.center, scale=layer.scale,
+        beta_regularizer=regularizer_to_keras(layer.beta_regularizer),
+        gamma_regularizer=regularizer_to_keras(layer.gamma_regularizer),
+        **_common(layer))
+
+
+@register_from_keras("BatchNormalization")
+def _batchnorm_from_keras(k: Any) -> Layer:
+    if k.renorm:
+        raise ValueError(f"from_keras: BatchNormalization {k.name!r} "
+                         f"uses renorm, which nnkit lacks")
+    return _layers.BatchNormalization(
+        axis=k.axis, momentum=k.momentum, epsilon=k.epsilon,
+        center=k.center, scale=k.scale, **_common_from(k))
+
+
+@register_to_keras("PReLU")
+def _prelu_to_keras(layer: Any, keras: Any) -> Any:
+    return keras.layers.PReLU(
+        shared_axes=layer.shared_axes,
+        alpha_regularizer=regularizer_to_keras(layer.alpha_regularizer),
+        **_common(layer))
+
+
+@register_from_keras("PReLU")
+def _prelu_from_keras(k: Any) -> Layer:
+    return _layers.PReLU(shared_axes=k.shared_axes, **_common_from(k))
+
+
+@register_to_keras("LeakyReLU")
+def _leaky_relu_to_keras(layer: Any, keras: Any) -> Any:
+    return keras.layers.LeakyReLU(negative_slope=layer.negative_slope,
+                                  **_common(layer))
+
+
+@register_from_keras("LeakyReLU")
+def _leaky_relu_from_keras(k: Any) -> Layer:
+    return _layers.LeakyReLU(negative_slope=float(k.negative_slope),
+                             **_common_from(k))
+
+
+@register_to_keras("ELU")
+def _elu_to_keras(layer: Any, keras: Any) -> Any:
+    return keras.layers.ELU(alpha=layer.alpha, **_common(layer))
+
+
+@register_from_keras("ELU")
+def _elu_from_keras(k: Any) -> Layer:
+    return _layers.ELU(alpha=float(k.alpha), **_common_from(k))
+
+
+# ----- convolutional layers ----------------------------------------------
+def _channels_last(k: Any) -> None:
+    fmt = getattr(k, "data_format", "channels_last")
+    if fmt != "channels_last":
+        raise ValueError(f"from_keras: {type(k).__name__} {k.name!r} uses "
+                         f"data_format={fmt!r}; nnkit is channels_last")
+
+
+@register_to_keras("Conv2D")
+def _conv2d_to_keras(layer: Any, keras: Any) -> Any:
+    if max(layer.strides) > 1 and max(layer.dilation_rate) > 1:
+        raise ValueError(f"to_keras: {layer.describe()} combines strides "
+                         f"{layer.strides} with dilation_rate "
+                         f"{layer.dilation_rate}, which Keras refuses")
+    return keras.layers.Conv2D(
+        layer.filters, layer.kernel_size, strides=layer.strides,
+        padding=layer.padding, dilation_rate=layer.dilation_rate,
+        activation=activation_to_keras(layer.activation),
+        use_bias=layer.use_bias, name=layer.name, dtype=layer.dtype.name,
+        kernel_regularizer=regularizer_to_keras(layer.kernel_regularizer),
+        bias_regularizer=regularizer_to_keras(layer.bias_regularizer),
+        activity_regularizer=regularizer_to_keras(
+            layer.activity_regularizer))
+
+
+@register_from_keras("Conv2D")
+def _conv2d_from_keras(k: Any) -> Layer:
+    _channels_last(k)
+    if k.groups != 1:
+        raise ValueError(f"from_keras: Conv2D {k.name!r} uses groups="
+                         f"{k.groups}; nnkit's Conv2D has no groups")
+    return _layers.Conv2D(
+        k.filters, k.kernel_size, strides=k.strides, padding=k.padding,
+        dilation_rate=k.dilation_rate,
+        activation=activation_from_keras(k.activation),
+        use_bias=k.use_bias, name=k.name, dtype=_keras_dtype(k))
+
+
+def _pooling_to_keras(layer: Any, keras: Any) -> Any:
+    cls = getattr(keras.layers, type(layer).__name__)
+    return cls(pool_size=layer.pool_size, strides=layer.strides,
+               padding=layer.padding, name=layer.name,
+               dtype=layer.dtype.name)
+
+
+def _pooling_from_keras(k: Any) -> Layer:
+    _channels_last(k)
+    cls = getattr(_layers, type(k).__name__)
+    return cls(pool_size=k.pool_size, strides=k.strides,
+               padding=k.padding, name=k.name, dtype=_keras_dtype(k))
+
+
+def _global_to_keras(layer: Any, keras: Any) -> Any:
+    cls = getattr(keras.layers, type(layer).__name__)
+    return cls(keepdims=layer.keepdims, name=layer.name,
+               dtype=layer.dtype.name)
+
+
+def _global_from_keras(k: Any) -> Layer:
+    _channels_last(k)
+    cls = getattr(_layers, type(k).__name__)
+    return cls(keepdims=k.keepdims, name=k.name, dtype=_keras_dtype(k))
+
+
+for _name in ("MaxPooling2D", "AveragePooling2D"):
+    register_to_keras(_name)(_pooling_to_keras)
+    register_from_keras(_name)(_pooling_from_keras)
+for _name in ("GlobalAveragePooling2D", "GlobalMaxPooling2D"):
+    register_to_keras(_name)(_global_to_keras)
+    register_from_keras(_name)(_global_from_keras)
+
+
+@register_to_keras("Flatten")
+def _flatten_to_keras(layer: Any, keras: Any) -> Any:
+    return keras.layers.Flatten(name=layer.name, dtype=layer.dtype.name)
+
+
+@register_from_keras("Flatten")
+def _flatten_from_keras(k: Any) -> Layer:
+    _channels_last(k)
+    return _layers.Flatten(name=k.name, dtype=_keras_dtype(k))
+
+
+@register_to_keras("Reshape")
+def _reshape_to_keras(layer: Any, keras: Any) -> Any:
+    return keras.layers.Reshape(layer.target_shape, name=layer.name,
+                                dtype=layer.dtype.name)
+
+
+@register_from_keras("Reshape")
+def _reshape_from_keras(k: Any) -> Layer:
+    return _layers.Reshape(k.target_shape, name=k.name,
+                           dtype=_keras_dtype(k))
+
+
+@register_to_keras("Residual")
+def _residual_to_keras(layer: Any, keras: Any) -> Any:
+    raise ValueError(
+        f"to_keras: {layer.describe()} has no keras.Sequential twin; "
+        f"build a functional model instead: y = keras.layers.Add()"
+        f"([F(x), x]) with F the block's layers")
+
+
+# ----- sequence layers: recurrent, embedding, time-distributed -------
+def _layer_class(name: str) -> type[Layer]:
+    from .layers import get
+    return get(name)
+
+
+def _recurrent_to_keras(layer: Any, keras: Any) -> Any:
+    # bptt_truncate only changes nnkit's backward pass: no Keras twin.
+    kw = dict(
+        activation=activation_to_keras(layer.activation),
+        use_bias=layer.use_bias, return_sequences=layer.return_sequences,
+        return_state=layer.return_state, go_backwards=layer.go_backwards,
+        kernel_regularizer=regularizer_to_keras(layer.kernel_regularizer),
+        recurrent_regularizer=regularizer_to_keras(
+            layer.recurrent_regularizer),
+        bias_regularizer=regularizer_to_keras(layer.bias_regularizer),
+        name=layer.name, dtype=layer.dtype.name)
+    name = type(layer).__name__
+    if name != "SimpleRNN":
+        kw["recurrent_activation"] = activation_to_keras(
+            layer.recurrent_activation)
+    if name == "LSTM":
+        kw["unit_forget_bias"] = layer.unit_forget_bias
+    if name == "GRU":
+        kw["reset_after"] = True
+    return getattr(keras.layers, name)(layer.units, **kw)
+
+
+def _recurrent_from_keras(k: Any) -> Layer:
+    name = type(k).__name__
+    for arg in ("dropout", "recurrent_dropout"):
+        if getattr(k, arg, 0.0):
+            raise ValueError(f"from_keras: {name} {k.name!r} uses {arg}, "
+                             f"which nnkit's {name} lacks")
+    if k.stateful or k.unroll:
+        raise ValueError(f"from_keras: {name} {k.name!r} is stateful or "
+                         f"unrolled, which nnkit's {name} is not")
+    kw = dict(activation=activation_from_keras(k.activation),
+              use_bias=k.use_bias, return_sequences=k.return_sequences,
+              return_state=k.return_state, go_backwards=k.go_backwards,
+              name=k.name, dtype=_keras_dtype(k))
+    if name != "SimpleRNN":
+        kw["recurrent_activation"] = activation_from_keras(
+            k.recurrent_activation)
+    if name == "LSTM":
+        kw["unit_forget_bias"] = k.cell.unit_forget_bias
+    if name == "GRU":
+        kw["reset_after"] = k.cell.reset_after
+    return _layer_class(name)(k.units, **kw)
+
+
+for _name in ("SimpleRNN", "LSTM", "GRU"):
+    register_to_keras(_name)(_recurrent_to_keras)
+    register_from_keras(_name)(_recurrent_from_keras)
+
+
+@register_to_keras("Embedding")
+def _embedding_to_keras(layer: Any, keras: Any) -> Any:
+    return keras.layers.Embedding(
+        layer.input_dim, layer.output_dim,
+        embeddings_regularizer=regularizer_to_keras(
+            layer.embeddings_regularizer),
+        name=layer.name, dtype=layer.dtype.name)
+
+
+@register_from_keras("Embedding")
+def _embedding_from_keras(k: Any) -> Layer:
+    if k.mask_zero:
+        raise ValueError(f"from_keras: Embedding {k.name!r} uses "
+                         f"mask_zero, which nnkit's Embedding lacks")
+    return _layer_class("Embedding")(k.input_dim, k.output_dim,
+                                     name=k.name, dtype=_keras_dtype(k))
+
+
+@register_to_keras("TimeDistributed")
+def _time_distributed_to_keras(layer: Any, keras: Any) -> Any:
+    inner = _TO_KERAS.get(type(layer.layer).__name__)
+    if inner is None:
+        raise ValueError(f"to_keras: no Keras conversion for "
+                         f"{layer.layer.describe()}")
+    return keras.layers.TimeDistributed(inner(layer.layer, keras),
+                                        name=layer.name,
+                                        dtype=layer.dtype.name)
+
+
+@register_from_keras("TimeDistributed")
+def _time_distributed_from_keras(k: Any) -> Layer:
+    inner = _FROM_KERAS.get(type(k.layer).__name__)
+    if inner is None:
+        raise ValueError(f"from_keras: no nnkit conversion for Keras "
+                         f"layer {k.layer.name!r} ({type(k.layer).__name__})")
+    return _layer_class("TimeDistributed")(inner(k.layer), name=k.name,
+                                           dtype=_keras_dtype(k))
 
 
 def _keras_dtype(k: Any) -> str:

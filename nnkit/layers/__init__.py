@@ -3,8 +3,16 @@
 from .activation import Activation
 from .base import Layer, Parameter
 from .dense import Dense
+from .embedding import Embedding
+from .gru import GRU
+from .lstm import LSTM
+from .recurrent import Recurrent
+from .simple_rnn import SimpleRNN
+from .time_distributed import TimeDistributed
 
 __all__ = ["Layer", "Parameter", "Dense", "Activation", "get", "register"]
+__all__ += ["Recurrent", "SimpleRNN", "LSTM", "GRU", "Embedding",
+            "TimeDistributed"]
 
 _REGISTRY: dict[str, type[Layer]] = {}
 
@@ -16,6 +24,8 @@ def register(cls: type[Layer]) -> type[Layer]:
 
 
 for _cls in (Dense, Activation):
+    register(_cls)
+for _cls in (SimpleRNN, LSTM, GRU, Embedding, TimeDistributed):
     register(_cls)
 
 

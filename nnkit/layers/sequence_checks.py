@@ -1,0 +1,102 @@
+"""Input checks shared by the recurrent layers.
+
+Errors a student meets first with sequence models: a 2-D array where
+(batch, timesteps, features) is expected, a feature size the layer was
+not built for, a Python list of sequences of different lengths, and
+initial states of the wrong shape. Each message says what to do.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+__all__ = ["positive_int", "check_sequence_rank", "check_sequences",
+           "check_initial_states"]
+
+
+def positive_int(owner: str, arg: str, value: Any,
+                 allow_none: bool = False) -> int | None:
+    """``value`` as an int, or a ValueError naming owner and argument."""
+    if value is None and allow_none:
+        return None
+    if (not isinstance(value, (int, np.integer)) or isinstance(value, bool)
+            or value <= 0):
+        extra = " or None" if allow_none else ""
+        raise ValueError(f"{owner}: {arg} must be a positive integer "
+                         f"(>= 1){extra}, got {value!r}")
+    return int(value)
+
+
+def check_sequence_rank(owner: str, shape: tuple[int, ...]) -> None:
+    """Per-example ``shape`` must be (timesteps, features)."""
+    if len(shape) != 2:
+        full = ", ".join(["batch"] + [str(s) for s in shape])
+        hint = (f"; with one feature per step add a feature axis, "
+                f"x[..., None], shape (batch, {shape[0]}, 1)"
+                if len(shape) == 1 else "")
+        raise ValueError(f"{owner} expects sequences of shape (batch, "
+                         f"timesteps, features), got an array of shape "
+                         f"({full}){hint}")
+
+
+def _check_not_ragged(owner: str, x: Any) -> None:
+    if not isinstance(x, (list, tuple)) or len(x) < 2:
+        return
+    if not all(hasattr(s, "__len__") for s in x):
+        return
+    lengths = {len(s) for s in x}
+    if len(lengths) > 1:
+        raise ValueError(
+            f"{owner} received {len(x)} sequences of different lengths "
+            f"({min(lengths)} to {max(lengths)} steps); pad them to one "
+            f"length first, e.g. nnkit.sequences.pad_sequences(seqs, "
+            f"padding='post', dtype='float32')")
+
+
+def check_sequences(owner: str, x: Any, features: int | None,
+                    dtype: np.dtype) -> np.ndarray:
+    """A (N, T, D) array of ``dtype``, or a clear error.
+
+    Args:
+        owner: the layer's description for messages.
+        x: an array or a list of equal-length sequences.
+        features: the D the layer was built for (None before build).
+        dtype: the layer's float dtype.
+    """
+    _check_not_ragged(owner, x)
+    x = np.asarray(x)
+    if x.dtype.kind not in "fiub":
+        raise TypeError(f"{owner} expects numbers, got dtype {x.dtype}")
+    if x.ndim == 0:
+        raise ValueError(f"{owner} expects a batch of sequences, got a "
+                         f"scalar")
+    check_sequence_rank(owner, x.shape[1:])
+    if features is not None and x.shape[2] != features:
+        raise ValueError(f"{owner} was built for {features} features per "
+                         f"step, got {x.shape[2]} (input shape {x.shape})")
+    if x.shape[1] == 0:
+        raise ValueError(f"{owner} needs at least one time step, got "
+                         f"input shape {x.shape}")
+    return x.astype(dtype, copy=False)
+
+
+def check_initial_states(owner: str, initial_state: Any,
+                         names: tuple[str, ...], shape: tuple[int, int],
+                         dtype: np.dtype) -> list[np.ndarray]:
+    """Initial states as a list of (N, H) arrays (zeros if None)."""
+    if initial_state is None:
+        return [np.zeros(shape, dtype) for _ in names]
+    if isinstance(initial_state, np.ndarray):
+        initial_state = [initial_state]
+    if len(initial_state) != len(names):
+        raise ValueError(f"{owner} needs {len(names)} initial state "
+                         f"array(s) ({', '.join(names)}), got "
+                         f"{len(initial_state)}")
+    states = [np.asarray(s, dtype) for s in initial_state]
+    for name, s in zip(names, states):
+        if s.shape != shape:
+            raise ValueError(f"{owner}: initial state {name} must have "
+                             f"shape {shape}, got {s.shape}")
+    return states

@@ -2,17 +2,26 @@
 
 from .activation import Activation
 from .base import Layer, Parameter
+from .conv import Conv2D
 from .dense import Dense
 from .embedding import Embedding
+from .global_pooling import GlobalAveragePooling2D, GlobalMaxPooling2D
 from .gru import GRU
+from .im2col import col2im, conv_output_size, im2col
 from .lstm import LSTM
+from .pooling import AveragePooling2D, MaxPooling2D
 from .recurrent import Recurrent
+from .reshape import Flatten, Reshape
+from .residual import Residual
 from .simple_rnn import SimpleRNN
 from .time_distributed import TimeDistributed
 
 __all__ = ["Layer", "Parameter", "Dense", "Activation", "get", "register"]
 __all__ += ["Recurrent", "SimpleRNN", "LSTM", "GRU", "Embedding",
             "TimeDistributed"]
+__all__ += ["Conv2D", "MaxPooling2D", "AveragePooling2D",
+            "GlobalAveragePooling2D", "GlobalMaxPooling2D", "Flatten",
+            "Reshape", "Residual", "conv_output_size", "im2col", "col2im"]
 
 _REGISTRY: dict[str, type[Layer]] = {}
 
@@ -26,6 +35,9 @@ def register(cls: type[Layer]) -> type[Layer]:
 for _cls in (Dense, Activation):
     register(_cls)
 for _cls in (SimpleRNN, LSTM, GRU, Embedding, TimeDistributed):
+    register(_cls)
+for _cls in (Conv2D, MaxPooling2D, AveragePooling2D, GlobalAveragePooling2D,
+             GlobalMaxPooling2D, Flatten, Reshape, Residual):
     register(_cls)
 
 

@@ -1,0 +1,208 @@
+"""2-D convolution (Keras' Conv2D): out = f(x * K + b), channels last.
+
+Shapes (N images, H x W pixels, C input channels, F filters):
+
+* x: (N, H, W, C);
+* K ("kernel"): (kh, kw, C, F), Keras' layout; b ("bias"): (F,);
+* out: (N, Ho, Wo, F), Ho = floor((H + pad - d(kh - 1) - 1) / s) + 1
+  (see ``nnkit.layers.im2col``).
+
+Each output pixel is the dot product of one input patch with one filter:
+
+    z[n, i, j, f] = sum_{a, b, c} xp[n, s i + d a, s j + d b, c]
+                                  * K[a, b, c, f] + b[f]
+
+(xp is x padded; s the stride, d the dilation). We compute it as one
+matrix product: cols = im2col(x), z = cols @ K2 with K2 = K reshaped to
+(kh kw C, F). Backward, with dz = dout * f'(z), is then Dense's:
+
+    dK2 = cols^T dz      db = sum dz      dcols = dz K2^T
+    dx = col2im(dcols)  (each pixel collects every patch it was in)
+
+The readable loop version is ``nnkit.layers.conv_reference``.
+
+Difference from Keras: Keras refuses strides > 1 together with
+dilation_rate > 1; nnkit computes that case too (the formulas hold), but
+such a layer has no Keras twin.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .. import activations, initializers
+from .. import regularizers as _reg
+from .base import Layer
+from .im2col import col2im, conv_output_size, im2col, resolve_padding, to_pair
+
+__all__ = ["Conv2D", "check_padding", "check_images"]
+
+
+def check_padding(padding: Any, owner: str) -> str:
+    """'valid' or 'same' (any case), else a ValueError naming owner."""
+    if not isinstance(padding, str) or padding.lower() not in ("valid",
+                                                               "same"):
+        raise ValueError(f"{owner}: padding must be 'valid' or 'same', "
+                         f"got {padding!r}")
+    return padding.lower()
+
+
+def check_images(layer: Layer, x: np.ndarray) -> np.ndarray:
+    """A batch of images (N, H, W, C) with the channels the layer was
+    built for; any H and W, as in Keras. Returns x in the layer dtype.
+    """
+    x = np.asarray(x)
+    if x.dtype.kind not in "fiub":
+        raise TypeError(f"{layer.describe()} expects a numeric array, "
+                        f"got dtype {x.dtype}")
+    c = layer.input_shape[-1] if layer.built else None
+    if x.ndim != 4 or (c is not None and x.shape[-1] != c):
+        want = f"(batch, height, width, {c or 'channels'})"
+        raise ValueError(f"{layer.describe()} expects images of shape "
+                         f"{want}, got an input of shape {x.shape}")
+    return x.astype(layer.dtype, copy=False)
+
+
+class Conv2D(Layer):
+    """2-D convolution over channels-last images, fused activation.
+
+    Args:
+        filters: number of filters F (> 0).
+        kernel_size: int or (kh, kw).
+        strides: int or (sh, sw), default 1.
+        padding: ``"valid"`` (no padding) or ``"same"`` (TensorFlow's
+            placement: the extra pixel, if any, goes bottom/right).
+        dilation_rate: int or (dh, dw), default 1.
+        activation: name or ``nnkit.activations.Activation``; None is
+            linear.
+        use_bias: add a bias per filter.
+        kernel_initializer: Keras default ``"glorot_uniform"`` (fans
+            kh kw C and kh kw F).
+        bias_initializer: Keras default ``"zeros"``.
+        kernel_regularizer, bias_regularizer, activity_regularizer:
+            optional penalties.
+        **kwargs: ``name``, ``dtype``, ``input_shape`` (see ``Layer``).
+
+    Input shape:
+        (N, H, W, C)
+    Output shape:
+        (N, Ho, Wo, filters)
+    """
+
+    input_ndim = 3
+
+    def __init__(self, filters: int, kernel_size: Any, strides: Any = 1,
+                 padding: str = "valid", dilation_rate: Any = 1,
+                 activation: Any = None, use_bias: bool = True,
+                 kernel_initializer: Any = "glorot_uniform",
+                 bias_initializer: Any = "zeros",
+                 kernel_regularizer: Any = None,
+                 bias_regularizer: Any = None,
+                 activity_regularizer: Any = None, **kwargs: Any):
+        super().__init__(**kwargs)
+        owner = f"Conv2D '{self.name}'"
+        if (not isinstance(filters, (int, np.integer))
+                or isinstance(filters, bool) or filters <= 0):
+            raise ValueError(f"{owner}: filters must be a positive "
+                             f"integer, got {filters!r}")
+        self.filters = int(filters)
+        self.kernel_size = to_pair(kernel_size, "kernel_size", owner)
+        self.strides = to_pair(strides, "strides", owner)
+        self.padding = check_padding(padding, owner)
+        self.dilation_rate = to_pair(dilation_rate, "dilation_rate", owner)
+        self.activation = activations.get(activation)
+        self.use_bias = bool(use_bias)
+        self.kernel_initializer = initializers.get(kernel_initializer)
+        self.bias_initializer = initializers.get(bias_initializer)
+        self.kernel_regularizer = _reg.get(kernel_regularizer)
+        self.bias_regularizer = _reg.get(bias_regularizer)
+        self.activity_regularizer = _reg.get(activity_regularizer)
+
+    def _geometry(self, input_shape: tuple[int, ...]):
+        """Padding and output size for per-example shape (H, W, C)."""
+        hw = tuple(input_shape[:2])
+        pads = resolve_padding(self.padding, hw, self.kernel_size,
+                               self.strides, self.dilation_rate)
+        out = tuple(conv_output_size(n + sum(p), f, 0, s, d)
+                    for n, p, f, s, d in zip(hw, pads, self.kernel_size,
+                                             self.strides,
+                                             self.dilation_rate))
+        if min(out) <= 0:
+            span = tuple(d * (f - 1) + 1 for f, d in
+                         zip(self.kernel_size, self.dilation_rate))
+            raise ValueError(
+                f"{self.describe()}: with padding='valid' a kernel "
+                f"spanning {span[0]}x{span[1]} pixels (kernel_size "
+                f"{self.kernel_size}, dilation_rate {self.dilation_rate}) "
+                f"does not fit an input of {hw[0]}x{hw[1]} pixels "
+                f"(input shape {tuple(input_shape)}); use padding='same' "
+                f"or a smaller kernel")
+        return pads, out
+
+    def build(self, input_shape, rng=None):
+        self._geometry(input_shape)
+        shape = self.kernel_size + (input_shape[-1], self.filters)
+        self.kernel = self.add_weight(
+            "kernel", self.kernel_initializer(shape, rng, self.dtype),
+            regularizer=self.kernel_regularizer)
+        self.bias = None
+        if self.use_bias:
+            self.bias = self.add_weight(
+                "bias", self.bias_initializer((self.filters,), rng,
+                                              self.dtype),
+                regularizer=self.bias_regularizer)
+        super().build(input_shape, rng)
+
+    def compute_output_shape(self, input_shape):
+        return self._geometry(input_shape)[1] + (self.filters,)
+
+    def check_input(self, x):
+        return check_images(self, x)
+
+    def forward(self, x, training=False):
+        x = self.check_input(x)
+        pads, (ho, wo) = self._geometry(x.shape[1:])
+        self.pads = pads
+        cols = im2col(x, self.kernel_size, self.strides, pads,
+                      self.dilation_rate)
+        z = cols @ self.kernel.data.reshape(-1, self.filters)
+        if self.bias is not None:
+            z += self.bias.data
+        z = z.reshape(len(x), ho, wo, self.filters)
+        out = self.activation.forward(z)
+        self.x_shape, self.cols, self.z, self.out = x.shape, cols, z, out
+        return out
+
+    def backward(self, dout):
+        dz = self.activation.backward(self.z, self.out, dout)
+        return self.backward_preactivation(dz)
+
+    def backward_preactivation(self, dz):
+        """Backward from dL/dz, skipping the activation (see Dense)."""
+        dz = dz.reshape(-1, self.filters)
+        k2 = self.kernel.data.reshape(-1, self.filters)
+        self.kernel.grad += (self.cols.T @ dz).reshape(self.kernel.shape)
+        if self.bias is not None:
+            self.bias.grad += dz.sum(axis=0)
+        return col2im(dz @ k2.T, self.x_shape, self.kernel_size,
+                      self.strides, self.pads, self.dilation_rate)
+
+    def get_config(self):
+        return {
+            **super().get_config(), "filters": self.filters,
+            "kernel_size": list(self.kernel_size),
+            "strides": list(self.strides), "padding": self.padding,
+            "dilation_rate": list(self.dilation_rate),
+            "activation": activations.serialize(self.activation),
+            "use_bias": self.use_bias,
+            "kernel_initializer": initializers.serialize(
+                self.kernel_initializer),
+            "bias_initializer": initializers.serialize(
+                self.bias_initializer),
+            "kernel_regularizer": _reg.serialize(self.kernel_regularizer),
+            "bias_regularizer": _reg.serialize(self.bias_regularizer),
+            "activity_regularizer": _reg.serialize(
+                self.activity_regularizer),
+        }

@@ -1,0 +1,192 @@
+"""Convolution geometry and the im2col trick.
+
+Output size. A kernel of size f with dilation d spans d(f - 1) + 1
+input pixels; sliding it with stride s over n pixels padded by p on each
+side gives
+
+    n_out = floor((n + 2p - d(f - 1) - 1) / s) + 1     (conv_output_size)
+
+'valid' means p = 0. 'same' (Keras/TensorFlow) pads just enough that
+n_out = ceil(n / s):
+
+    pad_total = max((ceil(n / s) - 1) s + d(f - 1) + 1 - n, 0)
+    pad_before = pad_total // 2,   pad_after = pad_total - pad_before
+
+so when pad_total is odd the extra pixel goes after (bottom, right).
+
+im2col. A convolution is a dot product between the kernel and every
+patch of the input. Copy each patch, flattened in (kh, kw, C) order, into
+one row of a matrix ``cols``; then the whole convolution is one matrix
+product with the kernel reshaped to (kh kw C, F):
+
+    x (N, H, W, C) --im2col--> cols (N Ho Wo, kh kw C)
+    out = cols @ kernel.reshape(kh kw C, F)    -> (N Ho Wo, F)
+
+``col2im`` is its adjoint: it adds every row of a cols-shaped array back
+onto the pixels its patch came from. Overlapping patches *add*, which is
+exactly what backpropagation needs: dx = col2im(dcols).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+__all__ = ["conv_output_size", "same_padding", "resolve_padding",
+           "pad_input", "windows", "im2col", "col2im", "to_pair"]
+
+Pads = tuple[tuple[int, int], tuple[int, int]]
+
+
+def to_pair(value: Any, arg: str, owner: str) -> tuple[int, int]:
+    """An int or a pair of ints as a validated (positive) pair.
+
+    Raises:
+        ValueError: naming ``owner`` and ``arg`` if a value is not a
+            positive integer.
+    """
+    pair = (value, value) if not isinstance(value, (tuple, list)) \
+        else tuple(value)
+    if len(pair) != 2 or not all(
+            isinstance(v, (int, np.integer)) and not isinstance(v, bool)
+            and v > 0 for v in pair):
+        raise ValueError(f"{owner}: {arg} must be a positive integer or a "
+                         f"pair of positive integers, got {value!r}")
+    return int(pair[0]), int(pair[1])
+
+
+def conv_output_size(n: int, f: int, p: int, s: int, d: int = 1) -> int:
+    """floor((n + 2p - d(f - 1) - 1) / s) + 1, the size along one axis.
+
+    Args:
+        n: input size; f: kernel size; p: padding on each side;
+        s: stride; d: dilation.
+
+    >>> conv_output_size(28, 5, 0, 1)        # 28x28 image, 5x5 kernel
+    24
+    """
+    return (n + 2 * p - d * (f - 1) - 1) // s + 1
+
+
+def same_padding(n: int, f: int, s: int, d: int = 1) -> tuple[int, int]:
+    """(before, after) padding of TensorFlow's 'same' along one axis."""
+    n_out = -(-n // s)                                   # ceil(n / s)
+    total = max((n_out - 1) * s + d * (f - 1) + 1 - n, 0)
+    return total // 2, total - total // 2
+
+
+def resolve_padding(padding: Any, hw: tuple[int, int],
+                    kernel: tuple[int, int], strides: tuple[int, int],
+                    dilation: tuple[int, int] = (1, 1)) -> Pads:
+    """Padding as ((top, bottom), (left, right)).
+
+    ``padding`` is ``"valid"``, ``"same"``, an int p (p on every side)
+    or already a ((top, bottom), (left, right)) pair of pairs.
+    """
+    if isinstance(padding, str):
+        if padding == "valid":
+            return (0, 0), (0, 0)
+        return tuple(same_padding(n, f, s, d) for n, f, s, d
+                     in zip(hw, kernel, strides, dilation))
+    if isinstance(padding, (int, np.integer)):
+        return (int(padding),) * 2, (int(padding),) * 2
+    (t, b), (left, r) = padding
+    return (int(t), int(b)), (int(left), int(r))
+
+
+def pad_input(x: np.ndarray, pads: Pads, value: float = 0.0) -> np.ndarray:
+    """x (N, H, W, C) with ``pads`` rows/columns of ``value`` added."""
+    if pads == ((0, 0), (0, 0)):
+        return x
+    return np.pad(x, ((0, 0), *pads, (0, 0)), constant_values=value)
+
+
+def windows(xp: np.ndarray, kernel: tuple[int, int],
+            strides: tuple[int, int], dilation: tuple[int, int] = (1, 1)
+            ) -> np.ndarray:
+    """Every (dilated, strided) window of a padded input, as a view.
+
+    ``sliding_window_view`` returns all windows of the full dilated
+    extent without copying (it only changes the array's strides);
+    slicing with steps then keeps every s-th window and every d-th
+    pixel inside each window — still without copying.
+
+    Args:
+        xp: padded input (N, Hp, Wp, C).
+
+    Returns:
+        a read-only view (N, Ho, Wo, C, kh, kw).
+    """
+    (kh, kw), (sh, sw), (dh, dw) = kernel, strides, dilation
+    span = (dh * (kh - 1) + 1, dw * (kw - 1) + 1)
+    view = sliding_window_view(xp, span, axis=(1, 2))
+    return view[:, ::sh, ::sw, :, ::dh, ::dw]
+
+
+def im2col(x: np.ndarray, kernel_size: Any, strides: Any = 1,
+           padding: Any = "valid", dilation_rate: Any = 1) -> np.ndarray:
+    """Unroll every patch of x into a row of a matrix.
+
+    Args:
+        x: images (N, H, W, C), channels last.
+        kernel_size, strides, dilation_rate: ints or (h, w) pairs.
+        padding: "valid", "same", an int, or ((top, bottom), (left,
+            right)).
+
+    Returns:
+        cols (N * Ho * Wo, kh * kw * C): row ``(n, i, j)`` (row-major)
+        holds the patch under output pixel (i, j) of image n, flattened
+        in (kh, kw, C) order — the order of ``kernel.reshape(-1, F)``
+        for a Keras kernel (kh, kw, C, F).
+    """
+    kernel = to_pair(kernel_size, "kernel_size", "im2col")
+    strides = to_pair(strides, "strides", "im2col")
+    dilation = to_pair(dilation_rate, "dilation_rate", "im2col")
+    pads = resolve_padding(padding, x.shape[1:3], kernel, strides,
+                           dilation)
+    win = windows(pad_input(x, pads), kernel, strides, dilation)
+    n, ho, wo, c = win.shape[:4]
+    # (N, Ho, Wo, C, kh, kw) -> (N, Ho, Wo, kh, kw, C): the reshape then
+    # copies the patches into one contiguous matrix (the only copy).
+    return win.transpose(0, 1, 2, 4, 5, 3).reshape(n * ho * wo, -1)
+
+
+def col2im(cols: np.ndarray, x_shape: tuple[int, ...], kernel_size: Any,
+           strides: Any = 1, padding: Any = "valid",
+           dilation_rate: Any = 1) -> np.ndarray:
+    """Add the rows of ``cols`` back onto the pixels they came from.
+
+    The adjoint of ``im2col`` with the same arguments: a pixel that
+    appears in k patches receives the sum of its k entries. Padding
+    pixels are dropped at the end.
+
+    Args:
+        cols: (N * Ho * Wo, kh * kw * C), as returned by ``im2col``.
+        x_shape: (N, H, W, C) of the original input.
+
+    Returns:
+        an array of shape ``x_shape``.
+    """
+    kernel = to_pair(kernel_size, "kernel_size", "col2im")
+    (sh, sw) = to_pair(strides, "strides", "col2im")
+    (dh, dw) = to_pair(dilation_rate, "dilation_rate", "col2im")
+    n, h, w, c = x_shape
+    (pt, pb), (pl, pr) = resolve_padding(padding, (h, w), kernel,
+                                         (sh, sw), (dh, dw))
+    kh, kw = kernel
+    ho = conv_output_size(h + pt + pb, kh, 0, sh, dh)
+    wo = conv_output_size(w + pl + pr, kw, 0, sw, dw)
+    patches = cols.reshape(n, ho, wo, kh, kw, c)
+    xp = np.zeros((n, h + pt + pb, w + pl + pr, c), dtype=cols.dtype)
+    # One strided slice per kernel offset (i, j): it holds the pixel that
+    # offset touches in every patch at once. kh * kw vectorised additions
+    # instead of a loop over pixels (no np.add.at needed: within one
+    # offset no pixel repeats).
+    for i in range(kh):
+        rows = slice(i * dh, i * dh + sh * (ho - 1) + 1, sh)
+        for j in range(kw):
+            cols_j = slice(j * dw, j * dw + sw * (wo - 1) + 1, sw)
+            xp[:, rows, cols_j, :] += patches[:, :, :, i, j, :]
+    return xp[:, pt:pt + h, pl:pl + w, :]

@@ -199,6 +199,17 @@ class Layer:
             if p.regularizer is not None and p.trainable:
                 p.grad += p.regularizer.gradient(p.data)
 
+    # ----- state that is not a weight -----------------------------------
+    def get_state(self) -> dict[str, Any]:
+        """JSON-serialisable state that is not a weight, e.g. the state
+        of a dropout layer's random generator. ``Sequential.save``
+        stores it and ``load`` hands it back to ``set_state``.
+        Default: no state."""
+        return {}
+
+    def set_state(self, state: dict[str, Any]) -> None:
+        """Restore what ``get_state`` returned (default: nothing)."""
+
     # ----- weights and config -------------------------------------------
     def get_weights(self) -> list[np.ndarray]:
         return [p.data.copy() for p in self._params]

@@ -1,0 +1,117 @@
+"""Dropout: randomly silence units during training (inverted dropout).
+
+In training, every input element is kept with probability q = 1 - rate
+and zeroed otherwise; kept elements are scaled by 1/q so that the
+expected output equals the input::
+
+    m ~ Bernoulli(q) elementwise,    out = x * m / q,    E[out] = x.
+
+At inference the layer is the identity; thanks to the 1/q scaling no
+rescaling is needed there (the "inverted" form, which Keras uses).
+
+Backward, with the same mask as the forward pass::
+
+    dx = dout * m / q
+
+The mask is drawn from a ``np.random.Generator``: the layer's own, from
+``seed``, or else one spawned at build time from the model's generator
+(spawning gives an independent stream and does not advance the model's
+generator, so adding Dropout leaves the other layers' initial weights
+unchanged). The generator's state is saved with the model
+(``get_state``), so a reloaded model continues the same mask sequence.
+
+Difference from Keras: Keras accepts ``rate=1`` (the output is then all
+zeros); nnkit rejects it, since no unit would ever learn. Masks differ
+from Keras' (different random generators), so parity tests compare
+inference outputs and statistics, not individual masks.
+"""
+
+from __future__ import annotations
+
+from numbers import Real
+from typing import Any
+
+import numpy as np
+
+from .base import Layer
+
+__all__ = ["Dropout"]
+
+
+class Dropout(Layer):
+    """Inverted dropout.
+
+    Args:
+        rate: fraction of the inputs to drop, in [0, 1).
+        seed: optional integer seed for this layer's own generator;
+            without it the generator is spawned from the model's.
+        **kwargs: ``name``, ``dtype``, ``input_shape`` (see ``Layer``).
+
+    Input shape:
+        any, (N, ...)
+    Output shape:
+        same as the input
+    """
+
+    def __init__(self, rate: float, seed: int | None = None,
+                 **kwargs: Any):
+        super().__init__(**kwargs)
+        if (not isinstance(rate, Real) or isinstance(rate, bool)
+                or not 0.0 <= rate < 1.0):
+            hint = (" (rate=1 would drop every unit, so nothing could "
+                    "learn)" if rate == 1 else "")
+            raise ValueError(f"Dropout '{self.name}': rate must be in "
+                             f"[0, 1), got {rate!r}{hint}")
+        if seed is not None and (not isinstance(seed, (int, np.integer))
+                                 or isinstance(seed, bool) or seed < 0):
+            raise ValueError(f"Dropout '{self.name}': seed must be a "
+                             f"non-negative integer or None, got {seed!r}")
+        self.rate = float(rate)
+        self.seed = None if seed is None else int(seed)
+        self.rng: np.random.Generator | None = None
+        self.mask: np.ndarray | None = None
+
+    def build(self, input_shape, rng=None):
+        if self.seed is not None:
+            self.rng = np.random.default_rng(self.seed)
+        elif rng is not None:
+            self.rng = rng.spawn(1)[0]
+        else:
+            self.rng = np.random.default_rng()
+        super().build(input_shape, rng)
+
+    def forward(self, x, training=False):
+        x = self.check_input(x)
+        if not training or self.rate == 0.0:
+            self.mask = None
+            self.out = x
+            return x
+        if self.rng is None:       # used without being built
+            self.build(x.shape[1:])
+        keep = 1.0 - self.rate
+        kept = self.rng.random(x.shape) < keep
+        # The scaled mask m / q, stored once for the backward pass.
+        self.mask = kept.astype(x.dtype) / x.dtype.type(keep)
+        self.out = x * self.mask
+        return self.out
+
+    def backward(self, dout):
+        if self.mask is None:      # inference or rate 0: identity
+            return dout
+        return dout * self.mask
+
+    # ----- the generator's state travels with the model -----------------
+    def get_state(self) -> dict[str, Any]:
+        if self.rng is None:
+            return {}
+        return {"rng_state": self.rng.bit_generator.state}
+
+    def set_state(self, state: dict[str, Any]) -> None:
+        if "rng_state" in state:
+            if self.rng is None:
+                self.rng = np.random.default_rng()
+            self.rng.bit_generator.state = state["rng_state"]
+
+    def get_config(self):
+        return {**super().get_config(), "rate": self.rate,
+                "seed": self.seed}

@@ -1,0 +1,59 @@
+"""LeakyReLU as a layer: out = x if x > 0 else negative_slope * x.
+
+Backward: dx = dout if x > 0 else dout * negative_slope.
+
+Mind the two Keras defaults: the *layer* ``keras.layers.LeakyReLU``
+uses ``negative_slope=0.3``, the *function*
+``keras.activations.leaky_relu`` 0.2. nnkit follows both (this layer
+0.3, ``nnkit.activations.LeakyReLU`` 0.2). As with the activation,
+TensorFlow rounds the slope to float32, so float64 parity to 1e-10
+needs a slope float32 holds exactly (0.25, 0.125...).
+"""
+
+from __future__ import annotations
+
+from numbers import Real
+from typing import Any
+
+from .. import activations
+from .base import Layer
+
+__all__ = ["LeakyReLU"]
+
+
+class LeakyReLU(Layer):
+    """Leaky rectifier with a fixed slope for negative inputs.
+
+    Args:
+        negative_slope: slope for x <= 0, >= 0 (Keras layer default 0.3).
+        **kwargs: ``name``, ``dtype``, ``input_shape`` (see ``Layer``).
+
+    Input shape:
+        any, (N, ...)
+    Output shape:
+        same as the input
+    """
+
+    def __init__(self, negative_slope: float = 0.3, **kwargs: Any):
+        super().__init__(**kwargs)
+        if (not isinstance(negative_slope, Real)
+                or isinstance(negative_slope, bool)
+                or not 0.0 <= negative_slope < float("inf")):
+            raise ValueError(f"LeakyReLU '{self.name}': negative_slope "
+                             f"must be a finite number >= 0, got "
+                             f"{negative_slope!r}")
+        self.negative_slope = float(negative_slope)
+        self.activation = activations.LeakyReLU(self.negative_slope)
+
+    def forward(self, x, training=False):
+        x = self.check_input(x)
+        self.x = x
+        self.out = self.activation.forward(x)
+        return self.out
+
+    def backward(self, dout):
+        return self.activation.backward(self.x, self.out, dout)
+
+    def get_config(self):
+        return {**super().get_config(),
+                "negative_slope": self.negative_slope}

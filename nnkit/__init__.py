@@ -47,6 +47,7 @@ __all__ = [
 # Loaded on first access: they pull in heavier packages or are optional.
 _LAZY_MODULES = {"datasets", "preprocessing", "perceptron", "interop",
                  "plot", "widgets", "schedules"}
+_LAZY_MODULES |= {"instrument"}
 _LAZY_MODULES |= {"sequences"}
 
 

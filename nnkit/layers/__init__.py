@@ -2,14 +2,19 @@
 
 from .activation import Activation
 from .base import Layer, Parameter
+from .batch_normalization import BatchNormalization
 from .conv import Conv2D
 from .dense import Dense
+from .dropout import Dropout
+from .elu import ELU
 from .embedding import Embedding
 from .global_pooling import GlobalAveragePooling2D, GlobalMaxPooling2D
 from .gru import GRU
 from .im2col import col2im, conv_output_size, im2col
+from .leaky_relu import LeakyReLU
 from .lstm import LSTM
 from .pooling import AveragePooling2D, MaxPooling2D
+from .prelu import PReLU
 from .recurrent import Recurrent
 from .reshape import Flatten, Reshape
 from .residual import Residual
@@ -17,6 +22,7 @@ from .simple_rnn import SimpleRNN
 from .time_distributed import TimeDistributed
 
 __all__ = ["Layer", "Parameter", "Dense", "Activation", "get", "register"]
+__all__ += ["Dropout", "BatchNormalization", "PReLU", "LeakyReLU", "ELU"]
 __all__ += ["Recurrent", "SimpleRNN", "LSTM", "GRU", "Embedding",
             "TimeDistributed"]
 __all__ += ["Conv2D", "MaxPooling2D", "AveragePooling2D",
@@ -33,6 +39,8 @@ def register(cls: type[Layer]) -> type[Layer]:
 
 
 for _cls in (Dense, Activation):
+    register(_cls)
+for _cls in (Dropout, BatchNormalization, PReLU, LeakyReLU, ELU):
     register(_cls)
 for _cls in (SimpleRNN, LSTM, GRU, Embedding, TimeDistributed):
     register(_cls)

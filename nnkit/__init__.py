@@ -48,6 +48,7 @@ __all__ = [
 _LAZY_MODULES = {"datasets", "preprocessing", "perceptron", "interop",
                  "plot", "widgets", "schedules"}
 _LAZY_MODULES |= {"instrument"}
+_LAZY_MODULES |= {"lr_finder"}
 _LAZY_MODULES |= {"sequences"}
 
 

@@ -22,7 +22,12 @@ dtype, so in float64 it computes with momentum 0.8999999762 instead of
 0.9. nnkit uses the value you give. The tests show both facts: with
 hyperparameters that float32 holds exactly (0.5, 0.875...) the two
 agree to 1e-10 in float64, and rounding nnkit's momentum to float32
-reproduces Keras' 0.9 run to the same tolerance.
+reproduces Keras' 0.9 run to the same tolerance. The rounding happens
+where Keras casts a Python float (``ops.cast``): SGD's momentum, the
+betas in Adam's and Nadam's bias corrections (not in their moment
+updates), Adagrad's initial accumulator, and the constant 0.96 in
+Nadam's u_t (not in its running product); see tests/test_optimizers.py.
+In float32 all of this is invisible.
 """
 
 from __future__ import annotations
@@ -33,7 +38,8 @@ import numpy as np
 
 from .layers.base import Parameter
 
-__all__ = ["Optimizer", "SGD", "get", "serialize", "register"]
+__all__ = ["Optimizer", "SGD", "Adagrad", "Adadelta", "RMSprop", "Adam",
+           "AdamW", "Nadam", "get", "serialize", "register"]
 
 
 def _check_rate(owner: str, name: str, value: float,
@@ -140,6 +146,11 @@ class Optimizer:
 
     def apply(self, params: list[Parameter]) -> None:
         """One optimisation step from the gradients stored in ``params``."""
+        # A schedule may also drive other hyperparameters (OneCycle
+        # cycles the momentum): it gets the optimizer before each step.
+        hook = getattr(self._schedule, "update_optimizer", None)
+        if hook is not None:
+            hook(self)
         params = [p for p in params if p.trainable]
         grads = self.clip_gradients([p.grad for p in params])
         lr = self.learning_rate
@@ -183,6 +194,11 @@ class Optimizer:
             from . import schedules
             config["learning_rate"] = schedules.get(lr)
         return cls(**config)
+
+    def reset_state(self) -> None:
+        """Forget every slot and restart ``iterations`` at 0."""
+        self._slots = {}
+        self.iterations = 0
 
     def get_state(self, params: list[Parameter]) -> dict[str, np.ndarray]:
         """Slots keyed ``"<param path>/<slot>"`` plus ``iterations``."""
@@ -253,6 +269,392 @@ class SGD(Optimizer):
                 "nesterov": self.nesterov}
 
 
+def _check_positive(owner: str, name: str, value: float) -> float:
+    value = float(value)
+    if not (np.isfinite(value) and value > 0):
+        raise ValueError(f"{owner}: {name} must be > 0, got {value}")
+    return value
+
+
+def _check_beta(owner: str, name: str, value: float) -> float:
+    return _check_rate(owner, name, value, 0.0, 1.0, high_open=True)
+
+
+class Adagrad(Optimizer):
+    """Adagrad: each weight's step shrinks with its gradient history.
+
+    Keras' form (accumulator a starts at ``initial_accumulator_value``)::
+
+        a = a + g**2
+        w = w - lr * g / sqrt(a + eps)
+
+    Textbook form (Duchi et al. 2011; Goodfellow et al. 8.5.1), with
+    a starting at 0 and eps outside the root::
+
+        a = a + g**2
+        w = w - lr * g / (eps + sqrt(a))
+
+    Keras' a0 = 0.1 keeps the very first steps from being huge
+    (``lr * g / |g| = lr * sign(g)`` in the textbook form).
+
+    Args:
+        learning_rate: Keras default 0.001.
+        initial_accumulator_value: a0 >= 0, Keras default 0.1.
+        epsilon: eps > 0 inside the root, Keras default 1e-7.
+    """
+
+    name = "adagrad"
+    slot_names = ("accumulator",)
+
+    def __init__(self, learning_rate: Any = 0.001,
+                 initial_accumulator_value: float = 0.1,
+                 epsilon: float = 1e-7, **kwargs: Any):
+        super().__init__(learning_rate, **kwargs)
+        owner = type(self).__name__
+        self.initial_accumulator_value = _check_rate(
+            owner, "initial_accumulator_value", initial_accumulator_value)
+        self.epsilon = _check_positive(owner, "epsilon", epsilon)
+
+    def init_slot(self, slot, p):
+        return np.full_like(p.data, self.initial_accumulator_value)
+
+    def update_step(self, p, g, slots, lr):
+        eps = p.data.dtype.type(self.epsilon)
+        acc = slots["accumulator"]
+        acc += g * g
+        p.data -= lr * g / np.sqrt(acc + eps)
+
+    def get_config(self):
+        return {**super().get_config(),
+                "initial_accumulator_value": self.initial_accumulator_value,
+                "epsilon": self.epsilon}
+
+
+class Adadelta(Optimizer):
+    """Adadelta: a step in the units of the weight, from two averages.
+
+    Keras' form (both averages start at 0, ``RMS(a) = sqrt(a + eps)``)::
+
+        Eg  = rho * Eg  + (1 - rho) * g**2
+        dx  = -RMS(Edx) / RMS(Eg) * g
+        Edx = rho * Edx + (1 - rho) * dx**2
+        w   = w + lr * dx
+
+    Textbook form (Zeiler 2012): the same with no learning rate, i.e.
+    lr = 1. Keras keeps a learning rate (default 0.001), so pass
+    ``learning_rate=1.0`` to get Zeiler's method.
+
+    Args:
+        learning_rate: Keras default 0.001.
+        rho: decay of both averages, in [0, 1]; Keras default 0.95.
+        epsilon: eps > 0, Keras default 1e-7.
+    """
+
+    name = "adadelta"
+    slot_names = ("accumulated_grad", "accumulated_delta_var")
+
+    def __init__(self, learning_rate: Any = 0.001, rho: float = 0.95,
+                 epsilon: float = 1e-7, **kwargs: Any):
+        super().__init__(learning_rate, **kwargs)
+        owner = type(self).__name__
+        self.rho = _check_rate(owner, "rho", rho, 0.0, 1.0)
+        self.epsilon = _check_positive(owner, "epsilon", epsilon)
+
+    def update_step(self, p, g, slots, lr):
+        dt = p.data.dtype.type
+        rho, eps = dt(self.rho), dt(self.epsilon)
+        eg, edx = slots["accumulated_grad"], slots["accumulated_delta_var"]
+        eg[...] = rho * eg + (1 - rho) * g * g
+        dx = -np.sqrt(edx + eps) * g / np.sqrt(eg + eps)
+        edx[...] = rho * edx + (1 - rho) * dx * dx
+        p.data += lr * dx
+
+    def get_config(self):
+        return {**super().get_config(), "rho": self.rho,
+                "epsilon": self.epsilon}
+
+
+class RMSprop(Optimizer):
+    """RMSprop: divide the step by a running RMS of the gradient.
+
+    Keras' form (v, mg, m start at 0; eps is added to the average,
+    inside the root)::
+
+        v  = rho * v + (1 - rho) * g**2
+        mg = rho * mg + (1 - rho) * g            (centered=True)
+        d  = lr * g / sqrt(v + eps)              (plain)
+        d  = lr * g / sqrt(v - mg**2 + eps)      (centered)
+        m  = momentum * m + d;  w = w - m        (momentum > 0)
+        w  = w - d                               (momentum = 0)
+
+    Textbook form (Hinton's lecture 6e; Goodfellow et al. 8.5.2)::
+
+        v = rho * v + (1 - rho) * g**2
+        w = w - lr * g / sqrt(eps + v)
+
+    Some texts (and Keras 2) write ``lr * g / (sqrt(v) + eps)``; with
+    eps = 1e-7 the two differ only where v is tiny (Keras 3's own
+    source puts eps inside the root; the parity tests confirm it).
+    ``centered`` (Graves 2013)
+    divides by an estimate of the gradient's standard deviation instead
+    of its RMS.
+
+    Args:
+        learning_rate: Keras default 0.001.
+        rho: decay of the average, in [0, 1]; Keras default 0.9.
+        momentum: in [0, 1); 0 (Keras' default) means no momentum slot.
+        epsilon: eps > 0, Keras default 1e-7.
+        centered: subtract the squared mean gradient (default False).
+    """
+
+    name = "rmsprop"
+
+    def __init__(self, learning_rate: Any = 0.001, rho: float = 0.9,
+                 momentum: float = 0.0, epsilon: float = 1e-7,
+                 centered: bool = False, **kwargs: Any):
+        super().__init__(learning_rate, **kwargs)
+        owner = type(self).__name__
+        self.rho = _check_rate(owner, "rho", rho, 0.0, 1.0)
+        self.momentum = _check_beta(owner, "momentum", momentum)
+        self.epsilon = _check_positive(owner, "epsilon", epsilon)
+        self.centered = bool(centered)
+        self.slot_names = (("velocity",)
+                           + (("momentum",) if self.momentum > 0 else ())
+                           + (("average_gradient",) if centered else ()))
+
+    def update_step(self, p, g, slots, lr):
+        dt = p.data.dtype.type
+        rho, eps = dt(self.rho), dt(self.epsilon)
+        v = slots["velocity"]
+        v[...] = rho * v + (1 - rho) * g * g
+        if self.centered:
+            mg = slots["average_gradient"]
+            mg[...] = rho * mg + (1 - rho) * g
+            d = lr * g / np.sqrt(v - mg * mg + eps)
+        else:
+            d = lr * g / np.sqrt(v + eps)
+        if self.momentum > 0:
+            m = slots["momentum"]
+            m[...] = dt(self.momentum) * m + d
+            p.data -= m
+        else:
+            p.data -= d
+
+    def get_config(self):
+        return {**super().get_config(), "rho": self.rho,
+                "momentum": self.momentum, "epsilon": self.epsilon,
+                "centered": self.centered}
+
+
+class Adam(Optimizer):
+    """Adam: momentum on the gradient, RMSprop on its square.
+
+    Keras' form (m, v start at 0; t = iterations + 1; bias correction
+    folded into the step size)::
+
+        a = lr * sqrt(1 - beta_2**t) / (1 - beta_1**t)
+        m = m + (g - m) * (1 - beta_1)
+        v = v + (g**2 - v) * (1 - beta_2)
+        v = max(v_hat, v);  v_hat = v            (amsgrad=True)
+        w = w - a * m / (sqrt(v) + eps)
+
+    Textbook form (Kingma & Ba 2015, Algorithm 1)::
+
+        m = beta_1 * m + (1 - beta_1) * g
+        v = beta_2 * v + (1 - beta_2) * g**2
+        m_hat = m / (1 - beta_1**t);  v_hat = v / (1 - beta_2**t)
+        w = w - lr * m_hat / (sqrt(v_hat) + eps)
+
+    The two are the same update except for where eps sits: Keras' eps
+    is the paper's "epsilon hat" (section 2), equal to
+    ``eps * sqrt(1 - beta_2**t)`` in Algorithm 1's terms. AMSGrad
+    (Reddi et al. 2018) divides by the largest v seen so far.
+
+    Keras computes ``beta**t`` with the betas cast to the weights'
+    dtype; its TensorFlow backend rounds them to float32 there (and only
+    there), so in float64 Keras' bias correction uses 0.899999976 for
+    0.9. nnkit uses your value (module docstring).
+
+    Args:
+        learning_rate: Keras default 0.001.
+        beta_1: first-moment decay in [0, 1), Keras default 0.9.
+        beta_2: second-moment decay in [0, 1), Keras default 0.999.
+        epsilon: eps > 0, Keras default 1e-7.
+        amsgrad: use the AMSGrad variant (default False).
+    """
+
+    name = "adam"
+
+    def __init__(self, learning_rate: Any = 0.001, beta_1: float = 0.9,
+                 beta_2: float = 0.999, epsilon: float = 1e-7,
+                 amsgrad: bool = False, **kwargs: Any):
+        super().__init__(learning_rate, **kwargs)
+        owner = type(self).__name__
+        self.beta_1 = _check_beta(owner, "beta_1", beta_1)
+        self.beta_2 = _check_beta(owner, "beta_2", beta_2)
+        self.epsilon = _check_positive(owner, "epsilon", epsilon)
+        self.amsgrad = bool(amsgrad)
+        self.slot_names = ("momentum", "velocity") + (
+            ("velocity_hat",) if self.amsgrad else ())
+
+    def step_size(self, lr: Any, dtype: np.dtype) -> Any:
+        """``lr * sqrt(1 - beta_2**t) / (1 - beta_1**t)`` in ``dtype``."""
+        dt = np.dtype(dtype).type
+        t = dt(self.iterations + 1)
+        b1, b2 = dt(self.beta_1), dt(self.beta_2)
+        return lr * np.sqrt(1 - b2 ** t) / (1 - b1 ** t)
+
+    def update_step(self, p, g, slots, lr):
+        dt = p.data.dtype.type
+        alpha = self.step_size(lr, p.data.dtype)
+        m, v = slots["momentum"], slots["velocity"]
+        m += (g - m) * dt(1 - self.beta_1)
+        v += (g * g - v) * dt(1 - self.beta_2)
+        if self.amsgrad:
+            v_hat = slots["velocity_hat"]
+            np.maximum(v_hat, v, out=v_hat)
+            v = v_hat
+        p.data -= m * alpha / (np.sqrt(v) + dt(self.epsilon))
+
+    def get_config(self):
+        return {**super().get_config(), "beta_1": self.beta_1,
+                "beta_2": self.beta_2, "epsilon": self.epsilon,
+                "amsgrad": self.amsgrad}
+
+
+class AdamW(Adam):
+    """Adam with decoupled weight decay (Loshchilov & Hutter 2019).
+
+    Keras' form: before Adam's step (see ``Adam``), every weight
+    (kernels and biases alike) decays by the learning rate times
+    ``weight_decay``; the decay never enters m or v::
+
+        w = w - lr * weight_decay * w
+        w = w - a * m / (sqrt(v) + eps)          (Adam, as above)
+
+    Textbook form (the paper's Algorithm 2, schedule multiplier eta_t,
+    base step alpha)::
+
+        w = w - eta_t * (alpha * m_hat / (sqrt(v_hat) + eps)
+                         + lambda * w)
+
+    i.e. the paper decays by ``eta_t * lambda``, Keras by
+    ``lr * weight_decay``: with a constant lr, lambda = lr * weight_decay.
+    L2 regularisation added to the loss is *not* the same with Adam:
+    its gradient is rescaled by 1/sqrt(v) like any other.
+
+    Args:
+        learning_rate: Keras default 0.001.
+        weight_decay: >= 0, Keras default 0.004 (required).
+        beta_1, beta_2, epsilon, amsgrad: as for ``Adam``.
+    """
+
+    name = "adamw"
+
+    def __init__(self, learning_rate: Any = 0.001,
+                 weight_decay: float = 0.004, beta_1: float = 0.9,
+                 beta_2: float = 0.999, epsilon: float = 1e-7,
+                 amsgrad: bool = False, **kwargs: Any):
+        if weight_decay is None:
+            raise ValueError("AdamW: weight_decay must be a float >= 0, "
+                             "got None")
+        super().__init__(learning_rate, beta_1, beta_2, epsilon, amsgrad,
+                         weight_decay=weight_decay, **kwargs)
+
+
+# Nadam's momentum schedule: mu_t = beta_1 * (1 - 0.5 * 0.96**t).
+_NADAM_DECAY = 0.96
+
+
+class Nadam(Optimizer):
+    """Nadam: Adam with Nesterov momentum (Dozat 2016).
+
+    Keras' form: momentum coefficients follow a warm-up schedule
+    ``u_t = beta_1 * (1 - 0.5 * 0.96**t)`` and the optimizer keeps the
+    running product ``U_t = u_1 * ... * u_t`` (state ``u_product``);
+    t = iterations + 1::
+
+        m = m + (g - m) * (1 - beta_1)
+        v = v + (g**2 - v) * (1 - beta_2)
+        m_hat = u_{t+1} * m / (1 - U_t * u_{t+1})
+                + (1 - u_t) * g / (1 - U_t)
+        v_hat = v / (1 - beta_2**t)
+        w = w - lr * m_hat / (sqrt(v_hat) + eps)
+
+    Textbook form (Dozat 2016 with a constant mu = beta_1; Géron ch. 11;
+    the same look-ahead as Nesterov's momentum)::
+
+        m_hat = beta_1 * m / (1 - beta_1**(t+1))
+                + (1 - beta_1) * g / (1 - beta_1**t)
+        w = w - lr * m_hat / (sqrt(v_hat) + eps)
+
+    Dozat's schedule is ``0.96**(t * 0.004)`` (mu warms up over
+    thousands of steps); Keras 3 uses ``0.96**t``, so u_t is within 1%
+    of beta_1 after about 100 steps. nnkit follows Keras.
+
+    Args:
+        learning_rate: Keras default 0.001.
+        beta_1: in [0, 1), Keras default 0.9.
+        beta_2: in [0, 1), Keras default 0.999.
+        epsilon: eps > 0, Keras default 1e-7.
+    """
+
+    name = "nadam"
+    slot_names = ("momentum", "velocity")
+
+    def __init__(self, learning_rate: Any = 0.001, beta_1: float = 0.9,
+                 beta_2: float = 0.999, epsilon: float = 1e-7,
+                 **kwargs: Any):
+        super().__init__(learning_rate, **kwargs)
+        owner = type(self).__name__
+        self.beta_1 = _check_beta(owner, "beta_1", beta_1)
+        self.beta_2 = _check_beta(owner, "beta_2", beta_2)
+        self.epsilon = _check_positive(owner, "epsilon", epsilon)
+        self.u_product = 1.0
+
+    def _u(self, t: Any) -> Any:
+        return self.beta_1 * (1.0 - 0.5 * _NADAM_DECAY ** t)
+
+    def apply(self, params: list[Parameter]) -> None:
+        # U_t is shared by all parameters: advance it once per step.
+        self.u_product *= self._u(self.iterations + 1)
+        super().apply(params)
+
+    def update_step(self, p, g, slots, lr):
+        dt = p.data.dtype.type
+        t = self.iterations + 1
+        u_t, u_next = dt(self._u(t)), dt(self._u(t + 1))
+        u_prod = dt(self.u_product)
+        b2 = dt(self.beta_2)
+        m, v = slots["momentum"], slots["velocity"]
+        m += (g - m) * dt(1 - self.beta_1)
+        v += (g * g - v) * dt(1 - self.beta_2)
+        m_hat = (u_next * m / (1 - u_prod * u_next)
+                 + (1 - u_t) * g / (1 - u_prod))
+        v_hat = v / (1 - b2 ** dt(t))
+        p.data -= m_hat * lr / (np.sqrt(v_hat) + dt(self.epsilon))
+
+    def reset_state(self) -> None:
+        super().reset_state()
+        self.u_product = 1.0
+
+    def get_state(self, params):
+        return {**super().get_state(params),
+                "u_product": np.array(self.u_product)}
+
+    def set_state(self, params, state):
+        super().set_state(params, state)
+        if "u_product" in state:
+            self.u_product = float(state["u_product"])
+        else:       # derivable from the step count
+            self.u_product = float(np.prod(
+                [self._u(t) for t in range(1, self.iterations + 1)]))
+
+    def get_config(self):
+        return {**super().get_config(), "beta_1": self.beta_1,
+                "beta_2": self.beta_2, "epsilon": self.epsilon}
+
+
 _REGISTRY: dict[str, type[Optimizer]] = {}
 
 
@@ -262,7 +664,8 @@ def register(cls: type[Optimizer]) -> type[Optimizer]:
     return cls
 
 
-register(SGD)
+for _cls in (SGD, Adagrad, Adadelta, RMSprop, Adam, AdamW, Nadam):
+    register(_cls)
 
 
 def get(identifier: Any) -> Optimizer:

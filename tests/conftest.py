@@ -6,6 +6,14 @@ import os
 
 import numpy as np
 import pytest
+from hypothesis import settings
+
+# Property tests draw their examples from a fixed seed: every run of the
+# suite (a developer's, CI's) tries the same cases, so a failure is
+# reproducible. NNBOOK_HYPOTHESIS=explore draws fresh examples instead.
+settings.register_profile("repeatable", derandomize=True, database=None)
+settings.register_profile("explore", derandomize=False)
+settings.load_profile(os.environ.get("NNBOOK_HYPOTHESIS", "repeatable"))
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("MPLBACKEND", "Agg")

@@ -35,7 +35,8 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 __all__ = ["conv_output_size", "same_padding", "resolve_padding",
-           "pad_input", "windows", "im2col", "col2im", "to_pair"]
+           "pad_input", "windows", "im2col", "col2im", "kernel_offsets",
+           "to_pair"]
 
 Pads = tuple[tuple[int, int], tuple[int, int]]
 
@@ -180,13 +181,29 @@ def col2im(cols: np.ndarray, x_shape: tuple[int, ...], kernel_size: Any,
     wo = conv_output_size(w + pl + pr, kw, 0, sw, dw)
     patches = cols.reshape(n, ho, wo, kh, kw, c)
     xp = np.zeros((n, h + pt + pb, w + pl + pr, c), dtype=cols.dtype)
-    # One strided slice per kernel offset (i, j): it holds the pixel that
-    # offset touches in every patch at once. kh * kw vectorised additions
-    # instead of a loop over pixels (no np.add.at needed: within one
-    # offset no pixel repeats).
+    for i, j, rows, cols_ij in kernel_offsets(kernel, (sh, sw), (dh, dw),
+                                              (ho, wo)):
+        xp[:, rows, cols_ij, :] += patches[:, :, :, i, j, :]
+    return xp[:, pt:pt + h, pl:pl + w, :]
+
+
+def kernel_offsets(kernel: tuple[int, int], strides: tuple[int, int],
+                   dilation: tuple[int, int], out_hw: tuple[int, int]):
+    """For each kernel offset (i, j), the pixels it touches, as slices.
+
+    Output pixel (r, s) reads padded pixel (r sh + i dh, s sw + j dw) at
+    offset (i, j), so ``xp[:, rows, cols]`` with the strided slices
+    yielded here holds, at once, the pixel that offset touches in every
+    window. Looping over the kh * kw offsets (not over pixels) lets
+    col2im and pooling scatter gradients with kh * kw vectorised
+    additions; within one offset no pixel repeats, so ``+=`` is safe.
+
+    Yields:
+        (i, j, rows, cols) in row-major order of the offsets.
+    """
+    (kh, kw), (sh, sw), (dh, dw), (ho, wo) = kernel, strides, dilation, \
+        out_hw
     for i in range(kh):
         rows = slice(i * dh, i * dh + sh * (ho - 1) + 1, sh)
         for j in range(kw):
-            cols_j = slice(j * dw, j * dw + sw * (wo - 1) + 1, sw)
-            xp[:, rows, cols_j, :] += patches[:, :, :, i, j, :]
-    return xp[:, pt:pt + h, pl:pl + w, :]
+            yield i, j, rows, slice(j * dw, j * dw + sw * (wo - 1) + 1, sw)

@@ -13,8 +13,10 @@ Backward, per window (the derivative of max and of mean):
   window order gets it — what TensorFlow's MaxPoolGrad does;
 * average: each real pixel of the window gets dout / count.
 
-Both are written as "build the gradient of every window's pixels, then
-``col2im``", which adds overlapping windows' contributions.
+Forward reduces a ``windows`` view of the input (no copy). Backward
+loops over the ph * pw window offsets, as ``col2im`` does: the strided
+slice of offset (a, b) holds that pixel of every window at once, and
+overlapping windows' contributions add up.
 
 'same' padding: padded pixels never win a max (they are -inf), and an
 average divides by the number of *real* pixels in the window, as in
@@ -30,8 +32,8 @@ import numpy as np
 from .base import Layer
 from .conv import check_images, check_padding
 from .im2col import (
-    col2im,
     conv_output_size,
+    kernel_offsets,
     pad_input,
     resolve_padding,
     to_pair,
@@ -92,13 +94,21 @@ class _Pooling2D(Layer):
     def check_input(self, x):
         return check_images(self, x)
 
-    def _window_grads_to_dx(self, dwin: np.ndarray) -> np.ndarray:
-        """col2im of per-window pixel gradients (N, Ho, Wo, C, ph*pw)."""
-        # col2im wants rows of (ph, pw, C) patches: move C last.
-        dcols = dwin.transpose(0, 1, 2, 4, 3).reshape(-1, dwin.shape[3]
-                                                     * dwin.shape[4])
-        return col2im(dcols, self.x_shape, self.pool_size, self.strides,
-                      self.pads)
+    def _offsets(self, out_hw: tuple[int, int]):
+        """(k, rows, cols) for each window offset, k = a pw + b."""
+        pw = self.pool_size[1]
+        for a, b, rows, cols in kernel_offsets(self.pool_size, self.strides,
+                                               (1, 1), out_hw):
+            yield a * pw + b, rows, cols
+
+    def _scatter(self, grads) -> np.ndarray:
+        """dx from (rows, cols, gradient) for each window offset."""
+        n, h, w, c = self.x_shape
+        (pt, pb), (pl, pr) = self.pads
+        dxp = np.zeros((n, h + pt + pb, w + pl + pr, c), self.dtype)
+        for rows, cols, g in grads:
+            dxp[:, rows, cols, :] += g
+        return dxp[:, pt:pt + h, pl:pl + w, :]
 
     def get_config(self):
         return {**super().get_config(), "pool_size": list(self.pool_size),
@@ -122,21 +132,22 @@ class MaxPooling2D(_Pooling2D):
 
     def forward(self, x, training=False):
         x = self.check_input(x)
-        self.pads, (ho, wo) = self._geometry(x.shape[1:])
+        self.pads, out_hw = self._geometry(x.shape[1:])
         xp = pad_input(x, self.pads, value=-np.inf)
-        win = windows(xp, self.pool_size, self.strides)
-        flat = win.reshape(win.shape[:4] + (-1,))  # (N, Ho, Wo, C, ph*pw)
-        # argmax returns the first maximum in row-major window order,
-        # the pixel TensorFlow's gradient goes to when values tie.
-        self.argmax = flat.argmax(axis=-1)
-        out = np.take_along_axis(flat, self.argmax[..., None], -1)[..., 0]
+        out = windows(xp, self.pool_size, self.strides).max(axis=(4, 5))
+        # Which offset k of each window won. Offsets are visited last to
+        # first, so on ties the first maximum in row-major window order
+        # is kept: the pixel TensorFlow's gradient goes to.
+        self.winner = np.zeros(out.shape, np.int16)
+        for k, rows, cols in reversed(list(self._offsets(out_hw))):
+            np.copyto(self.winner, k, where=xp[:, rows, cols, :] == out)
         self.x_shape, self.out = x.shape, out
         return out
 
     def backward(self, dout):
-        size = self.pool_size[0] * self.pool_size[1]
-        winner = self.argmax[..., None] == np.arange(size)
-        return self._window_grads_to_dx(winner * dout[..., None])
+        return self._scatter((rows, cols, (self.winner == k) * dout)
+                             for k, rows, cols in
+                             self._offsets(dout.shape[1:3]))
 
 
 class AveragePooling2D(_Pooling2D):
@@ -174,8 +185,8 @@ class AveragePooling2D(_Pooling2D):
         return out
 
     def backward(self, dout):
-        size = self.pool_size[0] * self.pool_size[1]
-        share = (dout / self.count)[..., None]
-        # Padding pixels receive a share too, but col2im drops them.
-        dwin = np.broadcast_to(share, dout.shape + (size,))
-        return self._window_grads_to_dx(dwin)
+        # Each real pixel of a window gets dout / count; padding pixels
+        # get a share too, but _scatter crops them away.
+        share = dout / self.count
+        return self._scatter((rows, cols, share) for _, rows, cols in
+                             self._offsets(dout.shape[1:3]))

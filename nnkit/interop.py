@@ -54,6 +54,10 @@ def import_keras() -> Any:
     finally:
         os.dup2(saved, 2)
         os.close(saved)
+    # tf.function retracing notices etc. are advice for production code,
+    # noise in a textbook's output.
+    import tensorflow as tf
+    tf.get_logger().setLevel("ERROR")
     return keras
 
 

@@ -150,7 +150,8 @@ class BinaryCrossentropy(_CrossEntropy):
 
     From logits z: ``max(z, 0) - z t + log(1 + e^-|z|)``, gradient
     sigmoid(z) - t. From probabilities: p is clipped to [eps, 1 - eps];
-    gradient (p - t) / (p (1 - p)) inside the clip range, 0 outside.
+    gradient (p - t) / (p (1 - p)) inside the clip range (boundaries
+    included, as TensorFlow's clip gradient), 0 outside.
     """
 
     name = "binary_crossentropy"
@@ -178,7 +179,7 @@ class BinaryCrossentropy(_CrossEntropy):
         y_true, y_pred = self.prepare(y_true, y_pred)
         if self.from_logits:
             return (sigmoid(y_pred) - y_true) / y_pred.size
-        inside = (y_pred > EPSILON) & (y_pred < 1.0 - EPSILON)
+        inside = (y_pred >= EPSILON) & (y_pred <= 1.0 - EPSILON)
         p = np.clip(y_pred, EPSILON, 1.0 - EPSILON)
         g = (p - y_true) / (p * (1.0 - p))
         return np.where(inside, g, 0.0).astype(y_pred.dtype) / y_pred.size
@@ -217,7 +218,7 @@ class CategoricalCrossentropy(_CrossEntropy):
                     - y_true) / n
         s = np.sum(y_pred, axis=-1, keepdims=True)
         q = y_pred / s
-        inside = (q > EPSILON) & (q < 1.0 - EPSILON)
+        inside = (q >= EPSILON) & (q <= 1.0 - EPSILON)
         gq = np.where(inside, -y_true / np.clip(q, EPSILON, None), 0.0)
         # q = p / sum(p): dq_i/dp_j = (delta_ij - q_i) / s
         gp = (gq - np.sum(gq * q, axis=-1, keepdims=True)) / s
@@ -277,7 +278,7 @@ class SparseCategoricalCrossentropy(_CrossEntropy):
         np.put_along_axis(onehot, y[..., None], 1.0, axis=-1)
         if self.from_logits:
             return (softmax(y_pred) - onehot) / n
-        inside = (y_pred > EPSILON) & (y_pred < 1.0 - EPSILON)
+        inside = (y_pred >= EPSILON) & (y_pred <= 1.0 - EPSILON)
         c = np.clip(y_pred, EPSILON, 1.0 - EPSILON)
         g = 1.0 / np.sum(c, axis=-1, keepdims=True) - onehot / c
         return np.where(inside, g, 0.0).astype(y_pred.dtype) / n

@@ -238,3 +238,17 @@ def test_l2_regularized_training_matches_keras(keras64):
               "float64")
     for w, kw in zip(model.get_weights(), kmodel.get_weights()):
         close(w, kw, "float64")
+
+
+@pytest.mark.parametrize("p", [1e-7, 1 - 1e-7])
+def test_bce_gradient_at_the_clip_boundary_matches_keras(keras64, p):
+    """TensorFlow's clip passes the gradient at the boundary itself."""
+    import tensorflow as tf
+    y = np.array([[1.0]])
+    tp = tf.Variable(np.array([[p]]))
+    with tf.GradientTape() as tape:
+        value = keras64.losses.BinaryCrossentropy()(y, tp)
+    theirs = tape.gradient(value, tp).numpy()
+    ours = nnkit.losses.BinaryCrossentropy().gradient(y, np.array([[p]]))
+    assert theirs[0, 0] != 0
+    close(ours, theirs, "float64")

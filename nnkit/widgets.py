@@ -80,8 +80,9 @@ __all__ = [
     "accuracy", "predict_grid", "render", "plot_neurons",
     "run_experiment", "Playground", "playground",
     # Optimizer race
-    "Surface", "surfaces", "race_optimizers", "optimize_path", "race",
-    "plot_paths", "OptimizerRace", "optimizer_race",
+    "Surface", "surfaces", "SGD_FAMILY", "suggested_learning_rates",
+    "race_optimizers", "optimize_path", "race", "plot_paths",
+    "OptimizerRace", "optimizer_race",
     # Activations
     "plot_activation", "ActivationExplorer", "activation_explorer",
 ]

@@ -12,6 +12,16 @@ then two matmuls of the same size per forward one in backward). The
 "limit" is the BLAS' float32 throughput on those same matmul shapes, so
 the fraction shows how much time goes to the Python loop over steps and
 elementwise gate arithmetic rather than to matmuls.
+
+A second row times nnkit with the BLAS limited to one thread (via
+threadpoolctl, when installed). The per-step matmuls are small (64 x 128
+by 128 x 512), and a multi-threaded OpenBLAS synchronises its threads
+for each of them: on an idle machine two threads help a little, but
+when other processes load the cores the threads wait for each other and
+the same step can take several times longer (seen on the 2-core build
+machine: 0.05 s idle, 0.2-1.3 s under load, against a steady 0.07 s
+with one thread). Setting ``OPENBLAS_NUM_THREADS=1`` gives the same
+effect without threadpoolctl.
 """
 
 from __future__ import annotations
@@ -76,7 +86,18 @@ def run(repeats: int, median_time, keras_module) -> list[dict]:
     t_nn = median_time(nnkit_step, repeats)
     t_k = median_time(lambda: keras_step(tx, tdout), repeats)
     flops = 3 * (2.0 * N * T * D * 4 * H + 2.0 * N * T * H * 4 * H)
-    return [{"name": f"LSTM({H}) forward+backward, batch {N}, {T} steps, "
-                     f"{D} features",
-             "nnkit": t_nn, "keras": t_k, "gflops": flops / t_nn / 1e9,
-             "limit": _matmul_limit(median_time, repeats)}]
+    name = f"LSTM({H}) forward+backward, batch {N}, {T} steps, {D} features"
+    limit = _matmul_limit(median_time, repeats)
+    rows = [{"name": name, "nnkit": t_nn, "keras": t_k,
+             "gflops": flops / t_nn / 1e9, "limit": limit}]
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        return rows
+    with threadpool_limits(limits=1, user_api="blas"):
+        t_1 = median_time(nnkit_step, repeats)
+        limit_1 = _matmul_limit(median_time, repeats)
+    rows.append({"name": name + " (nnkit's BLAS on 1 thread)",
+                 "nnkit": t_1, "keras": t_k, "gflops": flops / t_1 / 1e9,
+                 "limit": limit_1})
+    return rows

@@ -204,3 +204,17 @@ def test_ci_runs_make_test() -> None:
                for c in commands), ".ci/run must call `make test`"
     assert "set -euo pipefail" in commands, (
         ".ci/run must stop on the first error (set -euo pipefail)")
+
+
+def test_api_reference_documents_every_public_nnkit_module():
+    """book/api.md has an automodule for each public nnkit module."""
+    import pkgutil
+
+    import nnkit
+
+    api = (ROOT / "book" / "api.md").read_text()
+    documented = set(re.findall(r"automodule:: (nnkit[\w.]*)", api))
+    public = {"nnkit"} | {
+        f"nnkit.{m.name}" for m in pkgutil.iter_modules(nnkit.__path__)
+        if not m.name.startswith("_")}
+    assert public - documented == set(), "add these to book/api.md"

@@ -13,6 +13,14 @@ training step (forward, dK, dx); Dense layers as in run.py (6 N in out).
 "limit" is the machine's float32 matmul rate on the im2col matrix
 products of the workload, i.e. what the BLAS does with nnkit's own
 formulation.
+
+Each workload is also timed with nnkit's BLAS limited to one thread
+(threadpoolctl, if installed), in a row of its own. On a shared machine
+whose cores are busy, a multi-threaded OpenBLAS call waits for a thread
+the scheduler has not run yet, and nnkit's small matrix products can
+take 10-50x longer than on an idle machine; TensorFlow's thread pool
+does not wait that way. The one-thread row shows nnkit without that
+effect; Keras keeps its default threads in both rows.
 """
 
 from __future__ import annotations
@@ -24,6 +32,28 @@ import numpy as np
 import nnkit
 from nnkit import Dense, Input, Sequential
 from nnkit.layers import Conv2D, Flatten, MaxPooling2D
+
+
+def one_blas_thread():
+    """A context limiting the BLAS to one thread, or None if unavailable."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        return None
+    return threadpool_limits(1, user_api="blas")
+
+
+def with_one_thread(row: dict, nnkit_run: Callable, repeats: int,
+                    median_time: Callable) -> list[dict]:
+    """The row, plus the same workload with nnkit on one BLAS thread."""
+    limit = one_blas_thread()
+    if limit is None:
+        return [row]
+    with limit:
+        t_nn = median_time(nnkit_run, repeats)
+    return [row, {**row, "name": row["name"] + " (nnkit: 1 BLAS thread)",
+                  "nnkit": t_nn, "gflops": row["gflops"] * row["nnkit"]
+                  / t_nn}]
 
 
 def conv_shapes(n: int, ho: int, wo: int, k: int, f: int
@@ -45,7 +75,7 @@ def matmul_gflops(shapes, repeats: int, median_time: Callable) -> float:
 
 
 def conv_layer(repeats: int, median_time: Callable,
-               keras_module: Callable) -> dict:
+               keras_module: Callable) -> list[dict]:
     keras_module()
     import tensorflow as tf
 
@@ -81,9 +111,10 @@ def conv_layer(repeats: int, median_time: Callable,
     t_k = median_time(keras_step, repeats * 10)
     shapes = conv_shapes(64, 26, 26, 9, 32)
     flops = sum(2.0 * m * k * n for m, k, n in shapes)
-    return {"name": "Conv2D(32, 3x3) forward+backward, 64x28x28x1",
-            "nnkit": t_nn, "keras": t_k, "gflops": flops / t_nn / 1e9,
-            "limit": matmul_gflops(shapes, repeats, median_time)}
+    row = {"name": "Conv2D(32, 3x3) forward+backward, 64x28x28x1",
+           "nnkit": t_nn, "keras": t_k, "gflops": flops / t_nn / 1e9,
+           "limit": matmul_gflops(shapes, repeats, median_time)}
+    return with_one_thread(row, nnkit_step, repeats * 10, median_time)
 
 
 def chapter_cnn(dropout: bool) -> Sequential:
@@ -97,7 +128,7 @@ def chapter_cnn(dropout: bool) -> Sequential:
 
 
 def cnn_epoch(repeats: int, median_time: Callable,
-              keras_module: Callable) -> dict:
+              keras_module: Callable) -> list[dict]:
     keras_module()
     x, y = nnkit.datasets.load_mnist()[:2]
     x = np.asarray(x, np.float32)[..., None]       # (5000, 28, 28, 1)
@@ -111,23 +142,27 @@ def cnn_epoch(repeats: int, median_time: Callable,
     model.compile(opt, "sparse_categorical_crossentropy")
     kmodel = nnkit.interop.to_keras(model)
     fit = dict(epochs=1, batch_size=32, verbose=0)
-    t_nn = median_time(lambda: model.fit(x, y, **fit), repeats)
+    def nnkit_epoch():
+        model.fit(x, y, **fit)
+
+    t_nn = median_time(nnkit_epoch, repeats)
     t_k = median_time(lambda: kmodel.fit(x, y, **fit), repeats)
     n = len(x)
     conv = conv_shapes(32, 24, 24, 25, 32)
     flops = (n / 32 * sum(2.0 * m * k * c for m, k, c in conv)
              + 6.0 * n * (4608 * 128 + 128 * 10))
     dense = [(32, 4608, 128), (4608, 32, 128), (32, 128, 4608)]
-    return {"name": f"CNN conv5x5(32)-pool-{'dropout-' * dropout}"
-                    f"dense128-10 on MNIST-5k, 1 epoch, batch 32, "
-                    f"{opt_name}",
-            "nnkit": t_nn, "keras": t_k, "gflops": flops / t_nn / 1e9,
-            "limit": matmul_gflops(conv + dense, repeats, median_time)}
+    row = {"name": f"CNN conv5x5(32)-pool-{'dropout-' * dropout}"
+                   f"dense128-10 on MNIST-5k, 1 epoch, batch 32, "
+                   f"{opt_name}",
+           "nnkit": t_nn, "keras": t_k, "gflops": flops / t_nn / 1e9,
+           "limit": matmul_gflops(conv + dense, repeats, median_time)}
+    return with_one_thread(row, nnkit_epoch, repeats, median_time)
 
 
 def run(repeats: int, median_time: Callable,
         keras_module: Callable) -> list[dict]:
     """The rows this module adds to the benchmark table."""
     print("running conv workloads", flush=True)
-    return [conv_layer(repeats, median_time, keras_module),
-            cnn_epoch(repeats, median_time, keras_module)]
+    return (conv_layer(repeats, median_time, keras_module)
+            + cnn_epoch(repeats, median_time, keras_module))

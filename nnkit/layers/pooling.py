@@ -13,10 +13,12 @@ Backward, per window (the derivative of max and of mean):
   window order gets it — what TensorFlow's MaxPoolGrad does;
 * average: each real pixel of the window gets dout / count.
 
-Forward reduces a ``windows`` view of the input (no copy). Backward
-loops over the ph * pw window offsets, as ``col2im`` does: the strided
-slice of offset (a, b) holds that pixel of every window at once, and
-overlapping windows' contributions add up.
+Both directions loop over the ph * pw window offsets, as ``col2im``
+does, never over pixels: the strided slice ``xp[:, rows, cols]`` of
+offset (a, b) holds pixel (a, b) of every window at once. Forward takes
+the elementwise max (or sum) of the ph * pw slices; backward adds each
+offset's share of dout back into its slice, so overlapping windows'
+contributions add up.
 
 'same' padding: padded pixels never win a max (they are -inf), and an
 average divides by the number of *real* pixels in the window, as in
@@ -37,7 +39,6 @@ from .im2col import (
     pad_input,
     resolve_padding,
     to_pair,
-    windows,
 )
 
 __all__ = ["MaxPooling2D", "AveragePooling2D"]
@@ -95,11 +96,19 @@ class _Pooling2D(Layer):
         return check_images(self, x)
 
     def _offsets(self, out_hw: tuple[int, int]):
-        """(k, rows, cols) for each window offset, k = a pw + b."""
-        pw = self.pool_size[1]
-        for a, b, rows, cols in kernel_offsets(self.pool_size, self.strides,
+        """(rows, cols) slices of each window offset, row-major."""
+        for _, _, rows, cols in kernel_offsets(self.pool_size, self.strides,
                                                (1, 1), out_hw):
-            yield a * pw + b, rows, cols
+            yield rows, cols
+
+    def _reduce(self, xp: np.ndarray, ufunc: np.ufunc) -> np.ndarray:
+        """ufunc (np.maximum or np.add) over each window of xp."""
+        slices = self._offsets(self._out_hw)
+        rows, cols = next(slices)
+        out = xp[:, rows, cols, :].copy()
+        for rows, cols in slices:
+            ufunc(out, xp[:, rows, cols, :], out=out)
+        return out
 
     def _scatter(self, grads) -> np.ndarray:
         """dx from (rows, cols, gradient) for each window offset."""
@@ -132,22 +141,23 @@ class MaxPooling2D(_Pooling2D):
 
     def forward(self, x, training=False):
         x = self.check_input(x)
-        self.pads, out_hw = self._geometry(x.shape[1:])
-        xp = pad_input(x, self.pads, value=-np.inf)
-        out = windows(xp, self.pool_size, self.strides).max(axis=(4, 5))
-        # Which offset k of each window won. Offsets are visited last to
-        # first, so on ties the first maximum in row-major window order
-        # is kept: the pixel TensorFlow's gradient goes to.
-        self.winner = np.zeros(out.shape, np.int16)
-        for k, rows, cols in reversed(list(self._offsets(out_hw))):
-            np.copyto(self.winner, k, where=xp[:, rows, cols, :] == out)
-        self.x_shape, self.out = x.shape, out
-        return out
+        self.pads, self._out_hw = self._geometry(x.shape[1:])
+        self.xp = pad_input(x, self.pads, value=-np.inf)
+        self.x_shape = x.shape
+        self.out = self._reduce(self.xp, np.maximum)
+        return self.out
 
     def backward(self, dout):
-        return self._scatter((rows, cols, (self.winner == k) * dout)
-                             for k, rows, cols in
-                             self._offsets(dout.shape[1:3]))
+        # A pixel wins its window if it equals the window's max and no
+        # earlier pixel (row-major window order) has won: on ties the
+        # first maximum takes the gradient, as in TensorFlow.
+        taken = np.zeros(self.out.shape, bool)
+        grads = []
+        for rows, cols in self._offsets(self._out_hw):
+            wins = (self.xp[:, rows, cols, :] == self.out) & ~taken
+            taken |= wins
+            grads.append((rows, cols, wins * dout))
+        return self._scatter(grads)
 
 
 class AveragePooling2D(_Pooling2D):
@@ -171,22 +181,19 @@ class AveragePooling2D(_Pooling2D):
         if self.pads == ((0, 0), (0, 0)):
             return float(self.pool_size[0] * self.pool_size[1])
         ones = pad_input(np.ones((1,) + hw + (1,), self.dtype), self.pads)
-        return windows(ones, self.pool_size, self.strides).sum(
-            axis=(4, 5))[0]
+        return self._reduce(ones, np.add)[0]
 
     def forward(self, x, training=False):
         x = self.check_input(x)
-        self.pads, _ = self._geometry(x.shape[1:])
-        win = windows(pad_input(x, self.pads), self.pool_size,
-                      self.strides)
+        self.pads, self._out_hw = self._geometry(x.shape[1:])
         self.count = self._counts(x.shape[1:3])
-        out = win.sum(axis=(4, 5)) / self.count
-        self.x_shape, self.out = x.shape, out
-        return out
+        self.x_shape = x.shape
+        self.out = self._reduce(pad_input(x, self.pads), np.add) / self.count
+        return self.out
 
     def backward(self, dout):
         # Each real pixel of a window gets dout / count; padding pixels
         # get a share too, but _scatter crops them away.
         share = dout / self.count
-        return self._scatter((rows, cols, share) for _, rows, cols in
-                             self._offsets(dout.shape[1:3]))
+        return self._scatter((rows, cols, share) for rows, cols in
+                             self._offsets(self._out_hw))

@@ -34,6 +34,7 @@ from . import metrics as _metrics
 from . import optimizers as _optimizers
 from .callbacks import Callback, CallbackList, History, ProgbarLogger
 from .layers.base import Layer, Parameter, as_shape
+from .layers.sequence_checks import check_not_ragged
 
 __all__ = ["Sequential", "Input", "load_model", "TrainingDivergedError"]
 
@@ -177,6 +178,7 @@ class Sequential:
 
     # ----- forward and backward ------------------------------------------
     def _prepare_x(self, x: Any, where: str) -> np.ndarray:
+        check_not_ragged(where, x)
         x = np.asarray(x)
         if not self.layers:
             raise ValueError(f"{where}: the model has no layers")

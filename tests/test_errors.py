@@ -177,3 +177,13 @@ def test_loading_a_foreign_npz_fails_clearly(tmp_path):
     np.savez(path, a=np.zeros(3))
     with pytest.raises(ValueError, match="not an nnkit model file"):
         nnkit.load_model(path)
+
+
+def test_ragged_sequences_in_fit_suggest_pad_sequences():
+    model = Sequential([nnkit.layers.SimpleRNN(3, input_shape=(4, 2)),
+                        Dense(1)])
+    model.compile("sgd", "mse")
+    ragged = [np.zeros((4, 2)), np.zeros((6, 2))]
+    with pytest.raises(ValueError, match=r"fit received 2 sequences of "
+                       r"different lengths \(4 to 6 steps\).*pad_sequences"):
+        model.fit(ragged, np.zeros(2), verbose=0)

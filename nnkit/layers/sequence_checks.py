@@ -41,7 +41,8 @@ def check_sequence_rank(owner: str, shape: tuple[int, ...]) -> None:
                          f"({full}){hint}")
 
 
-def _check_not_ragged(owner: str, x: Any) -> None:
+def check_not_ragged(owner: str, x: Any) -> None:
+    """Refuse sequences of different lengths; point to pad_sequences."""
     if not isinstance(x, (list, tuple)) or len(x) < 2:
         return
     if not all(hasattr(s, "__len__") for s in x):
@@ -65,7 +66,7 @@ def check_sequences(owner: str, x: Any, features: int | None,
         features: the D the layer was built for (None before build).
         dtype: the layer's float dtype.
     """
-    _check_not_ragged(owner, x)
+    check_not_ragged(owner, x)
     x = np.asarray(x)
     if x.dtype.kind not in "fiub":
         raise TypeError(f"{owner} expects numbers, got dtype {x.dtype}")

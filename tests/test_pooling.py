@@ -136,6 +136,22 @@ def test_pooling_output_and_input_gradient_match_keras(
 
 
 @pytest.mark.keras
+@pytest.mark.parametrize("mode", ["max", "average"])
+def test_pooling_matches_keras_in_float32(keras, mode, rng):
+    x = distinct(rng, (2, 9, 8, 3)).astype(np.float32)
+    layer = POOLS[mode](3, 2, "same")
+    cls = {"max": keras.layers.MaxPooling2D,
+           "average": keras.layers.AveragePooling2D}[mode]
+    dout = rng.standard_normal((2, 5, 4, 3)).astype(np.float32)
+    out, (dx,) = nnkit_forward_backward(layer, x, dout)
+    kout, (kdx,) = keras_forward_backward(cls(3, 2, "same",
+                                              dtype="float32"), x, dout)
+    assert out.dtype == dx.dtype == np.float32
+    close(out, kout, "float32")
+    close(dx, kdx, "float32")
+
+
+@pytest.mark.keras
 def test_max_pooling_ties_route_the_gradient_like_tensorflow(keras64, rng):
     x = np.round(rng.standard_normal((2, 6, 7, 2)))      # many ties
     for strides, padding in [(2, "valid"), (1, "same"), (1, "valid")]:

@@ -25,19 +25,32 @@ NBVAL_XDIST := $(if $(XDIST),$(XDIST) --dist loadscope)
 export PATH := $(BIN):$(PATH)
 export VIRTUAL_ENV := $(CURDIR)/$(VENV)
 export TF_CPP_MIN_LOG_LEVEL := 3
-export MPLBACKEND := Agg
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 LINT_PATHS := $(wildcard nnkit tests benchmarks chapters)
 
-.PHONY: help book test test-fast lint nbval lab bench clean distclean \
-        venv constraints
+# matplotlib: plain Python (the unit tests) draws off-screen with Agg; a
+# Jupyter kernel (the book, nbval, JupyterLab) needs the inline backend,
+# or plots are never captured as outputs and the book has no figures.
+# ipykernel keeps any MPLBACKEND it inherits, so each target sets it.
+MPL_AGG := MPLBACKEND=Agg
+MPL_INLINE := MPLBACKEND=module://matplotlib_inline.backend_inline
+
+# The browser test (tests/browser) drives this Chromium headless.
+# Debian: apt-get install chromium chromium-driver
+CHROMIUM ?= /usr/bin/chromium
+CHROMEDRIVER ?= /usr/bin/chromedriver
+
+.PHONY: help book test test-fast test-browser lint nbval lab bench clean \
+        distclean venv constraints
 
 help:
 	@echo "make book       build the HTML book into _build/html/ (runs every chapter)"
 	@echo "make test       ruff + unit tests + notebooks (nbval) + book build"
+	@echo "                + browser test (when Chromium is installed)"
 	@echo "make test-fast  the pytest unit tests only"
+	@echo "make test-browser  the built book in headless Chromium"
 	@echo "make lab        open the chapters in JupyterLab"
 	@echo "make bench      nnkit vs Keras benchmarks"
 	@echo "make clean      remove _build and caches (keeps .venv)"
@@ -62,25 +75,34 @@ venv: $(STAMP)
 # Executes every chapter (cached in _build/.jupyter_cache, so unchanged
 # notebooks are not re-run) and treats every warning as an error.
 book: $(STAMP)
-	jupyter-book build . -W -n --keep-going
+	$(MPL_INLINE) jupyter-book build . -W -n --keep-going
 
 # --- tests ------------------------------------------------------------------
 
 # Runs every step even when an earlier one fails, prints how long each
-# took, and exits non-zero if any failed.
+# took, and exits non-zero if any failed. The browser test runs after the
+# book build when Chromium and chromedriver are installed.
 test: $(STAMP)
-	@failed=""; summary=""; begin=$$(date +%s); \
-	for step in lint test-fast nbval book; do \
+	@failed=""; summary=""; begin=$$(date +%s); browser=test-browser; \
+	if [ ! -x "$(CHROMIUM)" ] || [ ! -x "$(CHROMEDRIVER)" ]; then \
+	  browser=""; fi; \
+	for step in lint test-fast nbval book $$browser; do \
 	  echo "== make test: $$step"; \
 	  start=$$(date +%s); \
 	  if $(MAKE) --no-print-directory $$step; then st=ok; \
 	  else st=FAILED; failed="$$failed $$step"; fi; \
 	  secs=$$(( $$(date +%s) - start )); \
 	  echo "== make test: $$step $$st in $${secs}s"; \
-	  summary="$$summary$$(printf '  %-10s %-7s %6ss' "$$step" "$$st" "$$secs")"$$'\n'; \
+	  summary="$$summary$$(printf '  %-12s %-7s %6ss' "$$step" "$$st" "$$secs")"$$'\n'; \
 	done; \
+	if [ -z "$$browser" ]; then \
+	  echo "== make test: test-browser skipped: no chromium" \
+	    "($(CHROMIUM), $(CHROMEDRIVER); Debian: apt-get install" \
+	    "chromium chromium-driver)"; \
+	  summary="$$summary$$(printf '  %-12s %-7s' test-browser skipped)"$$'\n'; \
+	fi; \
 	echo "== make test: timings"; printf '%s' "$$summary"; \
-	printf '  %-18s %6ss\n' total "$$(( $$(date +%s) - begin ))"; \
+	printf '  %-20s %6ss\n' total "$$(( $$(date +%s) - begin ))"; \
 	if [ -n "$$failed" ]; then \
 	  echo "make test: FAILED:$$failed"; exit 1; fi; \
 	echo "make test: all steps passed"
@@ -89,16 +111,27 @@ lint: $(STAMP)
 	ruff check $(LINT_PATHS)
 
 test-fast: $(STAMP)
-	python -m pytest $(XDIST) tests/
+	$(MPL_AGG) python -m pytest $(XDIST) --ignore=tests/browser tests/
 
 nbval: $(STAMP)
-	python -m pytest --nbval-lax --nbval-current-env -p no:randomly \
-	  $(NBVAL_XDIST) chapters/
+	$(MPL_INLINE) python -m pytest --nbval-lax --nbval-current-env \
+	  -p no:randomly $(NBVAL_XDIST) chapters/
+
+# Every page of the built book in headless Chromium: no console errors,
+# no failed or external requests, math rendered, images loaded, links
+# and search working; screenshots in _build/screenshots/. Builds the book
+# first if _build/html is missing.
+test-browser: $(STAMP)
+	@if [ ! -f _build/html/index.html ]; then \
+	  $(MAKE) --no-print-directory book; fi
+	NNBOOK_BROWSER=1 NNBOOK_CHROMIUM=$(CHROMIUM) \
+	  NNBOOK_CHROMEDRIVER=$(CHROMEDRIVER) python -m pytest -p no:randomly \
+	  tests/browser
 
 # --- working on the book ----------------------------------------------------
 
 lab: $(STAMP)
-	jupyter lab chapters/
+	$(MPL_INLINE) jupyter lab chapters/
 
 bench: $(STAMP)
 	@if [ -f benchmarks/run.py ]; then python benchmarks/run.py; \

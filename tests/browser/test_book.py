@@ -1,0 +1,481 @@
+"""The built book, as a reader's browser sees it.
+
+Headless Chromium opens every page of ``_build/html`` from a local HTTP
+server on 127.0.0.1 and checks that the page
+
+- logs no console errors;
+- makes no request that fails and none to any host but 127.0.0.1 (the
+  book must display offline: no CDN, no fonts or scripts from the web);
+- renders its math: MathJax started, every ``.math`` element was
+  typeset, no TeX errors, no raw ``$$`` or ``\\(`` left in the text;
+- loads every image, with a non-zero natural size;
+- links only to local pages and anchors that exist;
+- on chapter pages: shows at least one figure, offers the notebook
+  (.ipynb) for download, and says where the widgets are live.
+
+It also searches the book for a common word and writes screenshots of
+the landing page and the first chapter to ``_build/screenshots/``.
+
+Run it with ``make test-browser``. It is skipped, with the reason, when
+the book is not built or Chromium and its driver are missing (Debian:
+``apt-get install chromium chromium-driver``). Environment overrides:
+``NNBOOK_HTML`` (the built site), ``NNBOOK_CHROMIUM``,
+``NNBOOK_CHROMEDRIVER``.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import shutil
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+SITE = Path(os.environ.get("NNBOOK_HTML", ROOT / "_build" / "html")).resolve()
+SCREENSHOTS = SITE.parent / "screenshots"
+CHROMIUM = os.environ.get("NNBOOK_CHROMIUM", "/usr/bin/chromium")
+CHROMEDRIVER = os.environ.get("NNBOOK_CHROMEDRIVER", "/usr/bin/chromedriver")
+SEARCH_WORD = "perceptron"
+# Folders of the built site that hold assets, not pages a reader opens.
+ASSET_DIRS = {"_static", "_sources", "_images", "_downloads", "reports"}
+HOST = "127.0.0.1"
+
+if not (SITE / "index.html").is_file():
+    pytest.skip(f"no built book at {SITE}: run `make book` first",
+                allow_module_level=True)
+for _exe in (CHROMIUM, CHROMEDRIVER):
+    if not (os.path.isfile(_exe) and os.access(_exe, os.X_OK)):
+        pytest.skip(f"no {_exe}: install Debian's chromium and "
+                    "chromium-driver to run the browser test",
+                    allow_module_level=True)
+webdriver = pytest.importorskip("selenium.webdriver")
+from selenium.webdriver.chrome.options import Options  # noqa: E402
+from selenium.webdriver.chrome.service import Service  # noqa: E402
+
+
+def built_pages() -> list[str]:
+    """Every HTML page of the built site, relative to it, as a reader
+    could reach it (assets and hidden folders excluded)."""
+    pages = []
+    for path in sorted(SITE.rglob("*.html")):
+        rel = path.relative_to(SITE)
+        if any(part.startswith(".") or part in ASSET_DIRS
+               for part in rel.parts[:-1]):
+            continue
+        pages.append(rel.as_posix())
+    return pages
+
+
+def toc_files() -> list[str]:
+    """The documents ``_toc.yml`` names, root first, in reading order."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    found: list[str] = []
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            for key in ("root", "file"):
+                if key in node:
+                    found.append(str(node[key]))
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(toc)
+    return [Path(f).with_suffix("").as_posix() for f in found]
+
+
+PAGES = built_pages()
+LANDING = toc_files()[0] + ".html"
+CHAPTER_PAGES = [p for p in PAGES if p.startswith("chapters/")]
+
+
+# --- a local server and a headless Chromium ----------------------------------
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002 (stdlib name)
+        pass
+
+
+class _QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        pass  # a browser that cancels a request is not an error here
+
+
+@pytest.fixture(scope="module")
+def base_url():
+    handler = functools.partial(_QuietHandler, directory=str(SITE))
+    server = _QuietServer((HOST, 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://{HOST}:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def driver():
+    profile = tempfile.mkdtemp(prefix="nnbook-chromium-")
+    options = Options()
+    options.binary_location = CHROMIUM
+    for arg in (
+        "--headless=new", "--no-sandbox", "--disable-gpu",
+        "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
+        "--no-default-browser-check", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync",
+        "--disable-extensions", "--no-proxy-server",
+        "--window-size=1280,900", f"--user-data-dir={profile}",
+        # Any other host fails to resolve at once: a page that needs the
+        # network shows up as an external request, never as a hang.
+        f"--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE {HOST}",
+    ):
+        options.add_argument(arg)
+    options.set_capability(
+        "goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
+    # No proxy between selenium and chromedriver either.
+    for var in ("NO_PROXY", "no_proxy"):
+        os.environ[var] = ",".join(
+            filter(None, (os.environ.get(var), HOST, "localhost")))
+    drv = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER),
+                           options=options)
+    drv.set_page_load_timeout(60)
+    drv.set_script_timeout(60)
+    yield drv
+    drv.quit()
+    shutil.rmtree(profile, ignore_errors=True)
+
+
+# --- what one visit observes -------------------------------------------------
+
+@dataclass
+class Visit:
+    page: str
+    url: str = ""
+    console_errors: list[str] = field(default_factory=list)
+    failed_requests: list[str] = field(default_factory=list)
+    external_requests: list[str] = field(default_factory=list)
+    mathjax: str = ""
+    math_elements: int = 0
+    untypeset_math: int = 0
+    mjx_containers: int = 0
+    tex_errors: list[str] = field(default_factory=list)
+    raw_math: list[str] = field(default_factory=list)
+    images: list[list] = field(default_factory=list)
+    content_images: int = 0
+    links: list[list[str]] = field(default_factory=list)
+    text: str = ""
+
+
+WAIT_MATHJAX = """
+const done = arguments[arguments.length - 1];
+const t0 = Date.now();
+(function poll() {
+  const M = window.MathJax;
+  if (M && M.startup && M.startup.promise) {
+    M.startup.promise.then(() => done('ready'),
+                           (e) => done('failed: ' + e));
+  } else if (!document.querySelector('script[src*="mathjax" i]')) {
+    done('absent');
+  } else if (Date.now() - t0 > 30000) {
+    done('timeout: MathJax never started');
+  } else {
+    setTimeout(poll, 50);
+  }
+})();
+"""
+
+WAIT_IMAGES = """
+const done = arguments[arguments.length - 1];
+const imgs = Array.from(document.images);
+for (const i of imgs) { if (i.loading === 'lazy') i.loading = 'eager'; }
+Promise.all(imgs.map((i) => i.complete ? null : new Promise((ok) => {
+  i.addEventListener('load', ok); i.addEventListener('error', ok);
+  setTimeout(ok, 15000);
+}))).then(() => done(imgs.map((i) => [
+  i.getAttribute('src'), i.complete, i.naturalWidth, i.naturalHeight])));
+"""
+
+INSPECT = r"""
+// Search results quote the pages' source text, TeX included, and
+// Sphinx never typesets them: not a rendering failure.
+const skip = 'pre, code, kbd, samp, script, style, textarea, '
+           + 'mjx-container, .highlight, #search-results';
+const raw = [];
+const walker = document.createTreeWalker(document.body,
+                                         NodeFilter.SHOW_TEXT);
+while (walker.nextNode()) {
+  const node = walker.currentNode, el = node.parentElement;
+  if (!el || el.closest(skip)) continue;
+  const t = node.nodeValue;
+  if (['$$', '\\(', '\\[', '\\begin{'].some((d) => t.includes(d)))
+    raw.push(t.trim().slice(0, 80));
+}
+const maths = Array.from(document.querySelectorAll('.math'));
+const main = document.querySelector('main, article, [role=main]')
+           || document.body;
+return {
+  raw: raw,
+  math: maths.length,
+  untypeset: maths.filter((e) => !e.querySelector('mjx-container')).length,
+  containers: document.querySelectorAll('mjx-container').length,
+  // TeX errors render as merror; undefined macros as red text.
+  texErrors: Array.from(document.querySelectorAll('mjx-merror'))
+    .map((e) => e.getAttribute('data-mjx-error') || e.textContent)
+    .concat(Array.from(document.querySelectorAll(
+      'mjx-assistive-mml mtext[mathcolor="red"]'))
+      .map((e) => 'undefined macro ' + e.textContent)),
+  contentImages: main.querySelectorAll('img').length,
+  links: Array.from(document.querySelectorAll('a[href]'))
+    .map((a) => [a.getAttribute('href'), a.href]),
+  text: document.body.innerText,
+};
+"""
+
+
+def _drain(drv) -> None:
+    drv.get_log("browser")
+    drv.get_log("performance")
+
+
+def _network(drv, base: str, visit: Visit) -> None:
+    """Read the performance log until the network has been quiet for a
+    moment, and record failed and external requests."""
+    urls: dict[str, str] = {}
+    quiet_since, deadline = time.monotonic(), time.monotonic() + 10
+    while time.monotonic() - quiet_since < 0.4 and time.monotonic() < deadline:
+        entries = drv.get_log("performance")
+        if any('"Network.' in e["message"] for e in entries):
+            quiet_since = time.monotonic()
+        for entry in entries:
+            msg = json.loads(entry["message"])["message"]
+            method, params = msg["method"], msg.get("params", {})
+            if method == "Network.requestWillBeSent":
+                url = params["request"]["url"]
+                urls[params["requestId"]] = url
+                parts = urlsplit(url)
+                if parts.scheme in ("http", "https", "ws", "wss") \
+                        and parts.hostname != HOST:
+                    visit.external_requests.append(url)
+            elif method == "Network.responseReceived":
+                status = params["response"]["status"]
+                if status >= 400:
+                    visit.failed_requests.append(
+                        f"HTTP {status} {params['response']['url']}")
+            elif method == "Network.loadingFailed":
+                why = " ".join(filter(None, (params.get("errorText"),
+                                             params.get("blockedReason"))))
+                visit.failed_requests.append(
+                    f"{why} {urls.get(params['requestId'], '?')}")
+        time.sleep(0.1)
+    visit.failed_requests = [r.replace(base, "/") for r in
+                             dict.fromkeys(visit.failed_requests)]
+    visit.external_requests = list(dict.fromkeys(visit.external_requests))
+
+
+def visit_page(drv, base: str, page: str, query: str = "") -> Visit:
+    visit = Visit(page)
+    drv.get("about:blank")
+    _drain(drv)
+    drv.get(base + page + query)
+    if 'http-equiv="refresh"' in (SITE / page).read_text(encoding="utf-8"):
+        deadline = time.monotonic() + 10  # a redirect page: follow it
+        while drv.current_url.endswith(page) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        drv.execute_async_script(
+            "const d = arguments[0]; (function w() {"
+            " document.readyState === 'complete' ? d() : setTimeout(w, 50);"
+            "})();")
+    visit.url = drv.current_url
+    visit.mathjax = drv.execute_async_script(WAIT_MATHJAX)
+    visit.images = drv.execute_async_script(WAIT_IMAGES)
+    if page == "search.html" and query:
+        _wait_for_search_results(drv)
+    found = drv.execute_script(INSPECT)
+    visit.raw_math, visit.math_elements = found["raw"], found["math"]
+    visit.untypeset_math = found["untypeset"]
+    visit.mjx_containers = found["containers"]
+    visit.tex_errors = found["texErrors"]
+    visit.content_images = found["contentImages"]
+    visit.links, visit.text = found["links"], found["text"]
+    _network(drv, base, visit)
+    visit.console_errors = [
+        e["message"].replace(base, "/") for e in drv.get_log("browser")
+        if e["level"] == "SEVERE"]
+    return visit
+
+
+# --- links -------------------------------------------------------------------
+
+class _Ids(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):
+        for key, value in attrs:
+            if key in ("id", "name") and value:
+                self.ids.add(value)
+
+
+@functools.cache
+def ids_in(path: Path) -> frozenset[str]:
+    parser = _Ids()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return frozenset(parser.ids)
+
+
+def broken_links(visit: Visit, base: str) -> list[str]:
+    """Links to this site whose file or anchor does not exist."""
+    broken = []
+    for raw, absolute in visit.links:
+        if raw.startswith(("javascript:", "mailto:", "tel:")):
+            continue
+        if not absolute.startswith(base):
+            continue  # another site: a citation's DOI, numpy.org, ...
+        parts = urlsplit(absolute)
+        rel = unquote(parts.path)[1:]
+        target = SITE / rel
+        if rel == "" or rel.endswith("/") or target.is_dir():
+            target = target / "index.html"
+        if not target.is_file():
+            broken.append(f"{raw}: no file {target.relative_to(SITE)}")
+            continue
+        anchor = unquote(parts.fragment)
+        if anchor and target.suffix == ".html" \
+                and anchor not in ids_in(target):
+            broken.append(f"{raw}: no id {anchor!r} in "
+                          f"{target.relative_to(SITE)}")
+    return list(dict.fromkeys(broken))
+
+
+# --- the checks ----------------------------------------------------------------
+
+def problems(visit: Visit, base: str) -> list[str]:
+    """Everything wrong with one page, as readable lines."""
+    out = []
+
+    def report(label: str, items: list) -> None:
+        if items:
+            out.append(f"{label} ({len(items)}):")
+            out.extend(f"    {item}" for item in items[:12])
+
+    report("console errors", visit.console_errors)
+    report("failed requests", visit.failed_requests)
+    report("requests to other hosts (the page needs the network)",
+           visit.external_requests)
+    if visit.math_elements:
+        if visit.mathjax != "ready":
+            out.append(f"MathJax did not render the math: {visit.mathjax}")
+        if visit.untypeset_math or not visit.mjx_containers:
+            out.append(f"{visit.untypeset_math} of {visit.math_elements} "
+                       "math elements were not typeset")
+    report("TeX errors in the math", visit.tex_errors)
+    report("raw TeX left in the text", visit.raw_math)
+    report("images not loaded or of zero size",
+           [f"{src} (complete={ok}, {w}x{h})"
+            for src, ok, w, h in visit.images if not (ok and w and h)])
+    report("broken internal links", broken_links(visit, base))
+    return out
+
+
+def chapter_problems(visit: Visit, base: str) -> list[str]:
+    """What a chapter page must offer besides loading cleanly."""
+    out = []
+    if not visit.content_images:
+        out.append("no figure on the page: the chapter's plots were not "
+                   "captured (is the kernel's matplotlib backend inline?)")
+    notebooks = [a for _, a in visit.links
+                 if a.startswith(base + "_sources/") and
+                 urlsplit(a).path.endswith(".ipynb")]
+    if not notebooks:
+        out.append("no 'download .ipynb' link to the chapter's notebook")
+    for url in dict.fromkeys(notebooks):
+        path = SITE / unquote(urlsplit(url).path)[1:]
+        try:
+            nb = json.loads(path.read_text(encoding="utf-8"))
+            assert nb["cells"]
+        except Exception as exc:  # noqa: BLE001 (any failure is the news)
+            out.append(f"the .ipynb download {path.name} is not a "
+                       f"notebook: {exc!r}")
+    html = (SITE / visit.page).read_text(encoding="utf-8")
+    if "application/vnd.jupyter.widget-state+json" in html \
+            and "JupyterLab" not in visit.text:
+        out.append("the page has ipywidgets but does not say that they are "
+                   "live only in JupyterLab")
+    return out
+
+
+def _wait_for_search_results(drv, timeout: float = 30) -> int:
+    """Wait until Sphinx's search has listed its results (or timed out)
+    and return how many pages it found."""
+    deadline, last, stable_since = time.monotonic() + timeout, -1, 0.0
+    while time.monotonic() < deadline:
+        n = drv.execute_script(
+            "return document.querySelectorAll("
+            "'#search-results ul.search li').length;")
+        summary = drv.execute_script(
+            "const s = document.querySelector('#search-results "
+            ".search-summary'); return s ? s.textContent : '';")
+        if n != last:
+            last, stable_since = n, time.monotonic()
+        elif (n > 0 and time.monotonic() - stable_since > 0.5) or \
+                ("did not match" in summary):
+            return n
+        time.sleep(0.1)
+    return max(last, 0)
+
+
+def test_every_toc_document_is_built():
+    missing = [f + ".html" for f in toc_files()
+               if not (SITE / (f + ".html")).is_file()]
+    assert not missing, f"pages of _toc.yml missing from {SITE}: {missing}"
+    assert "search.html" in PAGES and "index.html" in PAGES
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_displays_offline_and_complete(driver, base_url, page):
+    visit = visit_page(driver, base_url, page)
+    found = problems(visit, base_url)
+    if page in CHAPTER_PAGES:
+        found += chapter_problems(visit, base_url)
+    assert not found, f"{page} ({visit.url}):\n" + "\n".join(found)
+
+
+def test_search_finds_a_common_word(driver, base_url):
+    visit = visit_page(driver, base_url, "search.html", f"?q={SEARCH_WORD}")
+    results = driver.execute_script(
+        "return Array.from(document.querySelectorAll("
+        "'#search-results ul.search li a')).map((a) => a.href);")
+    assert results, (f"searching the book for {SEARCH_WORD!r} found "
+                     f"nothing within 30 s ({visit.url})")
+    assert any(SEARCH_WORD in urlsplit(r).path.lower() for r in results), (
+        f"no result for {SEARCH_WORD!r} is a page about it: {results}")
+    found = problems(visit, base_url)
+    assert not found, "search page:\n" + "\n".join(found)
+
+
+@pytest.mark.parametrize("page", [
+    LANDING, CHAPTER_PAGES[0] if CHAPTER_PAGES else "no-chapter"])
+def test_screenshot(driver, base_url, page):
+    if page == "no-chapter":
+        pytest.skip("the book has no chapter page yet")
+    visit_page(driver, base_url, page)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    out = SCREENSHOTS / (page.replace("/", "_").removesuffix(".html")
+                         + ".png")
+    assert driver.save_screenshot(str(out)), f"could not write {out}"
+    assert out.stat().st_size > 10_000, f"{out} looks blank"

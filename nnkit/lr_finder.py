@@ -35,10 +35,11 @@ __all__ = ["lr_range_test", "LRRangeTest"]
 class LRRangeTest(NamedTuple):
     """What ``lr_range_test`` returns (unpacks as a 3-tuple).
 
-    Attributes:
-        lrs: the learning rate of each step taken, shape (steps_run,).
-        losses: the smoothed loss at each of those steps, same shape.
-        suggested_lr: ``lrs[argmin(losses)] / 10``.
+    Its fields (documented here once; autodoc lists them too):
+
+    - ``lrs``: the learning rate of each step taken, shape (steps_run,).
+    - ``losses``: the smoothed loss at each of those steps, same shape.
+    - ``suggested_lr``: ``lrs[argmin(losses)] / 10``.
     """
 
     lrs: np.ndarray

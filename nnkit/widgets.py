@@ -986,16 +986,17 @@ def playground(config: PlaygroundConfig | Mapping | None = None,
 class Surface(NamedTuple):
     """A 2-D test function for optimizers.
 
-    Attributes:
-        f: ``f(x, y)``, vectorised over arrays.
-        grad: ``grad(x, y)`` -> array ``[df/dx, df/dy]``.
-        start: the default starting point.
-        bounds: ``((x_min, x_max), (y_min, y_max))`` to plot.
-        minimum: the global minimum's location, or None.
-        learning_rate: the race's default rate for SGD, Momentum and
-            Nesterov (about the largest at which they stay stable).
-        adaptive_learning_rate: the race's default rate for the
-            adaptive methods (Adagrad, RMSprop, Adam...).
+    Its fields (documented here once; autodoc lists them too):
+
+    - ``f``: ``f(x, y)``, vectorised over arrays.
+    - ``grad``: ``grad(x, y)`` -> array ``[df/dx, df/dy]``.
+    - ``start``: the default starting point.
+    - ``bounds``: ``((x_min, x_max), (y_min, y_max))`` to plot.
+    - ``minimum``: the global minimum's location, or None.
+    - ``learning_rate``: the race's default rate for SGD, Momentum and
+      Nesterov (about the largest at which they stay stable).
+    - ``adaptive_learning_rate``: the race's default rate for the
+      adaptive methods (Adagrad, RMSprop, Adam...).
     """
 
     f: Callable[[Any, Any], Any]

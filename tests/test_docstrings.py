@@ -60,7 +60,6 @@ def rst_problems(text: str) -> str:
     """docutils' warnings and errors for a docstring, napoleon applied."""
     config = napoleon.Config(napoleon_google_docstring=True,
                              napoleon_numpy_docstring=False,
-                             napoleon_use_ivar=True,
                              napoleon_custom_sections=["Input shape",
                                                        "Output shape"])
     rst = str(napoleon.GoogleDocstring(text, config))

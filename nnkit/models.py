@@ -246,16 +246,21 @@ class Sequential:
         total = data_loss + self._penalties()
         if not math.isfinite(total):
             return total, out          # the caller diagnoses it
-        for i in range(len(self.layers) - 1, -1, -1):
-            layer = self.layers[i]
-            act_reg = getattr(layer, "activity_regularizer", None)
-            if fused and i == len(self.layers) - 1:
-                d = layer.backward_preactivation(d)
-            else:
-                if act_reg is not None:
-                    d = d + act_reg.gradient(layer.out)
-                d = layer.backward(d)
-            layer.add_regularization_grads()
+        first = self.layers[0]
+        first.input_grad_needed = False    # dL/d(data) is never used
+        try:
+            for i in range(len(self.layers) - 1, -1, -1):
+                layer = self.layers[i]
+                act_reg = getattr(layer, "activity_regularizer", None)
+                if fused and i == len(self.layers) - 1:
+                    d = layer.backward_preactivation(d)
+                else:
+                    if act_reg is not None:
+                        d = d + act_reg.gradient(layer.out)
+                    d = layer.backward(d)
+                layer.add_regularization_grads()
+        finally:
+            first.input_grad_needed = True
         return total, out
 
     # ----- compile / fit / evaluate / predict ------------------------------

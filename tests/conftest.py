@@ -26,6 +26,24 @@ def keras():
     return import_keras()
 
 
+def _use_floatx(keras, floatx):
+    """Set Keras' floatx *and* its global dtype policy; return the old.
+
+    Keras fixes its default dtype policy the first time a layer is made
+    without an explicit dtype, after which set_floatx alone no longer
+    changes new layers, so both must be set.
+    """
+    old = (keras.config.floatx(), keras.config.dtype_policy())
+    keras.config.set_floatx(floatx)
+    keras.config.set_dtype_policy(floatx)
+    return old
+
+
+def _restore(keras, old):
+    keras.config.set_floatx(old[0])
+    keras.config.set_dtype_policy(old[1])
+
+
 @pytest.fixture(params=["float64", "float32"])
 def floatx(request, keras):
     """Run a test in both precisions, with Keras' floatx to match.
@@ -34,19 +52,17 @@ def floatx(request, keras):
     parity needs floatx float64, exactly as nnkit computes in the
     parameter's dtype.
     """
-    old = keras.config.floatx()
-    keras.config.set_floatx(request.param)
+    old = _use_floatx(keras, request.param)
     yield request.param
-    keras.config.set_floatx(old)
+    _restore(keras, old)
 
 
 @pytest.fixture
 def keras64(keras):
     """Keras with floatx float64 for the duration of one test."""
-    old = keras.config.floatx()
-    keras.config.set_floatx("float64")
+    old = _use_floatx(keras, "float64")
     yield keras
-    keras.config.set_floatx(old)
+    _restore(keras, old)
 
 
 # Parity tolerances of the project's standards.

@@ -231,3 +231,23 @@ def test_numpy_global_random_state_is_untouched():
     x, y = xor_data()
     model.fit(x, y, epochs=2, verbose=0)
     assert np.random.random() == expected
+
+
+def test_first_layer_skips_the_unused_input_gradient_only_inside_fit():
+    calls = []
+    model = small_model(dtype="float64")
+    first = model.layers[0]
+    original = first.backward_preactivation
+
+    def spy(dz):
+        dx = original(dz)
+        calls.append(dx)
+        return dx
+
+    first.backward_preactivation = spy
+    model.compile("sgd", "mse")
+    x, y = xor_data()
+    model.train_on_batch(x, y)
+    assert calls[-1] is None and first.input_grad_needed
+    first.forward(x)                        # a direct call gets dx
+    assert first.backward(np.ones((4, 8))).shape == (4, 2)

@@ -84,6 +84,11 @@ class Layer:
 
     # Number of dimensions of one example, or None if any rank works.
     input_ndim: int | None = None
+    # A model clears this on its first layer while it backpropagates:
+    # nobody needs dL/d(data), and for a wide first layer computing it
+    # is a sizeable share of the step. Layers that honour it (Dense,
+    # Conv2D) then return None from backward instead of dx.
+    input_grad_needed: bool = True
 
     def __init__(self, name: str | None = None, dtype: str | None = None,
                  input_shape: Any = None):

@@ -186,6 +186,8 @@ class Conv2D(Layer):
         self.kernel.grad += (self.cols.T @ dz).reshape(self.kernel.shape)
         if self.bias is not None:
             self.bias.grad += dz.sum(axis=0)
+        if not self.input_grad_needed:
+            return None
         return col2im(dz @ k2.T, self.x_shape, self.kernel_size,
                       self.strides, self.pads, self.dilation_rate)
 

@@ -112,6 +112,8 @@ class Dense(Layer):
         self.kernel.grad += x.reshape(-1, d).T @ dz.reshape(-1, self.units)
         if self.bias is not None:
             self.bias.grad += dz.reshape(-1, self.units).sum(axis=0)
+        if not self.input_grad_needed:
+            return None
         return dz @ self.kernel.data.T
 
     def get_config(self):

@@ -37,6 +37,12 @@ LINT_PATHS := $(wildcard nnkit tests benchmarks chapters)
 MPL_AGG := MPLBACKEND=Agg
 MPL_INLINE := MPLBACKEND=module://matplotlib_inline.backend_inline
 
+# One BLAS thread per process for tests, nbval and the book build. They
+# run two workers (or a kernel beside TensorFlow) on a 2-core machine; a
+# multi-threaded OpenBLAS then waits on busy cores and small matmuls get
+# 10-40x slower. `make bench` and `make lab` keep the BLAS defaults.
+ONE_BLAS := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
+
 # The browser test (tests/browser) drives this Chromium headless.
 # Debian: apt-get install chromium chromium-driver
 CHROMIUM ?= /usr/bin/chromium
@@ -75,7 +81,7 @@ venv: $(STAMP)
 # Executes every chapter (cached in _build/.jupyter_cache, so unchanged
 # notebooks are not re-run) and treats every warning as an error.
 book: $(STAMP)
-	$(MPL_INLINE) jupyter-book build . -W -n --keep-going
+	$(ONE_BLAS) $(MPL_INLINE) jupyter-book build . -W -n --keep-going
 
 # --- tests ------------------------------------------------------------------
 
@@ -111,11 +117,12 @@ lint: $(STAMP)
 	ruff check $(LINT_PATHS)
 
 test-fast: $(STAMP)
-	$(MPL_AGG) python -m pytest $(XDIST) --ignore=tests/browser tests/
+	$(ONE_BLAS) $(MPL_AGG) python -m pytest $(XDIST) --ignore=tests/browser \
+	  tests/
 
 nbval: $(STAMP)
-	$(MPL_INLINE) python -m pytest --nbval-lax --nbval-current-env \
-	  -p no:randomly $(NBVAL_XDIST) chapters/
+	$(ONE_BLAS) $(MPL_INLINE) python -m pytest --nbval-lax \
+	  --nbval-current-env -p no:randomly $(NBVAL_XDIST) chapters/
 
 # Every page of the built book in headless Chromium: no console errors,
 # no failed or external requests, math rendered, images loaded, links

@@ -12,12 +12,13 @@ from typing import Any
 import numpy as np
 
 from .. import activations
+from .activation import Activation
 from .base import Layer
 
 __all__ = ["ELU"]
 
 
-class ELU(Layer):
+class ELU(Activation):
     """Exponential linear unit.
 
     Args:
@@ -31,22 +32,14 @@ class ELU(Layer):
     """
 
     def __init__(self, alpha: float = 1.0, **kwargs: Any):
-        super().__init__(**kwargs)
         if (not isinstance(alpha, Real) or isinstance(alpha, bool)
                 or not np.isfinite(alpha)):
-            raise ValueError(f"ELU '{self.name}': alpha must be a finite "
+            name = kwargs.get("name") or "elu"
+            raise ValueError(f"ELU '{name}': alpha must be a finite "
                              f"number, got {alpha!r}")
         self.alpha = float(alpha)
-        self.activation = activations.ELU(self.alpha)
-
-    def forward(self, x, training=False):
-        x = self.check_input(x)
-        self.x = x
-        self.out = self.activation.forward(x)
-        return self.out
-
-    def backward(self, dout):
-        return self.activation.backward(self.x, self.out, dout)
+        # forward/backward are the Activation layer's, with this function
+        super().__init__(activations.ELU(self.alpha), **kwargs)
 
     def get_config(self):
-        return {**super().get_config(), "alpha": self.alpha}
+        return {**Layer.get_config(self), "alpha": self.alpha}

@@ -16,12 +16,13 @@ from numbers import Real
 from typing import Any
 
 from .. import activations
+from .activation import Activation
 from .base import Layer
 
 __all__ = ["LeakyReLU"]
 
 
-class LeakyReLU(Layer):
+class LeakyReLU(Activation):
     """Leaky rectifier with a fixed slope for negative inputs.
 
     Args:
@@ -35,25 +36,18 @@ class LeakyReLU(Layer):
     """
 
     def __init__(self, negative_slope: float = 0.3, **kwargs: Any):
-        super().__init__(**kwargs)
         if (not isinstance(negative_slope, Real)
                 or isinstance(negative_slope, bool)
                 or not 0.0 <= negative_slope < float("inf")):
-            raise ValueError(f"LeakyReLU '{self.name}': negative_slope "
+            name = kwargs.get("name") or "leaky_re_lu"
+            raise ValueError(f"LeakyReLU '{name}': negative_slope "
                              f"must be a finite number >= 0, got "
                              f"{negative_slope!r}")
         self.negative_slope = float(negative_slope)
-        self.activation = activations.LeakyReLU(self.negative_slope)
-
-    def forward(self, x, training=False):
-        x = self.check_input(x)
-        self.x = x
-        self.out = self.activation.forward(x)
-        return self.out
-
-    def backward(self, dout):
-        return self.activation.backward(self.x, self.out, dout)
+        # forward/backward are the Activation layer's, with this function
+        super().__init__(activations.LeakyReLU(self.negative_slope),
+                         **kwargs)
 
     def get_config(self):
-        return {**super().get_config(),
+        return {**Layer.get_config(self),
                 "negative_slope": self.negative_slope}

@@ -56,7 +56,8 @@ help:
 	@echo "make test       ruff + unit tests + notebooks (nbval) + book build"
 	@echo "                + browser test (when Chromium is installed)"
 	@echo "make test-fast  the pytest unit tests only"
-	@echo "make test-browser  the built book in headless Chromium"
+	@echo "make test-browser  the built book, and the widgets in JupyterLab,"
+	@echo "                in headless Chromium"
 	@echo "make lab        open the chapters in JupyterLab"
 	@echo "make bench      nnkit vs Keras benchmarks"
 	@echo "make clean      remove _build and caches (keeps .venv)"
@@ -127,7 +128,8 @@ nbval: $(STAMP)
 # Every page of the built book in headless Chromium: no console errors,
 # no failed or external requests, math rendered, images loaded, links
 # and search working; screenshots in _build/screenshots/. Builds the book
-# first if _build/html is missing.
+# first if _build/html is missing. tests/browser/test_lab_widgets.py also
+# starts `jupyter lab` as `make lab` does and uses nnkit's widgets in it.
 test-browser: $(STAMP)
 	@if [ ! -f _build/html/index.html ]; then \
 	  $(MAKE) --no-print-directory book; fi

@@ -32,10 +32,9 @@ from typing import Any
 
 import numpy as np
 
-from .. import activations, initializers
-from .. import regularizers as _reg
 from .base import Layer
 from .im2col import col2im, conv_output_size, im2col, resolve_padding, to_pair
+from .kernel import KernelMixin
 
 __all__ = ["Conv2D", "check_padding", "check_images"]
 
@@ -65,7 +64,7 @@ def check_images(layer: Layer, x: np.ndarray) -> np.ndarray:
     return x.astype(layer.dtype, copy=False)
 
 
-class Conv2D(Layer):
+class Conv2D(KernelMixin, Layer):
     """2-D convolution over channels-last images, fused activation.
 
     Args:
@@ -112,13 +111,9 @@ class Conv2D(Layer):
         self.strides = to_pair(strides, "strides", owner)
         self.padding = check_padding(padding, owner)
         self.dilation_rate = to_pair(dilation_rate, "dilation_rate", owner)
-        self.activation = activations.get(activation)
-        self.use_bias = bool(use_bias)
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.kernel_regularizer = _reg.get(kernel_regularizer)
-        self.bias_regularizer = _reg.get(bias_regularizer)
-        self.activity_regularizer = _reg.get(activity_regularizer)
+        self._init_kernel(activation, use_bias, kernel_initializer,
+                          bias_initializer, kernel_regularizer,
+                          bias_regularizer, activity_regularizer)
 
     def _geometry(self, input_shape: tuple[int, ...]):
         """Padding and output size for per-example shape (H, W, C)."""
@@ -144,15 +139,7 @@ class Conv2D(Layer):
     def build(self, input_shape, rng=None):
         self._geometry(input_shape)
         shape = self.kernel_size + (input_shape[-1], self.filters)
-        self.kernel = self.add_weight(
-            "kernel", self.kernel_initializer(shape, rng, self.dtype),
-            regularizer=self.kernel_regularizer)
-        self.bias = None
-        if self.use_bias:
-            self.bias = self.add_weight(
-                "bias", self.bias_initializer((self.filters,), rng,
-                                              self.dtype),
-                regularizer=self.bias_regularizer)
+        self._build_kernel(shape, self.filters, rng)
         super().build(input_shape, rng)
 
     def compute_output_shape(self, input_shape):
@@ -197,14 +184,5 @@ class Conv2D(Layer):
             "kernel_size": list(self.kernel_size),
             "strides": list(self.strides), "padding": self.padding,
             "dilation_rate": list(self.dilation_rate),
-            "activation": activations.serialize(self.activation),
-            "use_bias": self.use_bias,
-            "kernel_initializer": initializers.serialize(
-                self.kernel_initializer),
-            "bias_initializer": initializers.serialize(
-                self.bias_initializer),
-            "kernel_regularizer": _reg.serialize(self.kernel_regularizer),
-            "bias_regularizer": _reg.serialize(self.bias_regularizer),
-            "activity_regularizer": _reg.serialize(
-                self.activity_regularizer),
+            **self._kernel_config(),
         }

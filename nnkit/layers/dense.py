@@ -19,14 +19,13 @@ from typing import Any
 
 import numpy as np
 
-from .. import activations, initializers
-from .. import regularizers as _reg
 from .base import Layer
+from .kernel import KernelMixin
 
 __all__ = ["Dense"]
 
 
-class Dense(Layer):
+class Dense(KernelMixin, Layer):
     """Fully connected layer with an optional activation.
 
     Args:
@@ -59,30 +58,16 @@ class Dense(Layer):
             raise ValueError(f"Dense '{self.name}': units must be a "
                              f"positive integer, got {units!r}")
         self.units = int(units)
-        self.activation = activations.get(activation)
-        self.use_bias = bool(use_bias)
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.kernel_regularizer = _reg.get(kernel_regularizer)
-        self.bias_regularizer = _reg.get(bias_regularizer)
-        self.activity_regularizer = _reg.get(activity_regularizer)
+        self._init_kernel(activation, use_bias, kernel_initializer,
+                          bias_initializer, kernel_regularizer,
+                          bias_regularizer, activity_regularizer)
 
     def build(self, input_shape, rng=None):
         if len(input_shape) < 1:
             raise ValueError(f"{self.describe()} needs inputs with a "
                              f"feature axis, got per-example shape "
                              f"{input_shape}")
-        d = input_shape[-1]
-        self.kernel = self.add_weight(
-            "kernel",
-            self.kernel_initializer((d, self.units), rng, self.dtype),
-            regularizer=self.kernel_regularizer)
-        self.bias = None
-        if self.use_bias:
-            self.bias = self.add_weight(
-                "bias", self.bias_initializer((self.units,), rng,
-                                              self.dtype),
-                regularizer=self.bias_regularizer)
+        self._build_kernel((input_shape[-1], self.units), self.units, rng)
         super().build(input_shape, rng)
 
     def compute_output_shape(self, input_shape):
@@ -117,16 +102,5 @@ class Dense(Layer):
         return dz @ self.kernel.data.T
 
     def get_config(self):
-        return {
-            **super().get_config(), "units": self.units,
-            "activation": activations.serialize(self.activation),
-            "use_bias": self.use_bias,
-            "kernel_initializer": initializers.serialize(
-                self.kernel_initializer),
-            "bias_initializer": initializers.serialize(
-                self.bias_initializer),
-            "kernel_regularizer": _reg.serialize(self.kernel_regularizer),
-            "bias_regularizer": _reg.serialize(self.bias_regularizer),
-            "activity_regularizer": _reg.serialize(
-                self.activity_regularizer),
-        }
+        return {**super().get_config(), "units": self.units,
+                **self._kernel_config()}

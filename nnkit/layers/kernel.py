@@ -1,0 +1,65 @@
+"""What Dense and Conv2D share: a kernel, a bias, a fused activation.
+
+Both layers take the same Keras arguments (``activation``, ``use_bias``,
+``kernel_initializer``...), create their weights the same way and save
+them in the same config entries; only the kernel's shape and the
+product computed with it differ. This mixin holds the shared part so it
+is written once.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import activations, initializers
+from .. import regularizers as _reg
+
+__all__ = ["KernelMixin"]
+
+
+class KernelMixin:
+    """Arguments, weights and config of a kernel-and-bias layer."""
+
+    def _init_kernel(self, activation: Any, use_bias: bool,
+                     kernel_initializer: Any, bias_initializer: Any,
+                     kernel_regularizer: Any, bias_regularizer: Any,
+                     activity_regularizer: Any) -> None:
+        """Resolve the Keras-style arguments (names, dicts or objects)."""
+        self.activation = activations.get(activation)
+        self.use_bias = bool(use_bias)
+        self.kernel_initializer = initializers.get(kernel_initializer)
+        self.bias_initializer = initializers.get(bias_initializer)
+        self.kernel_regularizer = _reg.get(kernel_regularizer)
+        self.bias_regularizer = _reg.get(bias_regularizer)
+        self.activity_regularizer = _reg.get(activity_regularizer)
+
+    def _build_kernel(self, kernel_shape: tuple[int, ...], units: int,
+                      rng: Any) -> None:
+        """Create ``kernel`` (kernel_shape) and, if used, ``bias`` (units,).
+
+        The kernel is drawn first, then the bias, as Keras does, so the
+        same generator state gives the same weights in both orders.
+        """
+        self.kernel = self.add_weight(
+            "kernel",
+            self.kernel_initializer(kernel_shape, rng, self.dtype),
+            regularizer=self.kernel_regularizer)
+        self.bias = None
+        if self.use_bias:
+            self.bias = self.add_weight(
+                "bias", self.bias_initializer((units,), rng, self.dtype),
+                regularizer=self.bias_regularizer)
+
+    def _kernel_config(self) -> dict[str, Any]:
+        return {
+            "activation": activations.serialize(self.activation),
+            "use_bias": self.use_bias,
+            "kernel_initializer": initializers.serialize(
+                self.kernel_initializer),
+            "bias_initializer": initializers.serialize(
+                self.bias_initializer),
+            "kernel_regularizer": _reg.serialize(self.kernel_regularizer),
+            "bias_regularizer": _reg.serialize(self.bias_regularizer),
+            "activity_regularizer": _reg.serialize(
+                self.activity_regularizer),
+        }

@@ -139,8 +139,11 @@ test-browser: $(STAMP)
 
 # --- working on the book ----------------------------------------------------
 
+# JupyterLab refuses to run as root unless told; containers often are.
+LAB_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
+
 lab: $(STAMP)
-	$(MPL_INLINE) jupyter lab chapters/
+	$(MPL_INLINE) jupyter lab $(LAB_ROOT) chapters/
 
 bench: $(STAMP)
 	@if [ -f benchmarks/run.py ]; then python benchmarks/run.py; \

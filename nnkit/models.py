@@ -227,7 +227,8 @@ class Sequential:
             total += layer.regularization_loss()
             act_reg = getattr(layer, "activity_regularizer", None)
             if act_reg is not None:
-                total += float(act_reg(layer.out))
+                # Keras 3 divides an activity penalty by the batch size
+                total += float(act_reg(layer.out)) / len(layer.out)
         return total
 
     def forward_backward(self, x: np.ndarray, y: np.ndarray,
@@ -256,7 +257,7 @@ class Sequential:
                     d = layer.backward_preactivation(d)
                 else:
                     if act_reg is not None:
-                        d = d + act_reg.gradient(layer.out)
+                        d = d + act_reg.gradient(layer.out) / len(layer.out)
                     d = layer.backward(d)
                 layer.add_regularization_grads()
         finally:

@@ -142,7 +142,8 @@ def test_whole_model_gradients_including_fused_logits(loss, out, units,
     model = Sequential(
         [Dense(5, activation="tanh", input_shape=(4,),
                kernel_regularizer=nnkit.regularizers.L1L2(0.01, 0.02)),
-         Dense(4, activation="softplus"),
+         Dense(4, activation="softplus",
+               activity_regularizer=nnkit.regularizers.L2(0.03)),
          Dense(units, activation=out)], seed=0, dtype="float64")
     model.compile("sgd", loss)
     x = rng.standard_normal((7, 4))

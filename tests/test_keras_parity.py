@@ -252,3 +252,25 @@ def test_bce_gradient_at_the_clip_boundary_matches_keras(keras64, p):
     ours = nnkit.losses.BinaryCrossentropy().gradient(y, np.array([[p]]))
     assert theirs[0, 0] != 0
     close(ours, theirs, "float64")
+
+
+def test_activity_regularized_training_matches_keras(keras64):
+    """Keras 3 divides the activity penalty by the batch size."""
+    rng = np.random.default_rng(4)
+    model = Sequential(
+        [Dense(5, activation="tanh", input_shape=(3,),
+               activity_regularizer=nnkit.regularizers.L1L2(2.0**-5,
+                                                            2.0**-4)),
+         Dense(1)], seed=2, dtype="float64")
+    model.compile(nnkit.optimizers.SGD(0.1), "mse")
+    kmodel = to_keras(model)
+    x = rng.standard_normal((64, 3))
+    y = rng.standard_normal((64, 1))
+    for step in range(10):
+        sl = slice(step % 4 * 16, step % 4 * 16 + 16)
+        close(model.train_on_batch(x[sl], y[sl]),
+              kmodel.train_on_batch(x[sl], y[sl]), "float64")
+    for w, kw in zip(model.get_weights(), kmodel.get_weights()):
+        close(w, kw, "float64")
+    close(model.evaluate(x, y, batch_size=16),
+          kmodel.evaluate(x, y, batch_size=16, verbose=0), "float64")

@@ -251,3 +251,11 @@ def test_first_layer_skips_the_unused_input_gradient_only_inside_fit():
     assert calls[-1] is None and first.input_grad_needed
     first.forward(x)                        # a direct call gets dx
     assert first.backward(np.ones((4, 8))).shape == (4, 2)
+
+
+def test_a_layer_built_on_its_own_uses_its_seed():
+    x = np.ones((2, 3))
+    a, b = Dense(4, seed=7), Dense(4, seed=7)
+    assert np.array_equal(a(x), b(x))
+    assert not np.array_equal(Dense(4, seed=8)(x), a(x))
+    assert Dense.from_config(a.get_config()).seed == 7

@@ -80,6 +80,9 @@ class Layer:
         input_shape: optional per-example input shape, Keras style
             (``Dense(4, input_shape=(2,))``), so a model can be built
             before it sees data.
+        seed: seeds the initial weights when the layer is built on its
+            own (called directly on data). Inside a model the model's
+            seeded generator is used instead.
     """
 
     # Number of dimensions of one example, or None if any rank works.
@@ -91,7 +94,7 @@ class Layer:
     input_grad_needed: bool = True
 
     def __init__(self, name: str | None = None, dtype: str | None = None,
-                 input_shape: Any = None):
+                 input_shape: Any = None, seed: int | None = None):
         self.name = name or _snake(type(self).__name__)
         self._explicit_name = name is not None
         self._explicit_dtype = dtype is not None
@@ -102,6 +105,7 @@ class Layer:
                 f"'float32' or 'float64', got {dtype!r}")
         self.input_shape = (None if input_shape is None
                             else as_shape(input_shape))
+        self.seed = seed
         self.built = False
         self._params: list[Parameter] = []
 
@@ -126,6 +130,8 @@ class Layer:
                      rng: np.random.Generator | None = None) -> None:
         if not self.built:
             self._check_rank(as_shape(input_shape))
+            if rng is None:       # built on its own: the layer's seed
+                rng = np.random.default_rng(self.seed)
             self.build(as_shape(input_shape), rng)
             self.built = True
 
@@ -238,6 +244,8 @@ class Layer:
                                "dtype": self.dtype.name}
         if self.input_shape is not None:
             cfg["input_shape"] = list(self.input_shape)
+        if self.seed is not None:
+            cfg["seed"] = self.seed
         return cfg
 
     @classmethod

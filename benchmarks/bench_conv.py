@@ -25,38 +25,14 @@ effect; Keras keeps its default threads in both rows.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 
 import numpy as np
+from common import matmul_gflops, with_one_thread
 
 import nnkit
 from nnkit import Dense, Input, Sequential
 from nnkit.layers import Conv2D, Flatten, MaxPooling2D
-
-
-def one_blas_thread():
-    """A context limiting the BLAS to one thread, or None if unavailable."""
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:
-        return None
-    return threadpool_limits(1, user_api="blas")
-
-
-def with_one_thread(row: dict, nnkit_run: Callable, repeats: int,
-                    median_time: Callable, shapes) -> list[dict]:
-    """The row, plus the same workload with nnkit on one BLAS thread
-    (its matmul limit measured on one thread too)."""
-    limit = one_blas_thread()
-    if limit is None:
-        return [row]
-    with limit:
-        t_nn = median_time(nnkit_run, repeats)
-        peak = matmul_gflops(shapes, repeats)
-    return [row, {**row, "name": row["name"] + " (nnkit: 1 BLAS thread)",
-                  "nnkit": t_nn, "gflops": row["gflops"] * row["nnkit"]
-                  / t_nn, "limit": peak}]
 
 
 def conv_shapes(n: int, ho: int, wo: int, k: int, f: int
@@ -64,28 +40,6 @@ def conv_shapes(n: int, ho: int, wo: int, k: int, f: int
     """The three matmuls of an im2col convolution step, (m, k) @ (k, n)."""
     rows = n * ho * wo
     return [(rows, k, f), (k, rows, f), (rows, f, k)]
-
-
-def matmul_gflops(shapes, repeats: int) -> float:
-    """float32 GFLOP/s of the BLAS on these (m, k) @ (k, n) products.
-
-    The best of several runs of each product: the limit is what the
-    BLAS can do, so a run slowed by other processes should not count.
-    """
-    rng = np.random.default_rng(0)
-    flops = seconds = 0.0
-    for m, k, n in shapes:
-        a = rng.standard_normal((m, k)).astype(np.float32)
-        b = rng.standard_normal((k, n)).astype(np.float32)
-        a @ b
-        best = float("inf")
-        for _ in range(repeats * 10):
-            t0 = time.perf_counter()
-            a @ b
-            best = min(best, time.perf_counter() - t0)
-        seconds += best
-        flops += 2.0 * m * k * n
-    return flops / seconds / 1e9
 
 
 def conv_layer(repeats: int, median_time: Callable,
@@ -128,7 +82,7 @@ def conv_layer(repeats: int, median_time: Callable,
     row = {"name": "Conv2D(32, 3x3) forward+backward, 64x28x28x1",
            "nnkit": t_nn, "keras": t_k, "gflops": flops / t_nn / 1e9,
            "limit": matmul_gflops(shapes, repeats)}
-    return with_one_thread(row, nnkit_step, repeats * 10, median_time,
+    return with_one_thread(row, nnkit_step, repeats * 10,
                            shapes)
 
 
@@ -172,7 +126,7 @@ def cnn_epoch(repeats: int, median_time: Callable,
                    f"{opt_name}",
            "nnkit": t_nn, "keras": t_k, "gflops": flops / t_nn / 1e9,
            "limit": matmul_gflops(conv + dense, repeats)}
-    return with_one_thread(row, nnkit_epoch, repeats, median_time,
+    return with_one_thread(row, nnkit_epoch, repeats,
                            conv + dense)
 
 

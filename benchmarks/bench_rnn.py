@@ -27,27 +27,19 @@ effect without threadpoolctl.
 from __future__ import annotations
 
 import numpy as np
+from common import matmul_gflops, one_blas_thread
 
 N, T, D, H = 64, 100, 32, 128
 
 
-def _matmul_limit(median_time, repeats: int) -> float:
-    """float32 GFLOP/s of the matmuls one training step performs."""
-    rng = np.random.default_rng(0)
-    shapes = [(N * T, D, 4 * H),       # xz = x W
-              (N, H, 4 * H),           # hz = h U, once per step
-              (D, N * T, 4 * H),       # dW = x^T dxz
-              (N * T, 4 * H, D),       # dx = dxz W^T
-              (H, N * T, 4 * H),       # dU = h^T dhz
-              (N, 4 * H, H)]           # dh = dhz U^T, once per step
-    weights = [1, T, 1, 1, 1, T]
-    flops = seconds = 0.0
-    for (m, k, n), w in zip(shapes, weights):
-        a = rng.standard_normal((m, k)).astype(np.float32)
-        b = rng.standard_normal((k, n)).astype(np.float32)
-        seconds += w * median_time(lambda a=a, b=b: a @ b, repeats * 10)
-        flops += w * 2.0 * m * k * n
-    return flops / seconds / 1e9
+# The matmuls of one training step; the per-step ones happen T times.
+SHAPES = [(N * T, D, 4 * H),       # xz = x W
+          (N, H, 4 * H),           # hz = h U, once per step
+          (D, N * T, 4 * H),       # dW = x^T dxz
+          (N * T, 4 * H, D),       # dx = dxz W^T
+          (H, N * T, 4 * H),       # dU = h^T dhz
+          (N, 4 * H, H)]           # dh = dhz U^T, once per step
+WEIGHTS = [1, T, 1, 1, 1, T]
 
 
 def run(repeats: int, median_time, keras_module) -> list[dict]:
@@ -87,17 +79,15 @@ def run(repeats: int, median_time, keras_module) -> list[dict]:
     t_k = median_time(lambda: keras_step(tx, tdout), repeats)
     flops = 3 * (2.0 * N * T * D * 4 * H + 2.0 * N * T * H * 4 * H)
     name = f"LSTM({H}) forward+backward, batch {N}, {T} steps, {D} features"
-    limit = _matmul_limit(median_time, repeats)
-    rows = [{"name": name, "nnkit": t_nn, "keras": t_k,
-             "gflops": flops / t_nn / 1e9, "limit": limit}]
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:
-        return rows
-    with threadpool_limits(limits=1, user_api="blas"):
+    limit = matmul_gflops(SHAPES, repeats, WEIGHTS)
+    row = {"name": name, "nnkit": t_nn, "keras": t_k,
+           "gflops": flops / t_nn / 1e9, "limit": limit}
+    one = one_blas_thread()
+    if one is None:
+        return [row]
+    with one:
         t_1 = median_time(nnkit_step, repeats)
-        limit_1 = _matmul_limit(median_time, repeats)
-    rows.append({"name": name + " (nnkit's BLAS on 1 thread)",
-                 "nnkit": t_1, "keras": t_k, "gflops": flops / t_1 / 1e9,
-                 "limit": limit_1})
-    return rows
+        limit_1 = matmul_gflops(SHAPES, repeats, WEIGHTS)
+    return [row, {**row, "name": name + " (nnkit: 1 BLAS thread)",
+                  "nnkit": t_1, "gflops": flops / t_1 / 1e9,
+                  "limit": limit_1}]

@@ -19,33 +19,27 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import statistics
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import numpy as np  # noqa: E402
 
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))      # the bench_*.py modules and common.py
+
+from common import (  # noqa: E402
+    matmul_gflops,
+    median_time,
+    with_one_thread,
+)
+
 import nnkit  # noqa: E402
 from nnkit import Dense, Input, Sequential  # noqa: E402
 
-HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results.md"
-
-
-def median_time(fn: Callable[[], object], repeats: int,
-                warmup: int = 1) -> float:
-    for _ in range(warmup):
-        fn()
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
 
 
 def keras_module():
@@ -63,22 +57,6 @@ def adam_or_sgd():
 
 
 # ----- the machine's limit ---------------------------------------------------
-def matmul_gflops(shapes: list[tuple[int, int, int]], repeats: int) -> float:
-    """float32 GFLOP/s of the BLAS on a mix of (m,k)@(k,n) products.
-
-    Total FLOPs over total time, so each shape weighs as much as its
-    share of the work.
-    """
-    rng = np.random.default_rng(0)
-    flops = seconds = 0.0
-    for m, k, n in shapes:
-        a = rng.standard_normal((m, k)).astype(np.float32)
-        b = rng.standard_normal((k, n)).astype(np.float32)
-        seconds += median_time(lambda a=a, b=b: a @ b, repeats * 20)
-        flops += 2.0 * m * k * n
-    return flops / seconds / 1e9
-
-
 def dense_training_shapes(sizes: list[int], batch: int
                           ) -> list[tuple[int, int, int]]:
     """The three matmuls of each Dense layer in one training step."""
@@ -114,9 +92,12 @@ def mlp_epoch(repeats: int) -> dict:
                                          verbose=0), repeats)
     limit = matmul_gflops(dense_training_shapes(sizes, 128), repeats)
     rate = dense_flops(sizes, len(x)) / t_nn / 1e9
-    return {"name": f"MLP 784-256-128-10, 1 epoch of 10k, batch 128, "
-                    f"{opt_name}",
-            "nnkit": t_nn, "keras": t_k, "gflops": rate, "limit": limit}
+    row = {"name": f"MLP 784-256-128-10, 1 epoch of 10k, batch 128, "
+                   f"{opt_name}",
+           "nnkit": t_nn, "keras": t_k, "gflops": rate, "limit": limit}
+    return with_one_thread(
+        row, lambda: model.fit(x, y, epochs=1, batch_size=128, verbose=0),
+        repeats, dense_training_shapes(sizes, 128))
 
 
 def digits_training(repeats: int) -> dict:
@@ -148,9 +129,12 @@ def digits_training(repeats: int) -> dict:
     t_k = median_time(keras_run, repeats)
     rate = dense_flops(sizes, 10 * len(x)) / t_nn / 1e9
     limit = matmul_gflops(dense_training_shapes(sizes, 32), repeats)
-    return {"name": f"MLP 784-128-10 on MNIST-5k, 10 epochs, batch 32, "
-                    f"{opt_name}",
-            "nnkit": t_nn, "keras": t_k, "gflops": rate, "limit": limit}
+    row = {"name": f"MLP 784-128-10 on MNIST-5k, 10 epochs, batch 32, "
+                   f"{opt_name}",
+           "nnkit": t_nn, "keras": t_k, "gflops": rate, "limit": limit}
+    return with_one_thread(
+        row, lambda: build().fit(x, y, epochs=10, batch_size=32, verbose=0),
+        repeats, dense_training_shapes(sizes, 32))
 
 
 def inference(repeats: int) -> list[dict]:
@@ -188,7 +172,6 @@ def optional_workloads(repeats: int) -> list[dict]:
     for module in ("bench_conv", "bench_rnn"):
         path = HERE / f"{module}.py"
         if path.exists():
-            sys.path.insert(0, str(HERE))
             mod = __import__(module)
             rows.extend(mod.run(repeats, median_time, keras_module))
     return rows
@@ -249,7 +232,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.only and args.only not in fn.__name__:
             continue
         print(f"running {fn.__doc__.splitlines()[0]}", flush=True)
-        rows.append(fn(repeats))
+        rows.extend(fn(repeats))
     if not args.only or args.only in "inference":
         print("running inference latency", flush=True)
         rows.extend(inference(repeats))

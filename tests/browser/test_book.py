@@ -41,27 +41,18 @@ from urllib.parse import unquote, urlsplit
 import pytest
 import yaml
 
+from .chromium import HOST, launch, skip_without_chromium
+
 ROOT = Path(__file__).resolve().parents[2]
 SITE = Path(os.environ.get("NNBOOK_HTML", ROOT / "_build" / "html")).resolve()
 SCREENSHOTS = SITE.parent / "screenshots"
-CHROMIUM = os.environ.get("NNBOOK_CHROMIUM", "/usr/bin/chromium")
-CHROMEDRIVER = os.environ.get("NNBOOK_CHROMEDRIVER", "/usr/bin/chromedriver")
 SEARCH_WORD = "perceptron"
 # Folders of the built site that hold assets, not pages a reader opens.
 ASSET_DIRS = {"_static", "_sources", "_images", "_downloads", "reports"}
-HOST = "127.0.0.1"
-
 if not (SITE / "index.html").is_file():
     pytest.skip(f"no built book at {SITE}: run `make book` first",
                 allow_module_level=True)
-for _exe in (CHROMIUM, CHROMEDRIVER):
-    if not (os.path.isfile(_exe) and os.access(_exe, os.X_OK)):
-        pytest.skip(f"no {_exe}: install Debian's chromium and "
-                    "chromium-driver to run the browser test",
-                    allow_module_level=True)
-webdriver = pytest.importorskip("selenium.webdriver")
-from selenium.webdriver.chrome.options import Options  # noqa: E402
-from selenium.webdriver.chrome.service import Service  # noqa: E402
+skip_without_chromium()
 
 
 def built_pages() -> list[str]:
@@ -130,30 +121,7 @@ def base_url():
 @pytest.fixture(scope="module")
 def driver():
     profile = tempfile.mkdtemp(prefix="nnbook-chromium-")
-    options = Options()
-    options.binary_location = CHROMIUM
-    for arg in (
-        "--headless=new", "--no-sandbox", "--disable-gpu",
-        "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
-        "--no-default-browser-check", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync",
-        "--disable-extensions", "--no-proxy-server",
-        "--window-size=1280,900", f"--user-data-dir={profile}",
-        # Any other host fails to resolve at once: a page that needs the
-        # network shows up as an external request, never as a hang.
-        f"--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE {HOST}",
-    ):
-        options.add_argument(arg)
-    options.set_capability(
-        "goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
-    # No proxy between selenium and chromedriver either.
-    for var in ("NO_PROXY", "no_proxy"):
-        os.environ[var] = ",".join(
-            filter(None, (os.environ.get(var), HOST, "localhost")))
-    drv = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER),
-                           options=options)
-    drv.set_page_load_timeout(60)
-    drv.set_script_timeout(60)
+    drv = launch(profile)
     yield drv
     drv.quit()
     shutil.rmtree(profile, ignore_errors=True)

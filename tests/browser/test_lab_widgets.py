@@ -51,9 +51,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-CHROMIUM = os.environ.get("NNBOOK_CHROMIUM", "/usr/bin/chromium")
-CHROMEDRIVER = os.environ.get("NNBOOK_CHROMEDRIVER", "/usr/bin/chromedriver")
-HOST = "127.0.0.1"
+from .chromium import HOST, launch, skip_without_chromium
+
 TOKEN = "nnbook-lab-widgets-test"
 NOTEBOOK = "widgets.ipynb"
 CELLS = ["import nnkit.widgets as w\nw.activation_explorer()",
@@ -66,17 +65,10 @@ SERVER_FETCHES = ("/lab/api/news", "/lab/api/update",
                   "/lab/api/extensions?")
 TIMEOUT = 30          # seconds for any one thing to happen
 
-for _exe in (CHROMIUM, CHROMEDRIVER):
-    if not (os.path.isfile(_exe) and os.access(_exe, os.X_OK)):
-        pytest.skip(f"no {_exe}: install Debian's chromium and "
-                    "chromium-driver to run the browser test",
-                    allow_module_level=True)
-webdriver = pytest.importorskip("selenium.webdriver")
+skip_without_chromium()
 from selenium.common.exceptions import (  # noqa: E402
     StaleElementReferenceException,
 )
-from selenium.webdriver.chrome.options import Options  # noqa: E402
-from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.support.ui import Select  # noqa: E402
@@ -211,30 +203,7 @@ class LabServer:
 # --- headless Chromium, and what it logs -------------------------------------
 
 def _chromium(profile: str):
-    options = Options()
-    options.binary_location = CHROMIUM
-    for arg in (
-        "--headless=new", "--no-sandbox", "--disable-gpu",
-        "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
-        "--no-default-browser-check", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync",
-        "--disable-extensions", "--no-proxy-server",
-        "--window-size=1280,900", f"--user-data-dir={profile}",
-        # Any other host fails to resolve at once: a page that needs the
-        # network shows up as an external request, never as a hang.
-        f"--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE {HOST}",
-    ):
-        options.add_argument(arg)
-    options.set_capability(
-        "goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
-    for var in ("NO_PROXY", "no_proxy"):
-        os.environ[var] = ",".join(
-            filter(None, (os.environ.get(var), HOST, "localhost")))
-    drv = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER),
-                           options=options)
-    drv.set_page_load_timeout(60)
-    drv.set_script_timeout(60)
-    return drv
+    return launch(profile)
 
 
 class Lab:

@@ -117,8 +117,39 @@ def _steps(step: Any) -> np.ndarray:
     return np.asarray(step, dtype=np.float64)
 
 
+class _KerasDecay(LearningRateSchedule):
+    """The arguments ExponentialDecay and InverseTimeDecay share with
+    their Keras twins: lr0, decay_steps, decay_rate, staircase."""
+
+    keras_name = ""
+    strict_rate = False     # may decay_rate be 0?
+
+    def __init__(self, initial_learning_rate: float, decay_steps: float,
+                 decay_rate: float, staircase: bool = False):
+        owner = type(self).__name__
+        self.initial_learning_rate = _check_number(
+            owner, "initial_learning_rate", initial_learning_rate)
+        self.decay_steps = _check_steps(owner, "decay_steps", decay_steps)
+        self.decay_rate = _check_number(owner, "decay_rate", decay_rate,
+                                        strict=self.strict_rate)
+        self.staircase = bool(staircase)
+
+    def _decay_config(self) -> dict[str, Any]:
+        return {"initial_learning_rate": self.initial_learning_rate,
+                "decay_steps": self.decay_steps,
+                "decay_rate": self.decay_rate, "staircase": self.staircase}
+
+    def get_config(self) -> dict[str, Any]:
+        return self._decay_config()
+
+    def to_keras(self) -> Any:
+        # Subclasses with their own get_config (StepDecay...) still map
+        # to the Keras twin through the four shared arguments.
+        return self._keras_schedule(self.keras_name, self._decay_config())
+
+
 @register
-class ExponentialDecay(LearningRateSchedule):
+class ExponentialDecay(_KerasDecay):
     """``lr0 * decay_rate ** (step / decay_steps)`` (Keras' twin).
 
     With ``staircase=True`` the exponent is ``floor(step /
@@ -132,32 +163,14 @@ class ExponentialDecay(LearningRateSchedule):
         staircase: floor the exponent.
     """
 
-    def __init__(self, initial_learning_rate: float, decay_steps: float,
-                 decay_rate: float, staircase: bool = False):
-        owner = type(self).__name__
-        self.initial_learning_rate = _check_number(
-            owner, "initial_learning_rate", initial_learning_rate)
-        self.decay_steps = _check_steps(owner, "decay_steps", decay_steps)
-        self.decay_rate = _check_number(owner, "decay_rate", decay_rate,
-                                       strict=True)
-        self.staircase = bool(staircase)
+    keras_name = "ExponentialDecay"
+    strict_rate = True      # r = 0 would make every rate 0 after step 0
 
     def __call__(self, step: Any) -> Any:
         p = _steps(step) / self.decay_steps
         if self.staircase:
             p = np.floor(p)
         return _out(self.initial_learning_rate * self.decay_rate ** p)
-
-    def get_config(self) -> dict[str, Any]:
-        return {"initial_learning_rate": self.initial_learning_rate,
-                "decay_steps": self.decay_steps,
-                "decay_rate": self.decay_rate, "staircase": self.staircase}
-
-    def to_keras(self) -> Any:
-        return self._keras_schedule("ExponentialDecay", {
-            "initial_learning_rate": self.initial_learning_rate,
-            "decay_steps": self.decay_steps,
-            "decay_rate": self.decay_rate, "staircase": self.staircase})
 
 
 @register
@@ -211,7 +224,7 @@ class NaturalExpDecay(ExponentialDecay):
 
 
 @register
-class InverseTimeDecay(LearningRateSchedule):
+class InverseTimeDecay(_KerasDecay):
     """``lr0 / (1 + decay_rate * step / decay_steps)`` (Keras' twin).
 
     With ``staircase=True``, ``step / decay_steps`` is floored.
@@ -223,31 +236,13 @@ class InverseTimeDecay(LearningRateSchedule):
         staircase: floor ``step / decay_steps``.
     """
 
-    def __init__(self, initial_learning_rate: float, decay_steps: float,
-                 decay_rate: float, staircase: bool = False):
-        owner = type(self).__name__
-        self.initial_learning_rate = _check_number(
-            owner, "initial_learning_rate", initial_learning_rate)
-        self.decay_steps = _check_steps(owner, "decay_steps", decay_steps)
-        self.decay_rate = _check_number(owner, "decay_rate", decay_rate)
-        self.staircase = bool(staircase)
+    keras_name = "InverseTimeDecay"
 
     def __call__(self, step: Any) -> Any:
         p = _steps(step) / self.decay_steps
         if self.staircase:
             p = np.floor(p)
         return _out(self.initial_learning_rate / (1 + self.decay_rate * p))
-
-    def get_config(self) -> dict[str, Any]:
-        return {"initial_learning_rate": self.initial_learning_rate,
-                "decay_steps": self.decay_steps,
-                "decay_rate": self.decay_rate, "staircase": self.staircase}
-
-    def to_keras(self) -> Any:
-        return self._keras_schedule("InverseTimeDecay", {
-            "initial_learning_rate": self.initial_learning_rate,
-            "decay_steps": self.decay_steps,
-            "decay_rate": self.decay_rate, "staircase": self.staircase})
 
 
 @register
@@ -363,8 +358,6 @@ class CosineDecay(LearningRateSchedule):
 
     def to_keras(self) -> Any:
         return self._keras_schedule("CosineDecay", self.get_config())
-
-
 
 
 @register

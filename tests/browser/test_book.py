@@ -41,6 +41,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 import yaml
 
+from ..test_hygiene import toc_entries
 from .chromium import HOST, launch, skip_without_chromium
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -71,21 +72,7 @@ def built_pages() -> list[str]:
 def toc_files() -> list[str]:
     """The documents ``_toc.yml`` names, root first, in reading order."""
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
-    found: list[str] = []
-
-    def walk(node: object) -> None:
-        if isinstance(node, dict):
-            for key in ("root", "file"):
-                if key in node:
-                    found.append(str(node[key]))
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk(toc)
-    return [Path(f).with_suffix("").as_posix() for f in found]
+    return [Path(f).with_suffix("").as_posix() for f in toc_entries(toc)]
 
 
 PAGES = built_pages()

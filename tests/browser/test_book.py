@@ -10,7 +10,9 @@ server on 127.0.0.1 and checks that the page
   typeset, no TeX errors, no raw ``$$`` or ``\\(`` left in the text;
 - loads every image, with a non-zero natural size;
 - links only to local pages and anchors that exist;
-- on chapter pages: shows at least one figure, offers the notebook
+- on chapter pages: shows its plots as numbered, captioned figures
+  (Fig. 5.1, 5.2, ... in chapter 5) and numbers its equations the same
+  way; offers the notebook
   (.ipynb) for download, and says where the widgets are live.
 
 It also searches the book for a common word and writes screenshots of
@@ -28,6 +30,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import re
 import shutil
 import tempfile
 import threading
@@ -133,6 +136,9 @@ class Visit:
     content_images: int = 0
     links: list[list[str]] = field(default_factory=list)
     text: str = ""
+    uncaptioned: list[str] = field(default_factory=list)
+    figure_numbers: list[str] = field(default_factory=list)
+    equation_numbers: list[str] = field(default_factory=list)
 
 
 WAIT_MATHJAX = """
@@ -194,6 +200,17 @@ return {
       'mjx-assistive-mml mtext[mathcolor="red"]'))
       .map((e) => 'undefined macro ' + e.textContent)),
   contentImages: main.querySelectorAll('img').length,
+  // A notebook's plots become numbered figures through the cell's
+  // mystnb.figure metadata; an image outside one has no caption.
+  uncaptioned: Array.from(main.querySelectorAll('.cell_output img'))
+    .filter((i) => !(i.closest('figure')
+                     && i.closest('figure').querySelector(
+                          'figcaption .caption-number')))
+    .map((i) => (i.getAttribute('alt') || i.getAttribute('src')).slice(-40)),
+  figureNumbers: Array.from(main.querySelectorAll(
+    'figure figcaption .caption-number')).map((e) => e.textContent.trim()),
+  equationNumbers: Array.from(main.querySelectorAll('.math .eqno'))
+    .map((e) => e.firstChild ? e.firstChild.textContent.trim() : ''),
   links: Array.from(document.querySelectorAll('a[href]'))
     .map((a) => [a.getAttribute('href'), a.href]),
   text: document.body.innerText,
@@ -266,6 +283,9 @@ def visit_page(drv, base: str, page: str, query: str = "") -> Visit:
     visit.tex_errors = found["texErrors"]
     visit.content_images = found["contentImages"]
     visit.links, visit.text = found["links"], found["text"]
+    visit.uncaptioned = found["uncaptioned"]
+    visit.figure_numbers = found["figureNumbers"]
+    visit.equation_numbers = found["equationNumbers"]
     _network(drv, base, visit)
     visit.console_errors = [
         e["message"].replace(base, "/") for e in drv.get_log("browser")
@@ -353,6 +373,20 @@ def chapter_problems(visit: Visit, base: str) -> list[str]:
     if not visit.content_images:
         out.append("no figure on the page: the chapter's plots were not "
                    "captured (is the kernel's matplotlib backend inline?)")
+    if visit.uncaptioned:
+        out.append(f"{len(visit.uncaptioned)} plots are not numbered, "
+                   f"captioned figures (set the cell's mystnb.figure "
+                   f"metadata): {visit.uncaptioned[:5]}")
+    # chapters/05_vanishing_exploding.html is chapter 5: Fig. 5.1, (5.1)...
+    number = int(Path(visit.page).name.split("_", 1)[0])
+    wrong = [n for n in visit.figure_numbers
+             if not re.fullmatch(rf"Fig\. {number}\.\d+", n)]
+    wrong += [n for n in visit.equation_numbers
+              if not re.fullmatch(rf"\({number}\.\d+\)", n)]
+    if wrong or not visit.figure_numbers or not visit.equation_numbers:
+        out.append(f"figures {visit.figure_numbers} and equations "
+                   f"{visit.equation_numbers} are not all numbered "
+                   f"{number}.k (numbered chapters in _toc.yml)")
     notebooks = [a for _, a in visit.links
                  if a.startswith(base + "_sources/") and
                  urlsplit(a).path.endswith(".ipynb")]

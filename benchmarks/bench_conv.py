@@ -28,7 +28,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
-from common import matmul_gflops, with_one_thread
+from common import matmul_gflops, paired_median_times, with_one_thread
 
 import nnkit
 from nnkit import Dense, Input, Sequential
@@ -75,8 +75,7 @@ def conv_layer(repeats: int, median_time: Callable,
     def keras_step():
         return [g.numpy() for g in keras_grads(xt)]
 
-    t_nn = median_time(nnkit_step, repeats * 10)
-    t_k = median_time(keras_step, repeats * 10)
+    t_nn, t_k = paired_median_times(nnkit_step, keras_step, repeats * 10)
     shapes = conv_shapes(64, 26, 26, 9, 32)
     flops = sum(2.0 * m * k * n for m, k, n in shapes)
     row = {"name": "Conv2D(32, 3x3) forward+backward, 64x28x28x1",
@@ -114,8 +113,8 @@ def cnn_epoch(repeats: int, median_time: Callable,
     def nnkit_epoch():
         model.fit(x, y, **fit)
 
-    t_nn = median_time(nnkit_epoch, repeats)
-    t_k = median_time(lambda: kmodel.fit(x, y, **fit), repeats)
+    t_nn, t_k = paired_median_times(
+        nnkit_epoch, lambda: kmodel.fit(x, y, **fit), repeats)
     n = len(x)
     conv = conv_shapes(32, 24, 24, 25, 32)
     flops = (n / 32 * sum(2.0 * m * k * c for m, k, c in conv)

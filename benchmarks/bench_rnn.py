@@ -27,7 +27,7 @@ effect without threadpoolctl.
 from __future__ import annotations
 
 import numpy as np
-from common import matmul_gflops, one_blas_thread
+from common import matmul_gflops, one_blas_thread, paired_median_times
 
 N, T, D, H = 64, 100, 32, 128
 
@@ -75,8 +75,8 @@ def run(repeats: int, median_time, keras_module) -> list[dict]:
         return tape.gradient(out, klayer.trainable_variables + [xb],
                              output_gradients=g)
 
-    t_nn = median_time(nnkit_step, repeats)
-    t_k = median_time(lambda: keras_step(tx, tdout), repeats)
+    t_nn, t_k = paired_median_times(
+        nnkit_step, lambda: keras_step(tx, tdout), repeats)
     flops = 3 * (2.0 * N * T * D * 4 * H + 2.0 * N * T * H * 4 * H)
     name = f"LSTM({H}) forward+backward, batch {N}, {T} steps, {D} features"
     limit = matmul_gflops(SHAPES, repeats, WEIGHTS)

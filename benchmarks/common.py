@@ -22,6 +22,28 @@ def median_time(fn: Callable[[], object], repeats: int,
     return statistics.median(times)
 
 
+def paired_median_times(fn_a: Callable[[], object],
+                        fn_b: Callable[[], object], repeats: int,
+                        warmup: int = 1) -> tuple[float, float]:
+    """Median wall times of ``fn_a()`` and ``fn_b()``, run alternately.
+
+    Timing all of nnkit's repeats and then all of Keras' lets a change
+    in the machine's load (another process starting) favour one side.
+    Alternating a, b, a, b... exposes both to the same conditions, so
+    their ratio is steadier than either time.
+    """
+    for _ in range(warmup):
+        fn_a()
+        fn_b()
+    times_a, times_b = [], []
+    for _ in range(repeats):
+        for fn, times in ((fn_a, times_a), (fn_b, times_b)):
+            t0 = time.perf_counter()
+            fn()
+            times.append(time.perf_counter() - t0)
+    return statistics.median(times_a), statistics.median(times_b)
+
+
 def matmul_gflops(shapes: list[tuple[int, int, int]], repeats: int,
                   weights: list[int] | None = None) -> float:
     """float32 GFLOP/s of the BLAS on a mix of (m, k) @ (k, n) products.

@@ -33,6 +33,7 @@ sys.path.insert(0, str(HERE))      # the bench_*.py modules and common.py
 from common import (  # noqa: E402
     matmul_gflops,
     median_time,
+    paired_median_times,
     with_one_thread,
 )
 
@@ -86,10 +87,10 @@ def mlp_epoch(repeats: int) -> dict:
                         Dense(10, activation="softmax")], seed=0)
     model.compile(opt, "sparse_categorical_crossentropy")
     kmodel = nnkit.interop.to_keras(model)
-    t_nn = median_time(lambda: model.fit(x, y, epochs=1, batch_size=128,
-                                         verbose=0), repeats)
-    t_k = median_time(lambda: kmodel.fit(x, y, epochs=1, batch_size=128,
-                                         verbose=0), repeats)
+    t_nn, t_k = paired_median_times(
+        lambda: model.fit(x, y, epochs=1, batch_size=128, verbose=0),
+        lambda: kmodel.fit(x, y, epochs=1, batch_size=128, verbose=0),
+        repeats)
     limit = matmul_gflops(dense_training_shapes(sizes, 128), repeats)
     rate = dense_flops(sizes, len(x)) / t_nn / 1e9
     row = {"name": f"MLP 784-256-128-10, 1 epoch of 10k, batch 128, "
@@ -117,8 +118,6 @@ def digits_training(repeats: int) -> dict:
 
     model = build()
     kmodel = nnkit.interop.to_keras(model)
-    t_nn = median_time(lambda: build().fit(x, y, epochs=10, batch_size=32,
-                                           verbose=0), repeats)
 
     def keras_run():
         km = keras.models.clone_model(kmodel)
@@ -126,7 +125,9 @@ def digits_training(repeats: int) -> dict:
                    "sparse_categorical_crossentropy")
         km.fit(x, y, epochs=10, batch_size=32, verbose=0)
 
-    t_k = median_time(keras_run, repeats)
+    t_nn, t_k = paired_median_times(
+        lambda: build().fit(x, y, epochs=10, batch_size=32, verbose=0),
+        keras_run, repeats)
     rate = dense_flops(sizes, 10 * len(x)) / t_nn / 1e9
     limit = matmul_gflops(dense_training_shapes(sizes, 32), repeats)
     row = {"name": f"MLP 784-128-10 on MNIST-5k, 10 epochs, batch 32, "

@@ -99,6 +99,7 @@ class Optimizer:
                                          weight_decay))
         self.iterations = 0
         self._slots: dict[Parameter, dict[str, np.ndarray]] = {}
+        self._scratch: dict[tuple[Parameter, int], np.ndarray] = {}
 
     # ----- learning rate -----------------------------------------------
     @property
@@ -143,6 +144,22 @@ class Optimizer:
 
     def init_slot(self, slot: str, p: Parameter) -> np.ndarray:
         return np.zeros_like(p.data)
+
+    def scratch(self, p: Parameter, k: int = 0) -> np.ndarray:
+        """Work array ``k`` shaped like ``p``, allocated once.
+
+        An update such as Adam's written as one numpy expression makes
+        a new temporary array for every operator, each the size of the
+        weights, at every step. The hot update rules write their
+        intermediate results into these buffers instead (``out=``), in
+        the same order of operations, so the numbers are identical.
+        Scratch arrays hold nothing between steps and are not saved.
+        """
+        buf = self._scratch.get((p, k))
+        if buf is None or buf.shape != p.data.shape \
+                or buf.dtype != p.data.dtype:
+            buf = self._scratch[(p, k)] = np.empty_like(p.data)
+        return buf
 
     def apply(self, params: list[Parameter]) -> None:
         """One optimisation step from the gradients stored in ``params``."""
@@ -198,6 +215,7 @@ class Optimizer:
     def reset_state(self) -> None:
         """Forget every slot and restart ``iterations`` at 0."""
         self._slots = {}
+        self._scratch = {}
         self.iterations = 0
 
     def get_state(self, params: list[Parameter]) -> dict[str, np.ndarray]:
@@ -426,13 +444,22 @@ class RMSprop(Optimizer):
         dt = p.data.dtype.type
         rho, eps = dt(self.rho), dt(self.epsilon)
         v = slots["velocity"]
-        v[...] = rho * v + (1 - rho) * g * g
+        # v = rho * v + (1 - rho) * g * g, without temporaries
+        tmp = np.multiply(g, 1 - rho, out=self.scratch(p, 1))
+        tmp *= g
+        v *= rho
+        v += tmp
+        d = self.scratch(p, 0)             # the step, d = lr * g / root
         if self.centered:
             mg = slots["average_gradient"]
             mg[...] = rho * mg + (1 - rho) * g
-            d = lr * g / np.sqrt(v - mg * mg + eps)
+            np.subtract(v, np.multiply(mg, mg, out=tmp), out=tmp)
+            tmp += eps
         else:
-            d = lr * g / np.sqrt(v + eps)
+            np.add(v, eps, out=tmp)
+        np.sqrt(tmp, out=tmp)
+        np.multiply(g, lr, out=d)
+        d /= tmp
         if self.momentum > 0:
             m = slots["momentum"]
             m[...] = dt(self.momentum) * m + d
@@ -508,13 +535,26 @@ class Adam(Optimizer):
         dt = p.data.dtype.type
         alpha = self.step_size(lr, p.data.dtype)
         m, v = slots["momentum"], slots["velocity"]
-        m += (g - m) * dt(1 - self.beta_1)
-        v += (g * g - v) * dt(1 - self.beta_2)
+        tmp, step = self.scratch(p, 0), self.scratch(p, 1)
+        # m += (g - m) * (1 - beta_1), in place (see `scratch`)
+        np.subtract(g, m, out=tmp)
+        tmp *= dt(1 - self.beta_1)
+        m += tmp
+        # v += (g * g - v) * (1 - beta_2)
+        np.multiply(g, g, out=tmp)
+        tmp -= v
+        tmp *= dt(1 - self.beta_2)
+        v += tmp
         if self.amsgrad:
             v_hat = slots["velocity_hat"]
             np.maximum(v_hat, v, out=v_hat)
             v = v_hat
-        p.data -= m * alpha / (np.sqrt(v) + dt(self.epsilon))
+        # w -= m * alpha / (sqrt(v) + eps)
+        np.sqrt(v, out=tmp)
+        tmp += dt(self.epsilon)
+        np.multiply(m, alpha, out=step)
+        step /= tmp
+        p.data -= step
 
     def get_config(self):
         return {**super().get_config(), "beta_1": self.beta_1,

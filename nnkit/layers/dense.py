@@ -77,7 +77,7 @@ class Dense(KernelMixin, Layer):
         x = self.check_input(x)
         z = x @ self.kernel.data
         if self.bias is not None:
-            z = z + self.bias.data
+            z += self.bias.data            # z is new: add in place
         out = self.activation.forward(z)
         self.x, self.z, self.out = x, z, out
         return out

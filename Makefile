@@ -28,7 +28,7 @@ export TF_CPP_MIN_LOG_LEVEL := 3
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-LINT_PATHS := $(wildcard nnkit tests benchmarks chapters)
+LINT_PATHS := $(wildcard nnkit tests benchmarks chapters book/_ext)
 
 # matplotlib: plain Python (the unit tests) draws off-screen with Agg; a
 # Jupyter kernel (the book, nbval, JupyterLab) needs the inline backend,
@@ -109,7 +109,12 @@ test: $(STAMP)
 	  summary="$$summary$$(printf '  %-12s %-7s' test-browser skipped)"$$'\n'; \
 	fi; \
 	echo "== make test: timings"; printf '%s' "$$summary"; \
-	printf '  %-20s %6ss\n' total "$$(( $$(date +%s) - begin ))"; \
+	total=$$(( $$(date +%s) - begin )); \
+	printf '  %-20s %6ss\n' total "$$total"; \
+	mkdir -p _build; \
+	{ echo "# make test, $$(date -u +%Y-%m-%dT%H:%MZ)"; \
+	  printf '%s' "$$summary"; printf '  %-12s %-7s %6ss\n' total - \
+	  "$$total"; } > _build/test-timings.txt; \
 	if [ -n "$$failed" ]; then \
 	  echo "make test: FAILED:$$failed"; exit 1; fi; \
 	echo "make test: all steps passed"

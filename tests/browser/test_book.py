@@ -364,6 +364,10 @@ def problems(visit: Visit, base: str) -> list[str]:
            [f"{src} (complete={ok}, {w}x{h})"
             for src, ok, w, h in visit.images if not (ok and w and h)])
     report("broken internal links", broken_links(visit, base))
+    # Without a repository (book/_ext/nnbook_launch.py), Jupyter Book
+    # would point repository and launch buttons at its own.
+    report("links to Jupyter Book's own repository",
+           [raw for raw, _ in visit.links if "executablebooks" in raw])
     return out
 
 

@@ -150,10 +150,12 @@ LAB_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 lab: $(STAMP)
 	$(MPL_INLINE) jupyter lab $(LAB_ROOT) chapters/
 
+# nnkit vs Keras (benchmarks/results.md), then the book's own cost from
+# the last build and `make test` (benchmarks/book-cost.md); the
+# performance appendix includes both. Run it on a quiet machine.
 bench: $(STAMP)
-	@if [ -f benchmarks/run.py ]; then python benchmarks/run.py; \
-	else echo "make bench: benchmarks/run.py does not exist yet;" \
-	  "nothing to run"; fi
+	python benchmarks/run.py
+	python benchmarks/book_cost.py
 
 clean:
 	rm -rf _build .pytest_cache .ruff_cache .hypothesis

@@ -1,0 +1,117 @@
+"""Interactive widgets: a Playground, an optimizer race, activations.
+
+Three ipywidgets user interfaces for JupyterLab, each a thin layer over
+plain functions that a notebook can call without any widget (so the
+static book page and the tests exercise the same code):
+
+* ``Playground`` (``playground()``) re-creates the TensorFlow
+  Playground (playground.tensorflow.org) on top of nnkit. Plain
+  functions: ``make_playground_data``, ``featurize``,
+  ``build_playground_model``, ``init_state``, ``train_epochs``,
+  ``render``, ``plot_neurons`` and ``run_experiment``.
+* ``OptimizerRace`` (``optimizer_race()``) runs nnkit's optimizers on
+  2-D test surfaces and animates their paths. Plain functions:
+  ``surfaces``, ``race_optimizers``, ``optimize_path``, ``race``,
+  ``plot_paths``.
+* ``ActivationExplorer`` (``activation_explorer()``) plots an
+  activation and its derivative. Plain function: ``plot_activation``.
+
+The widgets draw with matplotlib into a PNG shown by an
+``ipywidgets.Image``, so they need no extra JupyterLab extension and
+no matplotlib backend magic. They animate with ``ipywidgets.Play``
+(the browser sends ticks, the kernel trains a few epochs per tick):
+no threads, nothing that outlives the kernel.
+
+**Playground: nnkit default vs Playground-exact.** ``exact=False``
+(the default, "nnkit default") trains the way this book recommends:
+classification ends in a sigmoid with binary cross-entropy on 0/1
+labels, regression in a linear unit with mean squared error; kernels
+start Glorot-uniform, biases at 0; the training set is reshuffled
+every epoch. ``exact=True`` ("Playground-exact") follows the original:
+loss ``0.5 (o - t)**2`` averaged over the batch, labels -1/+1 with a
+tanh output unit for classification (linear for regression), weights
+uniform in (-0.5, 0.5), biases 0.1, and the training examples visited
+in the same order every epoch. Both use plain SGD. The remaining
+differences from the original: a last, smaller batch of an epoch is
+applied at the end of that epoch (the Playground carries it over into
+the next); L1 does not "kill" a weight that crosses zero (the
+Playground sets it to exactly 0 for good); the data come from
+``nnkit.datasets.playground`` (same recipes, NumPy random numbers); and
+everything is seeded, so Reset gives the same start again (change the
+seed for a new one).
+
+The regularization rate means what it means in the Playground in both
+modes: L1 adds ``rate * sum |w|`` and L2 adds ``rate * sum w**2 / 2``
+over the kernels (not the biases), i.e. Keras' ``L1(rate)`` and
+``L2(rate / 2)``. The losses shown leave the penalty out, as the
+Playground does.
+"""
+
+# One private module per concept; this package is the public home of
+# every name (the API reference documents them here, as nnkit.widgets.X):
+#   _base.py                 argument errors, the PNG-figure widget base
+#   _playground.py           Playground settings, data, features, network
+#   _playground_training.py  a run's state, training, accuracy, run_experiment
+#   _playground_view.py      render, plot_neurons
+#   _playground_widget.py    the Playground widget
+#   _surfaces.py             the race's test functions
+#   _race.py                 optimizer paths, race, plot_paths, OptimizerRace
+#   _activations.py          plot_activation, the ActivationExplorer
+
+from ._activations import (
+    ActivationExplorer,
+    activation_explorer,
+    plot_activation,
+)
+from ._playground import (
+    CLASSIFICATION_DATASETS,
+    FEATURES,
+    LEARNING_RATES,
+    PLAYGROUND_ACTIVATIONS,
+    REGRESSION_DATASETS,
+    REGULARIZATION_RATES,
+    HalfSquaredError,
+    PlaygroundConfig,
+    PlaygroundData,
+    build_playground_model,
+    featurize,
+    make_playground_data,
+)
+from ._playground_training import (
+    PlaygroundState,
+    accuracy,
+    init_state,
+    predict_grid,
+    run_experiment,
+    train_epochs,
+)
+from ._playground_view import plot_neurons, render
+from ._playground_widget import Playground, playground
+from ._race import (
+    SGD_FAMILY,
+    OptimizerRace,
+    optimize_path,
+    optimizer_race,
+    plot_paths,
+    race,
+    race_optimizers,
+    suggested_learning_rates,
+)
+from ._surfaces import Surface, surfaces
+
+__all__ = [
+    # Playground
+    "FEATURES", "CLASSIFICATION_DATASETS", "REGRESSION_DATASETS",
+    "LEARNING_RATES", "REGULARIZATION_RATES", "PLAYGROUND_ACTIVATIONS",
+    "HalfSquaredError", "PlaygroundConfig", "PlaygroundData",
+    "PlaygroundState", "make_playground_data", "featurize",
+    "build_playground_model", "init_state", "train_epochs",
+    "accuracy", "predict_grid", "render", "plot_neurons",
+    "run_experiment", "Playground", "playground",
+    # Optimizer race
+    "Surface", "surfaces", "SGD_FAMILY", "suggested_learning_rates",
+    "race_optimizers", "optimize_path", "race", "plot_paths",
+    "OptimizerRace", "optimizer_race",
+    # Activations
+    "plot_activation", "ActivationExplorer", "activation_explorer",
+]

@@ -1,0 +1,45 @@
+"""What the three widgets share: argument errors and the figure plumbing.
+
+Each widget draws with matplotlib into a ``Figure`` that is not tied to
+any backend and shows it as a PNG in an ``ipywidgets.Image``
+(``_FigureWidget``), so it needs no JupyterLab extension.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import ipywidgets as widgets
+from matplotlib.figure import Figure
+
+
+def _bad(owner: str, arg: str, valid: str, got: Any) -> ValueError:
+    return ValueError(f"{owner}: {arg} must be {valid}, got {got!r}")
+
+
+class _FigureWidget:
+    """A matplotlib Figure shown as a PNG in an ``ipywidgets.Image``."""
+
+    widget: widgets.Widget
+
+    def __init__(self, figsize: tuple[float, float], dpi: int = 90):
+        # Fixed margins (set by each widget): a constrained layout would
+        # double the cost of every frame.
+        self.figure = Figure(figsize=figsize, dpi=dpi)
+        self.image = widgets.Image(format="png")
+
+    def _show(self) -> None:
+        buf = io.BytesIO()
+        self.figure.savefig(buf, format="png")
+        self.image.value = buf.getvalue()
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        return self.widget._repr_mimebundle_(**kwargs)
+
+
+def _dropdown(options: Any, value: Any, description: str
+              ) -> widgets.Dropdown:
+    return widgets.Dropdown(options=options, value=value,
+                            description=description,
+                            style={"description_width": "initial"})

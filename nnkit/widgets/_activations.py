@@ -73,29 +73,24 @@ class ActivationExplorer(_FigureWidget):
         self.name.observe(self._on_name, names="value")
         self.alpha.observe(lambda _: self.redraw(), names="value")
         self.widget = w.VBox([w.HBox([self.name, self.alpha]), self.image])
-        self._quiet = False
         self._on_name({"new": name})
 
     def _on_name(self, change: Any) -> None:
         tunable = _tunable(change["new"])
         self.alpha.layout.display = None if tunable else "none"
         if tunable is not None:
-            self._quiet = True       # one redraw, not two
-            try:
+            with self._quietly():  # one redraw, not two
                 self.alpha.description = tunable[0]
                 # a leaky slope lives in [0, 1]; ELU's alpha is larger
                 self.alpha.max = 1.0 if "slope" in tunable[0] else 3.0
                 self.alpha.value = tunable[1]
-            finally:
-                self._quiet = False
         self.redraw()
 
     def redraw(self) -> None:
         """Plot the selected activation with the current alpha."""
         if self._quiet:
             return
-        for ax in self.figure.axes:
-            ax.remove()
+        self._clear()
         axes = self.figure.subplots(1, 2)
         has_alpha = _tunable(self.name.value) is not None
         plot_activation(self.name.value,

@@ -8,6 +8,8 @@ any backend and shows it as a PNG in an ``ipywidgets.Image``
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import ipywidgets as widgets
@@ -28,6 +30,24 @@ class _FigureWidget:
         # double the cost of every frame.
         self.figure = Figure(figsize=figsize, dpi=dpi)
         self.image = widgets.Image(format="png")
+        # True while several controls are being set at once: their
+        # change handlers then do nothing, and the caller redraws once.
+        self._quiet = False
+
+    @contextmanager
+    def _quietly(self) -> Iterator[None]:
+        """Set several controls with one redraw (or reset), not one
+        per control: handlers check ``self._quiet`` and return."""
+        self._quiet = True
+        try:
+            yield
+        finally:
+            self._quiet = False
+
+    def _clear(self) -> None:
+        """Remove every axes from the figure before a redraw."""
+        for ax in self.figure.axes:
+            ax.remove()
 
     def _show(self) -> None:
         buf = io.BytesIO()

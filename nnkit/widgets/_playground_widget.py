@@ -65,7 +65,6 @@ class Playground(_FigureWidget):
         cfg = _as_config(config, overrides)
         self.neuron_figure = Figure(dpi=70)
         self.neuron_image = widgets.Image(format="png")
-        self._quiet = False
         self._drawn_at = 0.0
         self._make_controls(cfg, epochs_per_tick)
         self.state = init_state(cfg)
@@ -191,12 +190,9 @@ class Playground(_FigureWidget):
 
     # ----- callbacks ------------------------------------------------------
     def _on_problem(self, change: Any) -> None:
-        self._quiet = True          # one reset, not one per option change
-        try:
+        with self._quietly():  # one reset, not one per option change
             self.dataset.options = self._datasets(change["new"])
             self.dataset.value = self.dataset.options[0]
-        finally:
-            self._quiet = False
         self.reset()
 
     def _on_setting(self, change: Any) -> None:
@@ -230,11 +226,8 @@ class Playground(_FigureWidget):
             self.redraw()              # show the last skipped frame
 
     def _pause(self) -> None:
-        self._quiet = True
-        try:
+        with self._quietly():
             self.play.playing = False
-        finally:
-            self._quiet = False
 
     # ----- actions --------------------------------------------------------
     def step(self, epochs: int = 1) -> None:
@@ -246,19 +239,15 @@ class Playground(_FigureWidget):
 
     def reset(self) -> None:
         """Pause, rebuild data and network from the controls, redraw."""
-        self._quiet = True
-        try:
+        with self._quietly():
             self.play.playing = False
             self.play.value = 0
-        finally:
-            self._quiet = False
         self.state = init_state(self.config_from_controls())
         self.redraw()
 
     def redraw(self) -> None:
         """Re-render the figure (and the neurons) from ``state``."""
-        for ax in self.figure.axes:
-            ax.remove()
+        self._clear()
         axes = self.figure.subplots(1, 2)
         render(self.state, axes, show_test=self.show_test.value,
                discretize=self.discretize.value)

@@ -283,7 +283,6 @@ class OptimizerRace(_FigureWidget):
         self.play = w.Play(value=steps, min=0, max=steps, step=2,
                            interval=80, show_repeat=False)
         w.link((self.play, "value"), (self.step_slider, "value"))
-        self._quiet = False
         self.surface.observe(self._on_surface, names="value")
         for control in (self.names, self.sgd_rate, self.adaptive_rate,
                         self.steps, self.start_x, self.start_y):
@@ -303,13 +302,10 @@ class OptimizerRace(_FigureWidget):
 
     def _on_surface(self, change: Any) -> None:
         surf = _surface(change["new"])
-        self._quiet = True             # recompute once, not per control
-        try:
+        with self._quietly():  # recompute once, not per control
             self.start_x.value, self.start_y.value = surf.start
             self.sgd_rate.value = surf.learning_rate
             self.adaptive_rate.value = surf.adaptive_learning_rate
-        finally:
-            self._quiet = False
         self.recompute()
 
     def recompute(self) -> None:
@@ -320,21 +316,17 @@ class OptimizerRace(_FigureWidget):
                           self.learning_rates(), self.steps.value,
                           (self.start_x.value, self.start_y.value))
         n = self.steps.value
-        self._quiet = True
-        try:
+        with self._quietly():
             self.play.playing = False
             self.step_slider.max = self.play.max = n
             self.step_slider.value = self.play.value = n
-        finally:
-            self._quiet = False
         self.redraw()
 
     def redraw(self) -> None:
         """Draw the paths up to the step slider's value."""
         if self._quiet:
             return
-        for ax in self.figure.axes:
-            ax.remove()
+        self._clear()
         ax = self.figure.add_subplot()
         k = self.step_slider.value
         plot_paths(self.surface.value, self.paths, k, ax,

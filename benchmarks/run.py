@@ -17,8 +17,10 @@ Options: ``--quick`` (fewer repeats, for a smoke run), ``--only NAME``.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -74,9 +76,8 @@ def dense_flops(sizes: list[int], n: int) -> float:
 
 
 # ----- workloads ---------------------------------------------------------------
-def mlp_epoch(repeats: int) -> dict:
-    """1. MLP 784-256-128-10, one epoch of 10,000 examples, batch 128."""
-    keras_module()                      # seeds Keras' generators
+def mlp_setup() -> tuple:
+    """Data and nnkit model of workload 1 (imports no TensorFlow)."""
     rng = np.random.default_rng(0)
     x = rng.standard_normal((10_000, 784)).astype(np.float32)
     y = rng.integers(0, 10, 10_000)
@@ -86,6 +87,13 @@ def mlp_epoch(repeats: int) -> dict:
                         Dense(128, activation="relu"),
                         Dense(10, activation="softmax")], seed=0)
     model.compile(opt, "sparse_categorical_crossentropy")
+    return x, y, sizes, model, opt_name
+
+
+def mlp_epoch(repeats: int) -> list[dict]:
+    """1. MLP 784-256-128-10, one epoch of 10,000 examples, batch 128."""
+    keras_module()                      # seeds Keras' generators
+    x, y, sizes, model, opt_name = mlp_setup()
     kmodel = nnkit.interop.to_keras(model)
     t_nn, t_k = paired_median_times(
         lambda: model.fit(x, y, epochs=1, batch_size=128, verbose=0),
@@ -96,9 +104,40 @@ def mlp_epoch(repeats: int) -> dict:
     row = {"name": f"MLP 784-256-128-10, 1 epoch of 10k, batch 128, "
                    f"{opt_name}",
            "nnkit": t_nn, "keras": t_k, "gflops": rate, "limit": limit}
-    return with_one_thread(
+    rows = with_one_thread(
         row, lambda: model.fit(x, y, epochs=1, batch_size=128, verbose=0),
         repeats, dense_training_shapes(sizes, 128))
+    return rows + [nnkit_alone_row(row, repeats)]
+
+
+def nnkit_alone(repeats: int) -> dict:
+    """Workload 1 for nnkit only, default BLAS threads, in a process
+    where TensorFlow is never imported (run by ``--nnkit-alone``)."""
+    x, y, sizes, model, _ = mlp_setup()
+    t = median_time(lambda: model.fit(x, y, epochs=1, batch_size=128,
+                                      verbose=0), repeats)
+    return {"nnkit": t, "gflops": dense_flops(sizes, len(x)) / t / 1e9,
+            "limit": matmul_gflops(dense_training_shapes(sizes, 128),
+                                   repeats),
+            "tensorflow_loaded": "tensorflow" in sys.modules}
+
+
+def nnkit_alone_row(row: dict, repeats: int) -> dict:
+    """The row of workload 1 with nnkit timed in a separate process.
+
+    TensorFlow's thread pools share the cores with the BLAS threads in
+    the benchmark's own process; this row shows nnkit (and the matmul
+    limit) without them. Keras' time is the same-process one.
+    """
+    out = subprocess.run([sys.executable, str(Path(__file__).resolve()),
+                          "--nnkit-alone", str(repeats)],
+                         capture_output=True, text=True, check=True)
+    alone = json.loads(out.stdout.strip().splitlines()[-1])
+    if alone.pop("tensorflow_loaded"):
+        raise RuntimeError("the --nnkit-alone process imported TensorFlow")
+    return {**row, **alone,
+            "name": row["name"] + " (nnkit in a process without "
+                                  "TensorFlow)"}
 
 
 def digits_training(repeats: int) -> dict:
@@ -226,7 +265,12 @@ def main(argv: list[str] | None = None) -> int:
                     help="fewer repeats (a smoke run)")
     ap.add_argument("--only", help="run only workloads whose name "
                     "contains this text")
+    ap.add_argument("--nnkit-alone", type=int, metavar="REPEATS",
+                    help=argparse.SUPPRESS)    # see nnkit_alone_row
     args = ap.parse_args(argv)
+    if args.nnkit_alone:
+        print(json.dumps(nnkit_alone(args.nnkit_alone)))
+        return 0
     repeats = 2 if args.quick else 5
     rows: list[dict] = []
     for fn in (mlp_epoch, digits_training):

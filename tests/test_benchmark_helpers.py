@@ -93,3 +93,17 @@ def test_notebook_times_keeps_the_last_run_of_each_chapter(tmp_path):
     runs = book_cost.notebook_times(tmp_path / "cache", chapters)
     assert [(r.name, r.seconds) for r in runs] == [("01_a.ipynb", 7.0),
                                                    ("02_b.ipynb", 3.0)]
+
+
+def test_nnkit_alone_times_workload_one_without_tensorflow():
+    import json
+    import subprocess
+
+    run = Path(__file__).resolve().parents[1] / "benchmarks" / "run.py"
+    out = subprocess.run([sys.executable, str(run), "--nnkit-alone", "1"],
+                         capture_output=True, text=True, timeout=300,
+                         check=True)
+    alone = json.loads(out.stdout.strip().splitlines()[-1])
+    assert alone["tensorflow_loaded"] is False
+    assert alone["nnkit"] > 0 and 0 < alone["gflops"]
+    assert alone["limit"] > 0

@@ -128,3 +128,24 @@ def test_the_patterns_read_labels_and_references() -> None:
     assert EQREF.findall(md) == ["eq-ch01-first"]
     assert NUMREF.findall(md) == ["fig-ch01-a", "fig-ch01-b"]
     assert chapter_tag(Path("chapters/05_vanishing_exploding.ipynb")) == "ch05"
+
+
+MIN_EXERCISES = 3      # exercises with a hidden (dropdown) solution
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=NOTEBOOK_IDS)
+def test_chapter_has_the_standard_parts(path: Path) -> None:
+    """Objectives, the sources box, exercises with hidden solutions and
+    a summary, as the landing page promises for every chapter."""
+    md = markdown_text(load_notebook(path))
+    problems = []
+    for heading in ("Learning objectives", "Exercises", "Summary"):
+        if not re.search(rf"^## {heading}\s*$", md, re.M):
+            problems.append(f"no '## {heading}' section")
+    if not re.search(r"```\{admonition\} Where this comes from", md):
+        problems.append("no 'Where this comes from' admonition")
+    solutions = len(re.findall(r"^[ ]*:class: dropdown\s*$", md, re.M))
+    if solutions < MIN_EXERCISES:
+        problems.append(f"{solutions} hidden solutions (':class: dropdown'),"
+                        f" expected at least {MIN_EXERCISES}")
+    assert not problems, f"{path.name}:\n" + "\n".join(problems)

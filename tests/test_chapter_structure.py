@@ -149,3 +149,26 @@ def test_chapter_has_the_standard_parts(path: Path) -> None:
         problems.append(f"{solutions} hidden solutions (':class: dropdown'),"
                         f" expected at least {MIN_EXERCISES}")
     assert not problems, f"{path.name}:\n" + "\n".join(problems)
+
+
+# The five course documents and the primary papers the bibliography must
+# hold and the chapters must cite (book/references.bib keys).
+REQUIRED_CITATIONS = (
+    "coello2021", "ud4ia", "torres2019", "rodriguez_vigo", "antona2017",
+    "rosenblatt1958", "rumelhart1986", "glorot2010", "he2015",
+    "kingma2014", "ioffe2015", "srivastava2014", "hochreiter1997",
+    "cho2014", "lecun1998")
+CITE = re.compile(r"\{cite(?::\w+)?\}`([^`]+)`")
+
+
+def test_sources_and_primary_papers_are_cited_from_the_chapters():
+    cited: set[str] = set()
+    for path in NOTEBOOKS:
+        for keys in CITE.findall(markdown_text(load_notebook(path))):
+            cited.update(k.strip() for k in keys.split(","))
+    assert not [k for k in REQUIRED_CITATIONS if k not in cited]
+
+
+def test_cite_pattern_reads_single_and_multiple_keys():
+    md = "as {cite}`a2000` and {cite:p}`b2001, c2002` show"
+    assert CITE.findall(md) == ["a2000", "b2001, c2002"]

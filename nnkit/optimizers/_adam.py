@@ -1,0 +1,140 @@
+"""Adam, and AdamW (Adam with decoupled weight decay)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ._base import Optimizer, _check_beta, _check_positive
+
+__all__ = ["Adam", "AdamW"]
+
+
+class Adam(Optimizer):
+    """Adam: momentum on the gradient, RMSprop on its square.
+
+    Keras' form (m, v start at 0; t = iterations + 1; bias correction
+    folded into the step size)::
+
+        a = lr * sqrt(1 - beta_2**t) / (1 - beta_1**t)
+        m = m + (g - m) * (1 - beta_1)
+        v = v + (g**2 - v) * (1 - beta_2)
+        v = max(v_hat, v);  v_hat = v            (amsgrad=True)
+        w = w - a * m / (sqrt(v) + eps)
+
+    Textbook form (Kingma & Ba 2015, Algorithm 1)::
+
+        m = beta_1 * m + (1 - beta_1) * g
+        v = beta_2 * v + (1 - beta_2) * g**2
+        m_hat = m / (1 - beta_1**t);  v_hat = v / (1 - beta_2**t)
+        w = w - lr * m_hat / (sqrt(v_hat) + eps)
+
+    The two are the same update except for where eps sits: Keras' eps
+    is the paper's "epsilon hat" (section 2), equal to
+    ``eps * sqrt(1 - beta_2**t)`` in Algorithm 1's terms. AMSGrad
+    (Reddi et al. 2018) divides by the largest v seen so far.
+
+    Keras computes ``beta**t`` with the betas cast to the weights'
+    dtype; its TensorFlow backend rounds them to float32 there (and only
+    there), so in float64 Keras' bias correction uses 0.899999976 for
+    0.9. nnkit uses your value (see ``nnkit.optimizers``).
+
+    Args:
+        learning_rate: Keras default 0.001.
+        beta_1: first-moment decay in [0, 1), Keras default 0.9.
+        beta_2: second-moment decay in [0, 1), Keras default 0.999.
+        epsilon: eps > 0, Keras default 1e-7.
+        amsgrad: use the AMSGrad variant (default False).
+    """
+
+    name = "adam"
+
+    def __init__(self, learning_rate: Any = 0.001, beta_1: float = 0.9,
+                 beta_2: float = 0.999, epsilon: float = 1e-7,
+                 amsgrad: bool = False, **kwargs: Any):
+        super().__init__(learning_rate, **kwargs)
+        owner = type(self).__name__
+        self.beta_1 = _check_beta(owner, "beta_1", beta_1)
+        self.beta_2 = _check_beta(owner, "beta_2", beta_2)
+        self.epsilon = _check_positive(owner, "epsilon", epsilon)
+        self.amsgrad = bool(amsgrad)
+        self.slot_names = ("momentum", "velocity") + (
+            ("velocity_hat",) if self.amsgrad else ())
+
+    def step_size(self, lr: Any, dtype: np.dtype) -> Any:
+        """``lr * sqrt(1 - beta_2**t) / (1 - beta_1**t)`` in ``dtype``."""
+        dt = np.dtype(dtype).type
+        t = dt(self.iterations + 1)
+        b1, b2 = dt(self.beta_1), dt(self.beta_2)
+        return lr * np.sqrt(1 - b2 ** t) / (1 - b1 ** t)
+
+    def update_step(self, p, g, slots, lr):
+        dt = p.data.dtype.type
+        alpha = self.step_size(lr, p.data.dtype)
+        m, v = slots["momentum"], slots["velocity"]
+        tmp, step = self.scratch(p, 0), self.scratch(p, 1)
+        # m += (g - m) * (1 - beta_1), in place (see `scratch`)
+        np.subtract(g, m, out=tmp)
+        tmp *= dt(1 - self.beta_1)
+        m += tmp
+        # v += (g * g - v) * (1 - beta_2)
+        np.multiply(g, g, out=tmp)
+        tmp -= v
+        tmp *= dt(1 - self.beta_2)
+        v += tmp
+        if self.amsgrad:
+            v_hat = slots["velocity_hat"]
+            np.maximum(v_hat, v, out=v_hat)
+            v = v_hat
+        # w -= m * alpha / (sqrt(v) + eps)
+        np.sqrt(v, out=tmp)
+        tmp += dt(self.epsilon)
+        np.multiply(m, alpha, out=step)
+        step /= tmp
+        p.data -= step
+
+    def get_config(self):
+        return {**super().get_config(), "beta_1": self.beta_1,
+                "beta_2": self.beta_2, "epsilon": self.epsilon,
+                "amsgrad": self.amsgrad}
+
+
+class AdamW(Adam):
+    """Adam with decoupled weight decay (Loshchilov & Hutter 2019).
+
+    Keras' form: before Adam's step (see ``Adam``), every weight
+    (kernels and biases alike) decays by the learning rate times
+    ``weight_decay``; the decay never enters m or v::
+
+        w = w - lr * weight_decay * w
+        w = w - a * m / (sqrt(v) + eps)          (Adam, as above)
+
+    Textbook form (the paper's Algorithm 2, schedule multiplier eta_t,
+    base step alpha)::
+
+        w = w - eta_t * (alpha * m_hat / (sqrt(v_hat) + eps)
+                         + lambda * w)
+
+    i.e. the paper decays by ``eta_t * lambda``, Keras by
+    ``lr * weight_decay``: with a constant lr, lambda = lr * weight_decay.
+    L2 regularisation added to the loss is *not* the same with Adam:
+    its gradient is rescaled by 1/sqrt(v) like any other.
+
+    Args:
+        learning_rate: Keras default 0.001.
+        weight_decay: >= 0, Keras default 0.004 (required).
+        beta_1, beta_2, epsilon, amsgrad: as for ``Adam``.
+    """
+
+    name = "adamw"
+
+    def __init__(self, learning_rate: Any = 0.001,
+                 weight_decay: float = 0.004, beta_1: float = 0.9,
+                 beta_2: float = 0.999, epsilon: float = 1e-7,
+                 amsgrad: bool = False, **kwargs: Any):
+        if weight_decay is None:
+            raise ValueError("AdamW: weight_decay must be a float >= 0, "
+                             "got None")
+        super().__init__(learning_rate, beta_1, beta_2, epsilon, amsgrad,
+                         weight_decay=weight_decay, **kwargs)

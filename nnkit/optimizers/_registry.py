@@ -1,0 +1,55 @@
+"""Optimizers by name: ``get``, ``serialize`` and ``register``.
+
+Saved models store an optimizer as ``{"class_name": ..., "config":
+...}``; ``get`` finds the class by its lower-case name.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ._adadelta import Adadelta
+from ._adagrad import Adagrad
+from ._adam import Adam, AdamW
+from ._base import Optimizer
+from ._nadam import Nadam
+from ._rmsprop import RMSprop
+from ._sgd import SGD
+
+__all__ = ["get", "serialize", "register"]
+
+
+_REGISTRY: dict[str, type[Optimizer]] = {}
+
+
+def register(cls: type[Optimizer]) -> type[Optimizer]:
+    """Make an optimizer class known to ``get`` by its lower-case name."""
+    _REGISTRY[cls.__name__.lower()] = cls
+    return cls
+
+
+for _cls in (SGD, Adagrad, Adadelta, RMSprop, Adam, AdamW, Nadam):
+    register(_cls)
+
+
+def get(identifier: Any) -> Optimizer:
+    """An optimizer from a name (``"sgd"``), a config dict or an instance.
+
+    Names give the Keras defaults (e.g. ``"sgd"`` -> SGD(0.01)).
+    """
+    if isinstance(identifier, Optimizer):
+        return identifier
+    if isinstance(identifier, dict):
+        cfg = dict(identifier)
+        cls = _REGISTRY.get(str(cfg.pop("class_name", "")).lower())
+        if cls is None:
+            raise ValueError(f"unknown optimizer config {identifier!r}")
+        return cls.from_config(cfg.get("config", cfg))
+    if isinstance(identifier, str) and identifier.lower() in _REGISTRY:
+        return _REGISTRY[identifier.lower()]()
+    raise ValueError(f"unknown optimizer {identifier!r}; choose one of "
+                     f"{', '.join(sorted(_REGISTRY))}")
+
+
+def serialize(opt: Optimizer) -> dict[str, Any]:
+    return {"class_name": type(opt).__name__, "config": opt.get_config()}

@@ -1,0 +1,56 @@
+"""``playground``: a Playground data set by its name."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._dataset import Seed
+from ._generators import (
+    make_circle,
+    make_gauss,
+    make_multi_gauss,
+    make_plane,
+    make_spiral,
+    make_xor,
+)
+
+__all__ = ["playground", "PLAYGROUND_PROBLEMS"]
+
+
+_GENERATORS = {"circle": make_circle, "xor": make_xor, "gauss": make_gauss,
+               "spiral": make_spiral, "plane": make_plane,
+               "multi_gauss": make_multi_gauss}
+_PLAYGROUND_ALIASES = {"reg-plane": "plane", "reg-gauss": "multi_gauss",
+                       "circles": "circle", "gaussian": "gauss"}
+PLAYGROUND_PROBLEMS = tuple(_GENERATORS)
+
+
+def playground(name: str, n: int | None = None, noise: float = 0,
+               seed: Seed = 0,
+               signed: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """One of the TensorFlow Playground's data sets by name.
+
+    Args:
+        name: ``"circle"``, ``"xor"``, ``"gauss"``, ``"spiral"``
+            (classification) or ``"plane"``, ``"multi_gauss"``
+            (regression); the Playground's ``"reg-plane"`` and
+            ``"reg-gauss"`` also work.
+        n: number of points; default as in the Playground, 500 for
+            classification and 1200 for regression.
+        noise: 0-50, the Playground's slider value.
+        seed: int or np.random.Generator.
+        signed: classification labels in {-1, +1} instead of {0, 1}.
+
+    Returns:
+        x: float32 (n, 2); y: (n,) int labels or float32 targets.
+    """
+    key = _PLAYGROUND_ALIASES.get(str(name).lower(), str(name).lower())
+    if key not in _GENERATORS:
+        raise ValueError(f"unknown Playground data set {name!r}; choose "
+                         f"one of {', '.join(PLAYGROUND_PROBLEMS)}")
+    regression = key in ("plane", "multi_gauss")
+    if n is None:
+        n = 1200 if regression else 500
+    if regression:
+        return _GENERATORS[key](n, noise, seed)
+    return _GENERATORS[key](n, noise, seed, signed)

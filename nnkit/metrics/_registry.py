@@ -1,0 +1,85 @@
+"""Metrics by name: ``get`` for ``Sequential.compile(metrics=[...])``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from ._accuracy import (
+    binary_accuracy,
+    categorical_accuracy,
+    sparse_categorical_accuracy,
+)
+from ._regression import mean_absolute_error, mean_squared_error
+
+__all__ = ["get", "names"]
+
+
+MetricFn = Callable[[Any, Any], float]
+
+_METRICS: dict[str, MetricFn] = {
+    "binary_accuracy": binary_accuracy,
+    "categorical_accuracy": categorical_accuracy,
+    "sparse_categorical_accuracy": sparse_categorical_accuracy,
+    "mean_squared_error": mean_squared_error,
+    "mean_absolute_error": mean_absolute_error,
+}
+_METRIC_ALIASES = {"mse": "mean_squared_error",
+                   "mae": "mean_absolute_error"}
+_LOSS_ALIASES = {"bce": "binary_crossentropy",
+                 "cce": "categorical_crossentropy"}
+
+
+def names() -> list[str]:
+    """The metric names ``get`` accepts, aliases included."""
+    return sorted({"accuracy", "acc", *_METRICS, *_METRIC_ALIASES})
+
+
+def _accuracy_for(loss_name: Any, output_units: int | None) -> MetricFn:
+    if loss_name is not None and not isinstance(loss_name, str):
+        loss_name = getattr(loss_name, "name", None)
+    key = str(loss_name).lower() if loss_name is not None else None
+    key = _LOSS_ALIASES.get(key, key)
+    if key == "binary_crossentropy":
+        return binary_accuracy
+    if key == "categorical_crossentropy":
+        return categorical_accuracy
+    if key == "sparse_categorical_crossentropy":
+        return sparse_categorical_accuracy
+    return binary_accuracy if output_units == 1 else categorical_accuracy
+
+
+def get(identifier: Any, loss_name: Any = None,
+        output_units: int | None = None) -> tuple[str, MetricFn]:
+    """Resolve a metric for ``compile(metrics=[...])`` to (name, fn).
+
+    ``"accuracy"``/``"acc"`` picks the accuracy that fits the loss:
+    binary_crossentropy -> binary_accuracy, categorical_crossentropy ->
+    categorical_accuracy, sparse_categorical_crossentropy ->
+    sparse_categorical_accuracy; for any other loss, binary_accuracy
+    if the model has one output unit, else categorical_accuracy. It is
+    reported as ``"accuracy"``. (Keras 3 decides from the shapes of
+    y_true and y_pred instead; for the usual loss/label pairings both
+    rules pick the same function.) Other names are reported as given,
+    like Keras: ``"mse"`` stays ``"mse"``.
+
+    Args:
+        identifier: a name, or a callable ``fn(y_true, y_pred)``.
+        loss_name: the compiled loss (a name or an object with
+            ``.name``), used only for ``"accuracy"``.
+        output_units: width of the model's output, same use.
+
+    Returns:
+        (name, fn) where ``fn(y_true, y_pred) -> float``.
+    """
+    if callable(identifier):
+        return getattr(identifier, "__name__", "metric"), identifier
+    if isinstance(identifier, str):
+        key = identifier.lower()
+        if key in ("accuracy", "acc"):
+            return "accuracy", _accuracy_for(loss_name, output_units)
+        fn = _METRICS.get(_METRIC_ALIASES.get(key, key))
+        if fn is not None:
+            return identifier, fn
+    raise ValueError(f"unknown metric {identifier!r}; choose one of "
+                     f"{', '.join(names())}")

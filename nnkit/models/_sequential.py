@@ -1,68 +1,26 @@
-"""Sequential: a stack of layers trained by backpropagation.
+"""The Sequential class: structure, forward and backward, compile and fit.
 
-The training step is the whole algorithm of chapter 3 in six lines::
-
-    zero every gradient
-    out = x -> layer_1 -> ... -> layer_L          (forward)
-    loss = L(y, out) + penalties
-    d = dL/d(out)
-    d -> layer_L.backward -> ... -> layer_1        (backward)
-    optimizer.apply(parameters)                    (update)
-
-The public surface copies Keras (``add``, ``compile``, ``fit``,
-``evaluate``, ``predict``, ``summary``, ``save``), so chapter code ports to
-Keras by changing the import.
-
-One Keras convention deserves a word: when the last layer ends in a
-sigmoid (softmax) and the loss is binary (categorical) cross-entropy on
-probabilities, Keras computes the loss from the logits instead, which is
-exact and never saturates. ``Sequential`` does the same; the gradient
-reaching the logits is then simply ``p - y`` (divided by N).
+Input checks, the divergence diagnosis, the summary table and
+saving live in the sibling modules the methods call.
 """
 
 from __future__ import annotations
 
-import json
 import math
 from typing import Any
 
 import numpy as np
 
-from . import layers as _layers
-from . import losses as _losses
-from . import metrics as _metrics
-from . import optimizers as _optimizers
-from .callbacks import Callback, CallbackList, History, ProgbarLogger
-from .layers.base import Layer, Parameter, as_shape
-from .layers.sequence_checks import check_not_ragged
+from .. import layers as _layers
+from .. import losses as _losses
+from .. import metrics as _metrics
+from .. import optimizers as _optimizers
+from ..callbacks import Callback, CallbackList, History, ProgbarLogger
+from ..layers.base import Layer, Parameter, as_shape
+from . import _divergence, _inputs, _saving, _summary
+from ._inputs import Input
 
-__all__ = ["Sequential", "Input", "load_model", "TrainingDivergedError"]
-
-_FORMAT = "nnkit.Sequential"
-_VERSION = 1
-
-
-class TrainingDivergedError(FloatingPointError):
-    """Raised by ``fit`` when the loss stops being a finite number.
-
-    Attributes ``epoch``, ``batch`` (both 1-based) and ``layer`` (the
-    name of the first layer with non-finite output, or None) say where.
-    """
-
-    def __init__(self, message: str, epoch: int, batch: int,
-                 layer: str | None):
-        super().__init__(message)
-        self.epoch, self.batch, self.layer = epoch, batch, layer
-
-
-class Input:
-    """Declares the per-example input shape, as ``keras.Input(shape=...)``.
-
-    ``Sequential([Input((2,)), Dense(4)])`` builds the model at once.
-    """
-
-    def __init__(self, shape: Any):
-        self.shape = as_shape(shape)
+__all__ = ["Sequential", "load_model"]
 
 
 class Sequential:
@@ -178,19 +136,7 @@ class Sequential:
 
     # ----- forward and backward ------------------------------------------
     def _prepare_x(self, x: Any, where: str) -> np.ndarray:
-        check_not_ragged(where, x)
-        x = np.asarray(x)
-        if not self.layers:
-            raise ValueError(f"{where}: the model has no layers")
-        if x.dtype.kind not in "fiub":
-            raise TypeError(f"{where}: x must be numeric, got dtype "
-                            f"{x.dtype}")
-        if x.ndim < 1 or len(x) == 0:
-            raise ValueError(f"{where}: x must be a non-empty batch, got "
-                             f"shape {x.shape}")
-        if not self.built:
-            self.build(x.shape[1:])
-        return x
+        return _inputs.prepare_x(self, x, where)
 
     def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
         """Run the layers in order; layers keep what backward needs."""
@@ -294,54 +240,7 @@ class Sequential:
                                f"loss=...) before {where}")
 
     def _check_xy(self, x, y, where: str):
-        x = self._prepare_x(x, where)
-        y = np.asarray(y)
-        if len(y) != len(x):
-            raise ValueError(f"{where}: x has {len(x)} examples but y has "
-                             f"{len(y)}")
-        for arr, label in ((x, "x"), (y, "y")):
-            if arr.dtype.kind == "f" and not np.all(np.isfinite(arr)):
-                bad = ~np.isfinite(arr.reshape(len(arr), -1)).all(axis=1)
-                raise ValueError(
-                    f"{where}: {label} contains NaN or inf in "
-                    f"{int(bad.sum())} example(s), the first at index "
-                    f"{int(np.argmax(bad))}; clean or impute them first")
-        # Catch label/loss mismatches (e.g. label 3 with 3 classes) now,
-        # with the loss' own message, rather than mid-epoch.
-        dtype = self.layers[0].dtype
-        self.loss.prepare(y, np.zeros((len(y),) + self.output_shape,
-                                      dtype=dtype))
-        return x.astype(dtype, copy=False), y
-
-    def _diverged(self, loss: float, epoch: int, batch: int,
-                  epochs: int, steps: int) -> TrainingDivergedError:
-        where = f"epoch {epoch + 1}/{epochs}, batch {batch + 1}/{steps}"
-        culprit, i = None, 0
-        for i, layer in enumerate(self.layers):  # noqa: B007 (i used below)
-            out = getattr(layer, "out", None)
-            if out is not None and not np.all(np.isfinite(out)):
-                culprit = layer
-                break
-        if culprit is None:
-            # Outputs still finite: the loss overflowed on huge outputs.
-            last = self.layers[-1]
-            peak = float(np.max(np.abs(last.out)))
-            detail = (f"every layer's output is finite, but the output of "
-                      f"{last.describe()} reaches {peak:.3g} and the loss "
-                      f"overflowed {last.dtype.name}")
-            name = last.name
-        else:
-            big = max((float(np.max(np.abs(p.data)))
-                       for p in culprit.parameters()), default=0.0)
-            detail = (f"the first non-finite values appear in the output "
-                      f"of {culprit.describe()} (layer {i + 1} of "
-                      f"{len(self.layers)}; its largest |weight| is "
-                      f"{big:.3g})")
-            name = culprit.name
-        msg = (f"fit stopped at {where}: the loss became {loss}; {detail}. "
-               f"Try a smaller learning rate, scaled inputs or gradient "
-               f"clipping.")
-        return TrainingDivergedError(msg, epoch + 1, batch + 1, name)
+        return _inputs.check_xy(self, x, y, where)
 
     def train_on_batch(self, x: Any, y: Any) -> float:
         """One optimisation step on one batch; returns its loss."""
@@ -354,7 +253,7 @@ class Sequential:
         with np.errstate(over="ignore", invalid="ignore"):
             loss, out = self.forward_backward(x, y, training=True)
         if not math.isfinite(loss):
-            raise self._diverged(loss, epoch, batch, epochs, steps)
+            raise _divergence.diverged(self, loss, epoch, batch, epochs, steps)
         self.optimizer.apply(self.parameters())
         return loss, out
 
@@ -376,30 +275,9 @@ class Sequential:
             their ``"val_"`` versions to per-epoch lists.
         """
         self._check_compiled("fit")
-        for arg, v in (("epochs", epochs), ("batch_size", batch_size)):
-            if not isinstance(v, (int, np.integer)) or v < 1:
-                raise ValueError(f"fit: {arg} must be a positive integer, "
-                                 f"got {v!r}")
-        if not 0.0 <= validation_split < 1.0:
-            raise ValueError(f"fit: validation_split must be in [0, 1), "
-                             f"got {validation_split}")
-        x, y = self._check_xy(x, y, "fit")
-        if validation_data is not None:
-            if len(validation_data) != 2:
-                raise ValueError("fit: validation_data must be (x_val, "
-                                 "y_val)")
-            xv, yv = self._check_xy(*validation_data, "fit "
-                                    "(validation_data)")
-        elif validation_split:
-            cut = int(math.floor(len(x) * (1.0 - validation_split)))
-            if cut < 1 or cut == len(x):
-                raise ValueError(f"fit: validation_split="
-                                 f"{validation_split} leaves no training "
-                                 f"or no validation data for {len(x)} "
-                                 f"examples")
-            x, xv, y, yv = x[:cut], x[cut:], y[:cut], y[cut:]
-        else:
-            xv = yv = None
+        x, y, xv, yv = _inputs.check_fit_args(
+            self, x, y, epochs, batch_size, validation_split,
+            validation_data)
 
         n = len(x)
         steps = math.ceil(n / batch_size)
@@ -484,36 +362,7 @@ class Sequential:
     # ----- summary -------------------------------------------------------
     def summary(self, print_fn: Any = print) -> str:
         """A Keras-like table of layers, output shapes and parameters."""
-        rows = [("Layer (type)", "Output Shape", "Param #")]
-        shape = self.input_shape
-        for layer in self.layers:
-            if layer.built and shape is not None:
-                shape = layer.compute_output_shape(shape)
-                out = str((None,) + tuple(shape))
-                count = f"{layer.count_params():,}"
-            else:
-                out, count = "? (unbuilt)", "0"
-            rows.append((f"{layer.name} ({type(layer).__name__})", out,
-                         count))
-        widths = [max(len(r[i]) for r in rows) + 2 for i in range(3)]
-        widths[0] = max(widths[0], 30)
-        line = "-" * sum(widths)
-
-        def fmt(r):
-            return (r[0].ljust(widths[0]) + r[1].ljust(widths[1])
-                    + r[2].rjust(widths[2]))
-
-        total = self.count_params()
-        trainable = sum(p.data.size for p in self.trainable_parameters)
-        text = "\n".join(
-            [f'Model: "{self.name}"', line, fmt(rows[0]), "=" * len(line)]
-            + [fmt(r) for r in rows[1:]]
-            + [line, f"Total params: {total:,}",
-               f"Trainable params: {trainable:,}",
-               f"Non-trainable params: {total - trainable:,}", line])
-        if print_fn is not None:
-            print_fn(text)
-        return text
+        return _summary.summary(self, print_fn)
 
     # ----- config, save and load ------------------------------------------
     def get_config(self) -> dict[str, Any]:
@@ -542,65 +391,12 @@ class Sequential:
         Returns:
             the path written (``.npz`` is appended if missing).
         """
-        path = str(path)
-        if not path.endswith(".npz"):
-            path += ".npz"
-        meta: dict[str, Any] = {
-            "format": _FORMAT, "version": _VERSION,
-            "config": self.get_config(),
-            "input_shape": (None if self.input_shape is None
-                            else list(self.input_shape)),
-            "built": self.built,
-            "rng_state": self.rng.bit_generator.state,
-            "layer_states": {str(i): layer.get_state()
-                             for i, layer in enumerate(self.layers)
-                             if layer.get_state()},
-            "compile": None}
-        arrays: dict[str, np.ndarray] = {}
-        for i, layer in enumerate(self.layers):
-            for p in layer.parameters():
-                arrays[f"weights/{i}/{p.name}"] = p.data
-        if self.optimizer is not None:
-            meta["compile"] = {
-                "optimizer": _optimizers.serialize(self.optimizer),
-                "loss": _losses.serialize(self.loss),
-                "metrics": self._metric_ids}
-            state = self.optimizer.get_state(self.parameters())
-            for k, v in state.items():
-                arrays[f"optimizer/{k}"] = v
-        arrays["__meta__"] = np.array(json.dumps(meta))
-        np.savez(path, **arrays)
-        return path
+        return _saving.save(self, path)
 
     @classmethod
     def load(cls, path: str) -> Sequential:
         """Rebuild a model saved by ``save`` (no pickle involved)."""
-        with np.load(str(path), allow_pickle=False) as data:
-            if "__meta__" not in data:
-                raise ValueError(f"{path} is not an nnkit model file "
-                                 "(no __meta__ entry)")
-            meta = json.loads(str(data["__meta__"]))
-            if meta.get("format") != _FORMAT:
-                raise ValueError(f"{path}: unknown format "
-                                 f"{meta.get('format')!r}")
-            arrays = {k: data[k] for k in data.files}
-        model = cls.from_config(meta["config"])
-        if meta["built"] and meta["input_shape"] is not None:
-            model.build(meta["input_shape"])
-        for i, layer in enumerate(model.layers):
-            layer.set_weights([arrays[f"weights/{i}/{p.name}"]
-                               for p in layer.parameters()])
-        model.rng.bit_generator.state = meta["rng_state"]
-        for i, state in meta.get("layer_states", {}).items():
-            model.layers[int(i)].set_state(state)
-        comp = meta.get("compile")
-        if comp is not None:
-            model.compile(_optimizers.get(comp["optimizer"]),
-                          _losses.get(comp["loss"]), comp["metrics"])
-            state = {k[len("optimizer/"):]: v for k, v in arrays.items()
-                     if k.startswith("optimizer/")}
-            model.optimizer.set_state(model.parameters(), state)
-        return model
+        return _saving.load(cls, path)
 
     def save_weights(self, path: str) -> str:
         """Save only the weights (``.npz``, keys ``weights/<i>/<name>``).
@@ -608,26 +404,12 @@ class Sequential:
         Returns:
             the path written (``.npz`` is appended if missing).
         """
-        path = str(path)
-        if not path.endswith(".npz"):
-            path += ".npz"
-        np.savez(path, **{f"weights/{i}/{p.name}": p.data
-                          for i, layer in enumerate(self.layers)
-                          for p in layer.parameters()})
-        return path
+        return _saving.save_weights(self, path)
 
     def load_weights(self, path: str) -> None:
         """Load weights written by ``save_weights`` (or ``save``) into
         this model, which must have the same architecture and be built."""
-        with np.load(str(path), allow_pickle=False) as data:
-            for i, layer in enumerate(self.layers):
-                keys = [f"weights/{i}/{p.name}" for p in layer.parameters()]
-                missing = [k for k in keys if k not in data.files]
-                if missing:
-                    raise ValueError(f"load_weights: {path} has no "
-                                     f"{missing[0]!r}; was it saved from "
-                                     f"a model with this architecture?")
-                layer.set_weights([data[k] for k in keys])
+        _saving.load_weights(self, path)
 
     def __repr__(self) -> str:
         return (f"<Sequential '{self.name}': {len(self.layers)} layers, "

@@ -21,9 +21,8 @@ ROOT = Path(__file__).resolve().parents[1]
 FORBIDDEN = ("tensorflow", "keras", "sklearn", "matplotlib", "ipywidgets",
              "mlxtend", "pydataset", "pandas")
 # The only modules allowed to import matplotlib/ipywidgets at import time:
-# the module nnkit.plot, and the package nnkit.widgets with its submodules.
-PLOTTING_MODULES = {"nnkit.plot"}
-PLOTTING_PACKAGES = {"nnkit.widgets"}
+# the packages nnkit.plot and nnkit.widgets with their submodules.
+PLOTTING_PACKAGES = {"nnkit.plot", "nnkit.widgets"}
 
 PROBE = """
 import importlib, json, sys
@@ -67,28 +66,32 @@ def core_modules() -> list[str]:
 
 def may_import_plotting(name: str) -> bool:
     """Whether module ``name`` may import matplotlib and ipywidgets."""
-    return name in PLOTTING_MODULES or any(
-        name == p or name.startswith(p + ".") for p in PLOTTING_PACKAGES)
+    return any(name == p or name.startswith(p + ".")
+               for p in PLOTTING_PACKAGES)
 
 
 def test_only_plot_and_widgets_may_import_plotting() -> None:
-    # The exemption covers nnkit.plot and nnkit.widgets' own modules,
+    # The exemption covers nnkit.plot's and nnkit.widgets' own modules,
     # nothing that merely shares a prefix; every other module is checked.
     assert may_import_plotting("nnkit.plot")
+    assert may_import_plotting("nnkit.plot._boundary")
     assert may_import_plotting("nnkit.widgets")
     assert may_import_plotting("nnkit.widgets._race")
-    for name in ("nnkit", "nnkit.plot.extra", "nnkit.plotting",
+    for name in ("nnkit", "nnkit.plotting", "nnkit.plot_extra",
                  "nnkit.widgets_extra", "nnkit.layers.dense",
-                 "nnkit.models"):
+                 "nnkit.models", "nnkit.interop", "nnkit.preprocessing"):
         assert not may_import_plotting(name), name
     core = core_modules()
     assert "nnkit.models" in core and "nnkit.layers.dense" in core
     assert not [m for m in core if may_import_plotting(m)]
-    widget_modules = [f"nnkit.widgets.{p.stem}" for p in
-                      (ROOT / "nnkit" / "widgets").glob("_*.py")
+    for package in ("plot", "widgets"):
+        submodules = [f"nnkit.{package}.{p.stem}" for p in
+                      (ROOT / "nnkit" / package).glob("_*.py")
                       if p.stem != "__init__"]
-    assert widget_modules, "expected the nnkit.widgets package"
-    assert all(may_import_plotting(m) for m in widget_modules)
+        assert submodules, f"expected the nnkit.{package} package"
+        assert all(may_import_plotting(m) for m in submodules)
+    assert "nnkit.interop._base" in core
+    assert "nnkit.preprocessing._splits" in core
 
 
 def test_import_nnkit_loads_no_heavy_dependency() -> None:

@@ -1,0 +1,118 @@
+"""Converters for Dense, Activation and the training layers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import layers as _layers
+from ..layers import Activation, Dense, Layer
+from ._base import (
+    _common,
+    _common_from,
+    _keras_dtype,
+    activation_from_keras,
+    activation_to_keras,
+    register_from_keras,
+    register_to_keras,
+    regularizer_to_keras,
+)
+
+
+@register_to_keras("Dense")
+def _dense_to_keras(layer: Dense, keras: Any) -> Any:
+    return keras.layers.Dense(
+        layer.units, activation=activation_to_keras(layer.activation),
+        use_bias=layer.use_bias, name=layer.name, dtype=layer.dtype.name,
+        kernel_regularizer=regularizer_to_keras(layer.kernel_regularizer),
+        bias_regularizer=regularizer_to_keras(layer.bias_regularizer),
+        activity_regularizer=regularizer_to_keras(
+            layer.activity_regularizer))
+
+
+@register_to_keras("Activation")
+def _activation_to_keras(layer: Activation, keras: Any) -> Any:
+    return keras.layers.Activation(activation_to_keras(layer.activation),
+                                   name=layer.name, dtype=layer.dtype.name)
+
+
+@register_from_keras("Dense")
+def _dense_from_keras(k: Any) -> Layer:
+    return Dense(k.units, activation=activation_from_keras(k.activation),
+                 use_bias=k.use_bias, name=k.name,
+                 dtype=_keras_dtype(k))
+
+
+@register_from_keras("Activation")
+def _activation_from_keras(k: Any) -> Layer:
+    return Activation(activation_from_keras(k.activation), name=k.name,
+                      dtype=_keras_dtype(k))
+
+
+# ----- training layers: dropout, batch norm, parametric activations ---
+@register_to_keras("Dropout")
+def _dropout_to_keras(layer: Any, keras: Any) -> Any:
+    return keras.layers.Dropout(layer.rate, seed=layer.seed,
+                                **_common(layer))
+
+
+@register_from_keras("Dropout")
+def _dropout_from_keras(k: Any) -> Layer:
+    if k.noise_shape is not None:
+        raise ValueError(f"from_keras: Dropout {k.name!r} uses "
+                         f"noise_shape, which nnkit's Dropout lacks")
+    return _layers.Dropout(k.rate, seed=k.seed, **_common_from(k))
+
+
+@register_to_keras("BatchNormalization")
+def _batchnorm_to_keras(layer: Any, keras: Any) -> Any:
+    return keras.layers.BatchNormalization(
+        axis=layer.axis, momentum=layer.momentum, epsilon=layer.epsilon,
+        center=layer.center, scale=layer.scale,
+        beta_regularizer=regularizer_to_keras(layer.beta_regularizer),
+        gamma_regularizer=regularizer_to_keras(layer.gamma_regularizer),
+        **_common(layer))
+
+
+@register_from_keras("BatchNormalization")
+def _batchnorm_from_keras(k: Any) -> Layer:
+    if k.renorm:
+        raise ValueError(f"from_keras: BatchNormalization {k.name!r} "
+                         f"uses renorm, which nnkit lacks")
+    return _layers.BatchNormalization(
+        axis=k.axis, momentum=k.momentum, epsilon=k.epsilon,
+        center=k.center, scale=k.scale, **_common_from(k))
+
+
+@register_to_keras("PReLU")
+def _prelu_to_keras(layer: Any, keras: Any) -> Any:
+    return keras.layers.PReLU(
+        shared_axes=layer.shared_axes,
+        alpha_regularizer=regularizer_to_keras(layer.alpha_regularizer),
+        **_common(layer))
+
+
+@register_from_keras("PReLU")
+def _prelu_from_keras(k: Any) -> Layer:
+    return _layers.PReLU(shared_axes=k.shared_axes, **_common_from(k))
+
+
+@register_to_keras("LeakyReLU")
+def _leaky_relu_to_keras(layer: Any, keras: Any) -> Any:
+    return keras.layers.LeakyReLU(negative_slope=layer.negative_slope,
+                                  **_common(layer))
+
+
+@register_from_keras("LeakyReLU")
+def _leaky_relu_from_keras(k: Any) -> Layer:
+    return _layers.LeakyReLU(negative_slope=float(k.negative_slope),
+                             **_common_from(k))
+
+
+@register_to_keras("ELU")
+def _elu_to_keras(layer: Any, keras: Any) -> Any:
+    return keras.layers.ELU(alpha=layer.alpha, **_common(layer))
+
+
+@register_from_keras("ELU")
+def _elu_from_keras(k: Any) -> Layer:
+    return _layers.ELU(alpha=float(k.alpha), **_common_from(k))

@@ -1,0 +1,108 @@
+"""Converters for the recurrent, embedding and time-distributed layers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..layers import Layer
+from ._base import (
+    _FROM_KERAS,
+    _TO_KERAS,
+    _keras_dtype,
+    _layer_class,
+    activation_from_keras,
+    activation_to_keras,
+    register_from_keras,
+    register_to_keras,
+    regularizer_to_keras,
+)
+
+
+# ----- sequence layers: recurrent, embedding, time-distributed -------
+def _recurrent_to_keras(layer: Any, keras: Any) -> Any:
+    # bptt_truncate only changes nnkit's backward pass: no Keras twin.
+    kw = dict(
+        activation=activation_to_keras(layer.activation),
+        use_bias=layer.use_bias, return_sequences=layer.return_sequences,
+        return_state=layer.return_state, go_backwards=layer.go_backwards,
+        kernel_regularizer=regularizer_to_keras(layer.kernel_regularizer),
+        recurrent_regularizer=regularizer_to_keras(
+            layer.recurrent_regularizer),
+        bias_regularizer=regularizer_to_keras(layer.bias_regularizer),
+        name=layer.name, dtype=layer.dtype.name)
+    name = type(layer).__name__
+    if name != "SimpleRNN":
+        kw["recurrent_activation"] = activation_to_keras(
+            layer.recurrent_activation)
+    if name == "LSTM":
+        kw["unit_forget_bias"] = layer.unit_forget_bias
+    if name == "GRU":
+        kw["reset_after"] = True
+    return getattr(keras.layers, name)(layer.units, **kw)
+
+
+def _recurrent_from_keras(k: Any) -> Layer:
+    name = type(k).__name__
+    for arg in ("dropout", "recurrent_dropout"):
+        if getattr(k, arg, 0.0):
+            raise ValueError(f"from_keras: {name} {k.name!r} uses {arg}, "
+                             f"which nnkit's {name} lacks")
+    if k.stateful or k.unroll:
+        raise ValueError(f"from_keras: {name} {k.name!r} is stateful or "
+                         f"unrolled, which nnkit's {name} is not")
+    kw = dict(activation=activation_from_keras(k.activation),
+              use_bias=k.use_bias, return_sequences=k.return_sequences,
+              return_state=k.return_state, go_backwards=k.go_backwards,
+              name=k.name, dtype=_keras_dtype(k))
+    if name != "SimpleRNN":
+        kw["recurrent_activation"] = activation_from_keras(
+            k.recurrent_activation)
+    if name == "LSTM":
+        kw["unit_forget_bias"] = k.cell.unit_forget_bias
+    if name == "GRU":
+        kw["reset_after"] = k.cell.reset_after
+    return _layer_class(name)(k.units, **kw)
+
+
+for _name in ("SimpleRNN", "LSTM", "GRU"):
+    register_to_keras(_name)(_recurrent_to_keras)
+    register_from_keras(_name)(_recurrent_from_keras)
+
+
+@register_to_keras("Embedding")
+def _embedding_to_keras(layer: Any, keras: Any) -> Any:
+    return keras.layers.Embedding(
+        layer.input_dim, layer.output_dim,
+        embeddings_regularizer=regularizer_to_keras(
+            layer.embeddings_regularizer),
+        name=layer.name, dtype=layer.dtype.name)
+
+
+@register_from_keras("Embedding")
+def _embedding_from_keras(k: Any) -> Layer:
+    if k.mask_zero:
+        raise ValueError(f"from_keras: Embedding {k.name!r} uses "
+                         f"mask_zero, which nnkit's Embedding lacks")
+    return _layer_class("Embedding")(k.input_dim, k.output_dim,
+                                     name=k.name, dtype=_keras_dtype(k))
+
+
+@register_to_keras("TimeDistributed")
+def _time_distributed_to_keras(layer: Any, keras: Any) -> Any:
+    inner = _TO_KERAS.get(type(layer.layer).__name__)
+    if inner is None:
+        raise ValueError(f"to_keras: no Keras conversion for "
+                         f"{layer.layer.describe()}")
+    return keras.layers.TimeDistributed(inner(layer.layer, keras),
+                                        name=layer.name,
+                                        dtype=layer.dtype.name)
+
+
+@register_from_keras("TimeDistributed")
+def _time_distributed_from_keras(k: Any) -> Layer:
+    inner = _FROM_KERAS.get(type(k.layer).__name__)
+    if inner is None:
+        raise ValueError(f"from_keras: no nnkit conversion for Keras "
+                         f"layer {k.layer.name!r} ({type(k.layer).__name__})")
+    return _layer_class("TimeDistributed")(inner(k.layer), name=k.name,
+                                           dtype=_keras_dtype(k))

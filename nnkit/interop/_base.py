@@ -101,6 +101,18 @@ def _common(layer: Layer) -> dict[str, Any]:
     return {"name": layer.name, "dtype": layer.dtype.name}
 
 
+def _kernel_kwargs(layer: Layer) -> dict[str, Any]:
+    """Keras arguments shared by layers with a kernel, a bias and an
+    activation (Dense, Conv2D and the recurrent layers)."""
+    return {**_common(layer),
+            "activation": activation_to_keras(layer.activation),
+            "use_bias": layer.use_bias,
+            "kernel_regularizer": regularizer_to_keras(
+                layer.kernel_regularizer),
+            "bias_regularizer": regularizer_to_keras(
+                layer.bias_regularizer)}
+
+
 def _common_from(k: Any) -> dict[str, Any]:
     return {"name": k.name, "dtype": _keras_dtype(k)}
 

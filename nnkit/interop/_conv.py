@@ -9,8 +9,8 @@ from ..layers import Layer
 from ._base import (
     _channels_last,
     _keras_dtype,
+    _kernel_kwargs,
     activation_from_keras,
-    activation_to_keras,
     register_from_keras,
     register_to_keras,
     regularizer_to_keras,
@@ -27,10 +27,7 @@ def _conv2d_to_keras(layer: Any, keras: Any) -> Any:
     return keras.layers.Conv2D(
         layer.filters, layer.kernel_size, strides=layer.strides,
         padding=layer.padding, dilation_rate=layer.dilation_rate,
-        activation=activation_to_keras(layer.activation),
-        use_bias=layer.use_bias, name=layer.name, dtype=layer.dtype.name,
-        kernel_regularizer=regularizer_to_keras(layer.kernel_regularizer),
-        bias_regularizer=regularizer_to_keras(layer.bias_regularizer),
+        **_kernel_kwargs(layer),
         activity_regularizer=regularizer_to_keras(
             layer.activity_regularizer))
 

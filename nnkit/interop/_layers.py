@@ -10,6 +10,7 @@ from ._base import (
     _common,
     _common_from,
     _keras_dtype,
+    _kernel_kwargs,
     activation_from_keras,
     activation_to_keras,
     register_from_keras,
@@ -21,10 +22,7 @@ from ._base import (
 @register_to_keras("Dense")
 def _dense_to_keras(layer: Dense, keras: Any) -> Any:
     return keras.layers.Dense(
-        layer.units, activation=activation_to_keras(layer.activation),
-        use_bias=layer.use_bias, name=layer.name, dtype=layer.dtype.name,
-        kernel_regularizer=regularizer_to_keras(layer.kernel_regularizer),
-        bias_regularizer=regularizer_to_keras(layer.bias_regularizer),
+        layer.units, **_kernel_kwargs(layer),
         activity_regularizer=regularizer_to_keras(
             layer.activity_regularizer))
 

@@ -9,6 +9,7 @@ from ._base import (
     _FROM_KERAS,
     _TO_KERAS,
     _keras_dtype,
+    _kernel_kwargs,
     _layer_class,
     activation_from_keras,
     activation_to_keras,
@@ -22,14 +23,10 @@ from ._base import (
 def _recurrent_to_keras(layer: Any, keras: Any) -> Any:
     # bptt_truncate only changes nnkit's backward pass: no Keras twin.
     kw = dict(
-        activation=activation_to_keras(layer.activation),
-        use_bias=layer.use_bias, return_sequences=layer.return_sequences,
+        **_kernel_kwargs(layer), return_sequences=layer.return_sequences,
         return_state=layer.return_state, go_backwards=layer.go_backwards,
-        kernel_regularizer=regularizer_to_keras(layer.kernel_regularizer),
         recurrent_regularizer=regularizer_to_keras(
-            layer.recurrent_regularizer),
-        bias_regularizer=regularizer_to_keras(layer.bias_regularizer),
-        name=layer.name, dtype=layer.dtype.name)
+            layer.recurrent_regularizer))
     name = type(layer).__name__
     if name != "SimpleRNN":
         kw["recurrent_activation"] = activation_to_keras(

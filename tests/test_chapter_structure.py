@@ -26,7 +26,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_hygiene import NOTEBOOK_IDS, NOTEBOOKS, load_notebook
+from tests.test_hygiene import (
+    NOTEBOOK_IDS,
+    NOTEBOOKS,
+    cell_text,
+    load_notebook,
+)
 
 # Labelled display math: a line "$$ (label)" closing the block.
 EQ_LABEL = re.compile(r"^\$\$\s*\(([^)\s]+)\)\s*$", re.M)
@@ -41,11 +46,6 @@ MIN_CAPTION_WORDS = 6
 def chapter_tag(path: Path) -> str:
     """``chapters/05_vanishing_exploding.ipynb`` -> ``"ch05"``."""
     return "ch" + path.name.split("_", 1)[0]
-
-
-def cell_text(cell: dict) -> str:
-    source = cell.get("source", "")
-    return "".join(source) if isinstance(source, list) else source
 
 
 def markdown_text(nb: dict) -> str:

@@ -42,6 +42,12 @@ def load_notebook(path: Path) -> dict:
         return json.load(f)
 
 
+def cell_text(cell: dict) -> str:
+    """A cell's source as one string (stored as a string or a list)."""
+    source = cell.get("source", "")
+    return "".join(source) if isinstance(source, list) else source
+
+
 def toc_entries(toc: dict) -> list[str]:
     """Every ``root``/``file`` named anywhere in a _toc.yml structure."""
     found: list[str] = []
@@ -153,10 +159,7 @@ def first_cell_title(nb: dict) -> str | None:
     cells = nb.get("cells", [])
     if not cells or cells[0].get("cell_type") != "markdown":
         return None
-    source = cells[0].get("source", "")
-    if isinstance(source, list):
-        source = "".join(source)
-    for line in source.splitlines():
+    for line in cell_text(cells[0]).splitlines():
         if line.strip():
             m = re.match(r"# +(\S.*)$", line)
             return m.group(1).strip() if m else None

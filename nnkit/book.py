@@ -13,6 +13,7 @@ in one collapsed table. This module is all a page needs for that::
     check("gradient vs central differences (rel. error)", err, below=1e-7)
     check_close("nnkit equals Keras, final weights", w, kw, below=1e-10)
     glue("grad_err", err)           # {glue:text}`grad_err:.1e` in the prose
+    glue("acc", check("test accuracy", acc, at_least=0.9))   # both at once
 
     # last code cell of the page, tagged remove-input
     checks_table()
@@ -47,6 +48,7 @@ import numpy as np
 
 __all__ = [
     "setup", "glue", "check", "check_close", "check_that", "checks",
+    "Measured", "Check",
     "checks_table", "checks_report", "cached", "COLUMN_PX", "MIN_TEXT_PX",
 ]
 
@@ -116,22 +118,30 @@ def setup(*, keras: bool = False, floatx: str | None = None,
 
 # --- glue --------------------------------------------------------------------
 
-def glue(name: str, value: Any) -> Any:
-    """Hand ``value`` to the prose as ``{glue:text}`name```; return it.
+def glue(name: str, value: Any) -> None:
+    """Hand ``value`` to the prose as ``{glue:text}`name```.
 
     NumPy scalars become plain Python numbers (so that format specs
-    such as ``:.3f`` work), and nothing is displayed. Outside a book
-    build without myst-nb installed this does nothing but return.
+    such as ``:.3f`` work), and nothing is displayed; it returns None,
+    so a cell that ends with it shows nothing either. Without myst-nb
+    installed (a notebook run outside the book) this does nothing.
     """
-    plain = value.item() if isinstance(value, np.generic) else value
-    if isinstance(plain, np.ndarray) and plain.ndim == 0:
-        plain = plain.item()
     try:
         from myst_nb import glue as myst_glue
     except ImportError:
-        return plain
-    myst_glue(name, plain, display=False)
-    return plain
+        return
+    myst_glue(name, _plain(value), display=False)
+
+
+def _plain(value: Any) -> Any:
+    """A NumPy scalar or 0-d array as the Python number it holds."""
+    if isinstance(value, Measured):
+        return float(value)
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        return value.item()
+    return value
 
 
 # --- checks ------------------------------------------------------------------
@@ -202,6 +212,14 @@ def _record(what: str, kind: str, value: float, low, high,
     return row
 
 
+class Measured(float):
+    """A measured value as :func:`check` returns it: a float that a
+    notebook does not display when a (hidden) cell ends with it."""
+
+    def _ipython_display_(self) -> None:
+        pass
+
+
 def check(what: str, value: Any, *, below: float | None = None,
           above: float | None = None, at_most: float | None = None,
           at_least: float | None = None) -> float:
@@ -219,7 +237,8 @@ def check(what: str, value: Any, *, below: float | None = None,
         above, at_least: the floor.
 
     Returns:
-        ``value`` as a Python float, to glue or print.
+        ``value`` as a float (a :class:`Measured`, which a cell ending
+        with the call does not display), to glue or print.
 
     Raises:
         AssertionError: the value breaks its bound (the message names
@@ -250,7 +269,7 @@ def check(what: str, value: Any, *, below: float | None = None,
     if not ok:
         raise AssertionError(f"check failed: {what}: measured "
                              f"{_number(x)}, required {row.bound_text}")
-    return x
+    return Measured(x)
 
 
 def check_close(what: str, actual: Any, desired: Any, *,
@@ -272,18 +291,23 @@ def check_close(what: str, actual: Any, desired: Any, *,
         if a.shape != d.shape:
             raise ValueError(f"check_close {what!r}: shapes differ, "
                              f"{a.shape} vs {d.shape}")
-        if a.size:
-            worst = max(worst, float(np.max(np.abs(a - d))))
+        # Equal entries differ by 0, infinities included (a ROC curve's
+        # first threshold is inf); a NaN on one side only is inf apart.
+        same = (a == d) | (np.isnan(a) & np.isnan(d))
+        with np.errstate(invalid="ignore"):
+            diff = np.where(same, 0.0, np.abs(a - d))
+        diff[np.isnan(diff)] = np.inf
+        if diff.size:
+            worst = max(worst, float(np.max(diff)))
     return check(what, worst, below=below)
 
 
-def check_that(what: str, condition: Any) -> bool:
+def check_that(what: str, condition: Any) -> None:
     """Assert a yes/no claim (``condition`` is true), and record it."""
     ok = bool(condition)
     _record(what, "holds", float(ok), None, None, True, True, ok)
     if not ok:
         raise AssertionError(f"check failed: {what}")
-    return ok
 
 
 def checks_table(title: str = "How this page checks itself") -> None:
@@ -322,9 +346,10 @@ def checks_report(title: str = "How this page checks itself"
         f"<td>{r.count}</td></tr>" for r in rows)
     markup = (
         f'<details class="nnbook-checks"><summary>{html.escape(title)}'
-        f"</summary><p>{head}</p><table><thead><tr><th>What is checked</th>"
-        "<th>Required</th><th>Measured (worst case)</th><th>Times</th>"
-        f"</tr></thead><tbody>{cells}</tbody></table></details>")
+        f"</summary><p>{head}</p><div><table><thead><tr>"
+        "<th>What is checked</th><th>Required</th>"
+        "<th>Measured (worst case)</th><th>Times</th></tr></thead>"
+        f"<tbody>{cells}</tbody></table></div></details>")
     plain = "\n".join([title] + [
         f"  {r.what}: {r.measured_text} ({r.bound_text}, {r.count}x)"
         for r in rows])
@@ -398,8 +423,17 @@ def _watch_figures() -> None:
             measured._nnbook_measured = True
             formatter.for_type(Figure, measured)
 
-    # The inline backend registers its formatters when pyplot is first
-    # imported, after setup(): re-wrap before every cell.
+    # Jupyter's inline backend registers its figure formatters when it
+    # is loaded, which matplotlib does at the first figure: load it now.
+    # It registers them again whenever it is reconfigured, so re-wrap
+    # before every cell too.
+    try:
+        import matplotlib
+
+        if "inline" in matplotlib.get_backend():
+            import matplotlib_inline.backend_inline  # noqa: F401
+    except ImportError:
+        pass
     ip.events.register("pre_run_cell", wrap_formatters)
     _STATE["figure_hook"] = wrap_formatters
     wrap_formatters()

@@ -74,8 +74,24 @@ def test_check_close_takes_arrays_or_lists_of_arrays():
         book.check_close("bad", np.ones(2), np.ones(3), below=1)
 
 
+def test_check_close_treats_equal_infinities_as_equal_and_nan_as_far():
+    a = np.array([np.inf, 1.0, 0.5])
+    assert book.check_close("thresholds", a, a.copy(), below=1e-12) == 0
+    with pytest.raises(AssertionError, match="inf"):
+        book.check_close("one nan", [np.nan, 1.0], [0.0, 1.0], below=1)
+    with pytest.raises(AssertionError, match="inf"):
+        book.check_close("inf vs number", [np.inf], [1.0], below=1)
+
+
+def test_a_measured_value_is_a_float_that_a_cell_does_not_display():
+    value = book.check("quiet", 0.25, below=1)
+    assert isinstance(value, float) and value == 0.25
+    assert value._ipython_display_() is None
+    assert type(book._plain(value)) is float
+
+
 def test_check_that_records_a_claim():
-    assert book.check_that("XOR is not separable", True)
+    assert book.check_that("XOR is not separable", True) is None
     with pytest.raises(AssertionError, match="never true"):
         book.check_that("never true", 0)
     assert book.checks()["XOR is not separable"].measured_text == "held"
@@ -102,11 +118,13 @@ def test_checks_report_refuses_an_empty_page_or_a_failed_check():
         book.checks_report()
 
 
-def test_glue_returns_plain_python_numbers():
-    value = book.glue("nnbook_test_value", np.float32(0.5))
-    assert value == 0.5 and type(value) is float
-    assert type(book.glue("nnbook_test_int", np.int64(3))) is int
-    assert type(book.glue("nnbook_test_0d", np.array(2.5))) is float
+def test_glue_hands_over_plain_python_numbers_and_returns_none():
+    assert book._plain(np.float32(0.5)) == 0.5
+    assert type(book._plain(np.float32(0.5))) is float
+    assert type(book._plain(np.int64(3))) is int
+    assert type(book._plain(np.array(2.5))) is float
+    assert book._plain([1, 2]) == [1, 2]
+    assert book.glue("nnbook_test_value", np.float64(1.5)) is None
 
 
 def test_number_format():

@@ -22,11 +22,11 @@ from __future__ import annotations
 
 import ast
 import re
-import tomllib
 from collections import Counter
 from pathlib import Path
 
 import pytest
+import tomllib
 
 from tests.test_hygiene import (
     NOTEBOOK_IDS,
@@ -197,12 +197,15 @@ def exercise_problems(text: str) -> list[str]:
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=CHAPTER_IDS)
 def test_chapter_has_the_standard_parts(chapter: Chapter) -> None:
     """Objectives and the sources box open a chapter (its chapter page
-    when it is split into sections); the summary and the exercises, in
-    the book's one format, close it (its last page)."""
+    when it is split into sections, where headings are rubrics: a
+    section there would take the section numbers of the chapter's
+    pages); the summary and the exercises, in the book's one format,
+    close it (its last page)."""
     first = page_markdown(chapter.pages[0])
     last = page_markdown(chapter.pages[-1])
     problems = []
-    if not re.search(r"^## Learning objectives\s*$", first, re.M):
+    if not re.search(r"^(## |```\{rubric\} )Learning objectives\s*$",
+                     first, re.M):
         problems.append(f"no '## Learning objectives' on "
                         f"{chapter.pages[0].name}")
     if not re.search(r"```\{admonition\} Where this comes from", first):
@@ -233,6 +236,11 @@ def test_exercise_problems_reads_the_format() -> None:
                          ids=lambda c: c.tag)
 def test_a_chapter_page_links_each_of_its_sections(chapter: Chapter) -> None:
     text = page_markdown(chapter.pages[0])
+    headings = [h for h in re.findall(r"^#{2,} .*$", text, re.M)]
+    assert not headings, (
+        f"{chapter.pages[0].relative_to(ROOT)}: use ```{{rubric}} Title "
+        f"for these, not headings (a heading there takes the number of "
+        f"section {chapter.number}.1): {headings}")
     missing = [p.stem for p in chapter.pages[1:]
                if not re.search(rf"\{{doc\}}`(?:[^`<]*<)?{p.stem}>?`", text)]
     assert not missing, (f"{chapter.pages[0].relative_to(ROOT)} does not "

@@ -57,8 +57,6 @@ ROOT = Path(__file__).resolve().parents[2]
 SITE = Path(os.environ.get("NNBOOK_HTML", ROOT / "_build" / "html")).resolve()
 SCREENSHOTS = SITE.parent / "screenshots"
 SEARCH_WORD = "perceptron"
-# Folders of the built site that hold assets, not pages a reader opens.
-ASSET_DIRS = {"_static", "_sources", "_images", "_downloads", "reports"}
 if not (SITE / "index.html").is_file():
     pytest.skip(f"no built book at {SITE}: run `make book` first",
                 allow_module_level=True)
@@ -66,16 +64,13 @@ skip_without_chromium()
 
 
 def built_pages() -> list[str]:
-    """Every HTML page of the built site, relative to it, as a reader
-    could reach it (assets and hidden folders excluded)."""
-    pages = []
-    for path in sorted(SITE.rglob("*.html")):
-        rel = path.relative_to(SITE)
-        if any(part.startswith(".") or part in ASSET_DIRS
-               for part in rel.parts[:-1]):
-            continue
-        pages.append(rel.as_posix())
-    return pages
+    """Every page a reader can reach: the documents of _toc.yml and the
+    pages Sphinx adds (search, index), as built (a stale page left in
+    _build/html by a removed document is not one)."""
+    pages = [f + ".html" for f in toc_files()]
+    pages += [p for p in ("index.html", "search.html", "genindex.html",
+                          "py-modindex.html") if (SITE / p).is_file()]
+    return sorted(dict.fromkeys(p for p in pages if (SITE / p).is_file()))
 
 
 def toc_files() -> list[str]:

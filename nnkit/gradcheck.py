@@ -125,37 +125,46 @@ def check_loss(loss: Any, y_true: np.ndarray, y_pred: np.ndarray,
     return rel_error(analytic, num)
 
 
-def model_numerical_gradients(model: Any, x: np.ndarray, y: np.ndarray,
-                              training: bool = False,
-                              h: float = 1e-5) -> list[np.ndarray]:
-    """Central differences of the model's total loss, every parameter."""
+def model_numerical_gradients(model: Any, x: Any, y: Any,
+                              training: bool = False, h: float = 1e-5,
+                              sample_weight: Any = None
+                              ) -> list[np.ndarray]:
+    """Central differences of the model's total loss, every trainable
+    parameter (x and y as ``fit`` takes them: arrays, lists or dicts)."""
     def f() -> float:
         out = model.forward(x, training=training)
-        return model._data_loss(y, out)[0] + model._penalties()
+        return model.compute_loss(y=y, y_pred=out,
+                                  sample_weight=sample_weight)
 
     return [numerical_gradient(f, p.data, h)
             for p in model.trainable_parameters]
 
 
-def check_model(model: Any, x: np.ndarray, y: np.ndarray,
-                training: bool = False,
-                h: float = 1e-5) -> dict[str, float]:
+def check_model(model: Any, x: Any, y: Any, training: bool = False,
+                h: float = 1e-5, sample_weight: Any = None
+                ) -> dict[str, float]:
     """Backprop vs central differences for every parameter of a model.
 
-    The model must be compiled (for its loss) and float64.
+    The model must be compiled (for its loss) and float64. Works for
+    any model: Sequential or functional (x, y and sample_weight as
+    ``fit`` takes them).
 
     Returns:
         {"layer/param": relative error}.
     """
-    if model.loss is None:
+    if getattr(model, "compiled_loss", None) is None:
         raise RuntimeError("check_model: compile the model first (it "
                            "needs the loss)")
-    x = model._prepare_x(x, "check_model")
+    xs = model._as_inputs(x, "check_model")
     for layer in model.layers:
-        _need_float64(layer)
-    x = np.asarray(x, dtype=np.float64)
-    model.forward_backward(x, y, training=training)
+        if layer.parameters():
+            _need_float64(layer)
+    xs = [a.astype(np.float64) if a.dtype.kind == "f" else a for a in xs]
+    x = xs[0] if len(xs) == 1 else xs
+    model.forward_backward(x, y, training=training,
+                           sample_weight=sample_weight)
     analytic = [p.grad.copy() for p in model.trainable_parameters]
-    numeric = model_numerical_gradients(model, x, y, training, h)
+    numeric = model_numerical_gradients(model, x, y, training, h,
+                                        sample_weight)
     return {p.path: rel_error(a, n) for p, a, n in
             zip(model.trainable_parameters, analytic, numeric)}

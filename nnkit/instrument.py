@@ -38,8 +38,7 @@ def layer_outputs(model: Any, x: Any, training: bool = False
         training: run layers in training mode (dropout masks, batch
             statistics); the default inference mode has no side effects.
     """
-    x = model._prepare_x(x, "layer_outputs")
-    x = x.astype(model.layers[0].dtype, copy=False)
+    x = model._as_inputs(x, "layer_outputs")[0]
     outs = {}
     for layer in model.layers:
         x = layer.forward(x, training=training)

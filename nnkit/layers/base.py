@@ -358,7 +358,7 @@ class Layer:
     def get_config(self) -> dict[str, Any]:
         cfg: dict[str, Any] = {"name": self.name,
                                "dtype": self.dtype.name}
-        if self.input_shape is not None:
+        if self.input_shape is not None and not self.multi_input:
             cfg["input_shape"] = list(self.input_shape)
         if self.seed is not None:
             cfg["seed"] = self.seed

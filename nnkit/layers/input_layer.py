@@ -36,9 +36,9 @@ class InputLayer(Layer):
             ``"input_layer"``, made unique within a model).
 
     Input shape:
-        (N, *shape)
+        ``(N, *shape)``
     Output shape:
-        (N, *shape)
+        ``(N, *shape)``
     """
 
     def __init__(self, shape: Any, dtype: Any = None,

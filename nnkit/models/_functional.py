@@ -61,8 +61,10 @@ class Functional(Model):
             data and of per-output logs such as ``"<name>_loss"``).
     """
 
-    def __init__(self, inputs: Any, outputs: Any, name: str = "functional",
-                 seed: int | None = None):
+    def __init__(self, inputs: Any = None, outputs: Any = None,
+                 name: str = "functional", seed: int | None = None):
+        if inputs is None or outputs is None:
+            Model.__init__(self)          # raises: explains the API
         self._init_model(name, seed)
         self.inputs = _tensor_list(inputs, "inputs")
         self.outputs = _tensor_list(outputs, "outputs")

@@ -55,7 +55,7 @@ class Model:
     """
 
     def __new__(cls, *args: Any, **kwargs: Any) -> Model:
-        if cls is Model:
+        if cls is Model and (args or kwargs):
             from ._functional import Functional
             return super().__new__(Functional)
         return super().__new__(cls)

@@ -160,6 +160,8 @@ class Loss:
         if w is not None:
             values = (values * w).astype(y_pred.dtype, copy=False)
         if self.reduction in ("none", None):
+            if values.ndim == 1 and np.ndim(sample_weight) == 2:
+                values = values[:, None]    # Keras: (N,) with (N, 1)
             return values
         total = np.sum(values)
         return float(total / divisor) if divisor else 0.0

@@ -181,3 +181,66 @@ def test_residual_graph_with_batch_norm_trains_like_keras(floatx, keras):
     for w, v in zip(ours.get_weights(), theirs.get_weights()):
         close(w, v, floatx, "weight")
     close(ours.predict(x), theirs.predict(x, verbose=0), floatx, "predict")
+
+
+# ----- nnkit.interop: functional models both ways ------------------------------
+@pytest.mark.parametrize("build", [two_in_two_out, residual])
+def test_to_keras_and_from_keras_convert_graphs(floatx, keras, build):
+    from nnkit.interop import from_keras, to_keras
+    ours = build(Lib(), floatx)
+    kmodel = to_keras(ours, compile=False)
+    assert type(kmodel).__name__ == "Functional"
+    assert [la.name for la in kmodel.layers] == \
+        [la.name for la in ours.layers]
+    xs, _ = data()
+    xs = [x.astype(floatx) for x in xs]
+    x = xs if build is two_in_two_out else \
+        np.random.default_rng(1).standard_normal((8, 6)).astype(floatx)
+    mine = ours.predict(x)
+    theirs = kmodel.predict(x, verbose=0)
+    for o, k in zip(mine if isinstance(mine, list) else [mine],
+                    theirs if isinstance(theirs, list) else [theirs]):
+        close(o, k, floatx, "to_keras")
+    # ...and back: a Keras-built graph becomes an nnkit Functional.
+    native = build(Lib(keras), floatx)
+    native.set_weights(kmodel.get_weights())
+    back = from_keras(native, seed=0)
+    assert type(back) is nnkit.models.Functional
+    assert back.get_config()["layers"] == ours.get_config()["layers"]
+    again = back.predict(x)
+    for o, k in zip(again if isinstance(again, list) else [again],
+                    mine if isinstance(mine, list) else [mine]):
+        close(o, k, floatx, "from_keras")
+
+
+def test_a_shared_layer_stays_shared_in_keras(keras):
+    from nnkit.interop import to_keras
+    kmodel = to_keras(two_in_two_out(Lib(), "float32"), compile=False)
+    assert len(kmodel.get_layer("shared")._inbound_nodes) == 2
+    assert len(kmodel.weights) == 10
+
+
+def test_a_compiled_graph_converts_with_its_losses(keras64):
+    from nnkit.interop import to_keras
+    ours = two_in_two_out(Lib(), "float64")
+    ours.compile(nnkit.optimizers.SGD(0.05),
+                 {"out1": "mse", "out2": "sparse_categorical_crossentropy"},
+                 loss_weights={"out1": 0.25, "out2": 2.0},
+                 metrics={"out1": ["mae"], "out2": ["accuracy"]})
+    theirs = to_keras(ours)
+    xs, ys = data(16, seed=4)
+    kw = dict(epochs=2, batch_size=8, shuffle=False, verbose=0)
+    h1 = ours.fit(xs, ys, **kw).history
+    h2 = theirs.fit(xs, ys, **kw).history
+    assert set(h1) == set(h2)
+    for key in h2:
+        close(h1[key], h2[key], "float64", key)
+
+
+def test_a_model_on_an_intermediate_tensor_does_not_convert(keras):
+    from nnkit.interop import to_keras
+    x = nnkit.Input((3,))
+    h = nnkit.layers.Dense(2)(x)
+    head = nnkit.Model(h, nnkit.layers.Dense(1)(h))
+    with pytest.raises(ValueError, match="intermediate tensor"):
+        to_keras(head)

@@ -12,6 +12,7 @@ import pytest
 import nnkit
 from nnkit import Input, Model, Sequential
 from nnkit.layers import (
+    Add,
     BatchNormalization,
     Conv2D,
     Dense,
@@ -205,3 +206,37 @@ def test_freeze_then_fine_tune_matches_keras(floatx, keras):
     assert not np.array_equal(frozen,
                               ours.get_layer("conv").get_weights()[0])
     assert isinstance(ours.get_layer("conv"), Conv2D)
+
+
+def test_a_frozen_pretrained_model_can_be_called_as_a_block():
+    """Keras' idiom: base.trainable = False; y = head(base(x, False))."""
+    base = Sequential([Input((4,)), Dense(6, activation="tanh",
+                                          name="feat"),
+                       BatchNormalization(name="bn")], seed=0)
+    base.trainable = False
+    x = Input((4,))
+    y = Dense(1, activation="sigmoid", name="head")(base(x,
+                                                         training=False))
+    model = Model(x, y, seed=1)
+    assert [la.name for la in model.layers] == ["input_layer", "feat",
+                                               "bn", "head"]
+    assert base.get_layer("feat") is model.get_layer("feat")
+    model.compile(nnkit.optimizers.SGD(0.1), "binary_crossentropy")
+    frozen = base.get_weights()
+    xs, ys = data()
+    model.fit(xs, ys, epochs=2, verbose=0)
+    for a, b in zip(frozen, base.get_weights()):
+        assert np.array_equal(a, b)
+    # training=False holds the block in inference mode even if unfrozen.
+    base.trainable = True
+    model.compile(nnkit.optimizers.SGD(0.1), "binary_crossentropy")
+    stats = base.get_layer("bn").moving_mean.data.copy()
+    model.fit(xs, ys, epochs=1, verbose=0)
+    assert np.array_equal(stats, base.get_layer("bn").moving_mean.data)
+    assert not np.array_equal(frozen[0], base.get_weights()[0])
+    # A functional base works the same way (two calls share weights).
+    inner = Model(x, y)
+    z = Input((4,))
+    twice = Model(z, Add()([inner(z), inner(z)]))
+    assert len(twice.get_layer("head").inbound_nodes) >= 3
+    assert np.allclose(twice.predict(xs), 2 * model.predict(xs))

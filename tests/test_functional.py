@@ -409,3 +409,17 @@ def test_files_written_before_the_model_base_class_still_load():
     assert np.array_equal(hist.history["accuracy"], expected["accuracy"])
     for i, w in enumerate(model.get_weights()):
         assert np.array_equal(w, expected[f"weight_{i}"])
+
+
+def test_config_of_a_model_built_from_layers_used_elsewhere():
+    """Node numbers in the config count this model's calls only."""
+    x = Input((3,), name="x")
+    d = Dense(3, name="d")
+    d(Input((3,), name="elsewhere"))             # an unrelated first call
+    y = Dense(1, name="y")(d(d(x)))
+    model = Model(x, y)
+    config = json.loads(json.dumps(model.get_config()))
+    again = Model.from_config(config)
+    again.set_weights(model.get_weights())
+    xs = np.ones((2, 3))
+    assert np.array_equal(again.predict(xs), model.predict(xs))

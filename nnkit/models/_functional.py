@@ -90,6 +90,7 @@ class Functional(Model):
         self._shared = {i for i, c in calls.items() if c > 1}
         self._values: dict[int, Any] = {}
         self._caches: dict[int, list] = {}
+        self._input_ids = {id(t) for t in self.inputs}
 
     # ----- the graph's shape -------------------------------------------------
     def _input_specs(self):
@@ -116,6 +117,12 @@ class Functional(Model):
 
     # ----- forward: the nodes in topological order ---------------------------
     def _run_forward(self, xs, training):
+        """Run every node in topological order on the data ``xs``.
+
+        ``value`` maps each tensor to its array (and ``mask`` to its
+        mask, Keras' masking): a node reads its inputs' values, calls
+        its layer's ``forward`` and stores its outputs' values.
+        """
         value: dict[int, Any] = {}      # id(tensor) -> its array
         mask: dict[int, Any] = {}       # id(tensor) -> its mask or None
         for t, x in zip(self.inputs, xs):
@@ -123,24 +130,24 @@ class Functional(Model):
         self._caches = {}
         for node in self.nodes:
             if node.is_input or id(node.outputs[0]) in value:
-                continue                  # data, or a declared input
+                continue                  # filled by the data
             layer = node.layer
-            ins = [value[id(t)] for t in node.inputs]
-            masks = [mask[id(t)] for t in node.inputs]
-            arg = ins if layer.multi_input else ins[0]
-            m = masks if layer.multi_input else masks[0]
+            x = [value[id(t)] for t in node.inputs]
+            m = [mask[id(t)] for t in node.inputs]
+            if not layer.multi_input:
+                x, m = x[0], m[0]
             kwargs = dict(node.kwargs)
             if layer.supports_masking and _any_mask(m):
                 kwargs["mask"] = m
             mode = training if node.training is None else node.training
-            outs = layer.forward(arg, training=mode, **kwargs)
-            out_mask = layer.compute_mask(arg, m)
-            outs = outs if len(node.outputs) > 1 else [outs]
+            out = layer.forward(x, training=mode, **kwargs)
+            out_mask = layer.compute_mask(x, m)
+            outs = out if len(node.outputs) > 1 else [out]
             out_masks = out_mask if isinstance(out_mask, list) \
                 else [out_mask] * len(outs)
             for t, o, om in zip(node.outputs, outs, out_masks):
                 value[id(t)], mask[id(t)] = o, om
-            if id(layer) in self._shared:
+            if id(layer) in self._shared:     # keep this call's cache
                 self._caches[id(node)] = _snapshot(layer)
         self._values = value
         self._out_masks = [mask[id(t)] for t in self.outputs]
@@ -161,50 +168,86 @@ class Functional(Model):
 
     # ----- backward: the same nodes in reverse ------------------------------
     def _run_backward(self, douts, dlogits):
+        """Backpropagation through the graph, from outputs to inputs.
+
+        ``grad`` holds dL/d(tensor) for the tensors reached so far. Each
+        node comes after every node that reads its outputs, so their
+        gradient is complete when it is taken: the node applies the chain
+        rule through its layer (``backward_step``) and *adds* the result
+        to the gradient of each of its inputs. A tensor that several
+        layers read thus gets the sum of their contributions.
+        """
         grad: dict[int, Any] = {}           # id(tensor) -> dL/d(tensor)
-        fused: dict[int, Any] = {}          # id(node) -> dL/d(logits)
 
         def add(t, g):                      # fan-out: gradients add up
-            grad[id(t)] = g if id(t) not in grad else grad[id(t)] + g
+            grad[id(t)] = grad[id(t)] + g if id(t) in grad else g
 
-        for t, g, gz in zip(self.outputs, douts, dlogits):
+        for t, g in zip(self.outputs, douts):      # the loss starts it
             if g is not None:
                 add(t, g)
-            if gz is not None:
-                fused[id(t.node)] = gz
+        fused = {id(t.node): dz for t, dz in zip(self.outputs, dlogits)
+                 if dz is not None}         # dL/dz of fused output layers
         for node in reversed(self.nodes):
             if node.is_input:
                 continue
-            d = [grad.pop(id(t), None) for t in node.outputs]
+            dout = [grad.pop(id(t), None) for t in node.outputs]
             dz = fused.get(id(node))
-            if dz is None and all(g is None for g in d):
-                continue                    # no path to the loss
-            layer = node.layer
-            if id(node) in self._caches:    # a shared layer: this call's
-                _restore(self._caches[id(node)])        # cache
-            data_only = all(t.node.is_input or t in self.inputs
-                            for t in node.inputs)
-            din = backward_step(layer, d if len(d) > 1 else d[0], dz,
-                                need_dx=not data_only)
-            if din is None:
-                continue
-            din = din if layer.multi_input else [din]
-            for t, g in zip(node.inputs, din):
-                if not (t.node.is_input or t in self.inputs):
+            if dz is None and all(g is None for g in dout):
+                continue                    # this call is not in the loss
+            if id(node) in self._caches:    # a shared layer: put back
+                _restore(self._caches[id(node)])   # this call's cache
+            reads_data = all(self._is_data(t) for t in node.inputs)
+            dx = backward_step(node.layer,
+                               dout if len(dout) > 1 else dout[0], dz,
+                               need_dx=not reads_data)
+            if reads_data:
+                continue                    # dL/d(data) is not needed
+            dxs = dx if node.layer.multi_input else [dx]
+            for t, g in zip(node.inputs, dxs):
+                if not self._is_data(t):
                     add(t, g)               # the chain rule continues
+
+    def _is_data(self, t: SymbolicTensor) -> bool:
+        """True for a tensor the data fills: an Input or a model input."""
+        return t.node.is_input or id(t) in self._input_ids
+
+    def _call_symbolic(self, x, training):
+        """Replay the graph's layer calls on new symbolic tensors."""
+        given = list(x) if isinstance(x, (list, tuple)) else [x]
+        if len(given) != len(self.inputs):
+            raise ValueError(f"Model '{self.name}' takes "
+                             f"{len(self.inputs)} inputs, got {len(given)}")
+        new = {id(t): g for t, g in zip(self.inputs, given)}
+        for node in self.nodes:
+            if node.is_input or id(node.outputs[0]) in new:
+                continue
+            ins = [new[id(t)] for t in node.inputs]
+            layer = node.layer
+            mode = node.training if training is None else training
+            out = layer(ins if layer.multi_input else ins[0],
+                        training=mode, **node.kwargs)
+            outs = out if isinstance(out, list) else [out]
+            for t, o in zip(node.outputs, outs):
+                new[id(t)] = o
+        outs = [new[id(t)] for t in self.outputs]
+        return outs[0] if len(outs) == 1 else outs
 
     # ----- config ------------------------------------------------------------
     def get_config(self) -> dict[str, Any]:
         """Layers (with the calls that connect them) and the inputs and
         outputs, Keras-style: a call's input is named
         ``[layer name, node index, tensor index]``."""
-        def ref(t):
-            return [t.layer.name, t.node.index, t.index]
+        calls: dict[int, list] = defaultdict(list)   # this model's calls
+        for n in self.nodes:
+            calls[id(n.layer)].append(n)
+
+        def ref(t):                 # the call's number within this model
+            return [t.layer.name, calls[id(t.layer)].index(t.node),
+                    t.index]
 
         layers = []
         for layer in self.layers:
-            nodes = [n for n in self.nodes if n.layer is layer
-                     and not n.is_input]
+            nodes = [n for n in calls[id(layer)] if not n.is_input]
             layers.append({
                 "class_name": type(layer).__name__,
                 "config": layer.get_config(),

@@ -32,6 +32,7 @@ import numpy as np
 from .. import optimizers as _optimizers
 from ..callbacks import Callback, CallbackList, History, ProgbarLogger
 from ..layers.base import Layer, Parameter
+from ..layers.symbolic import is_symbolic
 from . import _data, _divergence, _saving, _summary
 from ._backprop import activity_penalty
 from ._compile import CompiledLoss
@@ -197,8 +198,24 @@ class Model:
         outs = self._run_forward(self._as_inputs(x, "forward"), training)
         return outs[0] if len(outs) == 1 else outs
 
-    def __call__(self, x: Any, training: bool = False) -> Any:
-        return self.forward(x, training=training)
+    def __call__(self, x: Any, training: bool | None = None) -> Any:
+        """Run the model on data, or reuse it inside a functional model.
+
+        Called on symbolic tensors, the model's layers are called on them
+        in turn (the same layer objects, so the weights are shared and
+        ``model.trainable = False`` freezes them), and the outputs
+        returned: the Keras idiom ``y = base(x, training=False)`` for a
+        pretrained base. ``training=False`` keeps those layers in
+        inference mode (batch normalization, dropout) even in ``fit``.
+        Unlike Keras, the outer model lists the inner layers one by one
+        rather than the inner model as one layer.
+        """
+        if is_symbolic(x):
+            return self._call_symbolic(x, training)
+        return self.forward(x, training=bool(training))
+
+    def _call_symbolic(self, x: Any, training: bool | None) -> Any:
+        raise NotImplementedError
 
     def _as_inputs(self, x: Any, where: str) -> list[np.ndarray]:
         xs = _data.as_inputs(self, x, where)

@@ -164,11 +164,22 @@ class Sequential(Model):
 
     def _run_backward(self, douts, dlogits):
         """Chapter 3's backward pass: the layers in reverse order."""
-        d, dz = douts[0], dlogits[0]
-        for i in range(len(self.layers) - 1, -1, -1):
-            layer = self.layers[i]
-            d = backward_step(layer, d, dz if i == len(self.layers) - 1
-                              else None, need_dx=i > 0)
+        d = douts[0]             # dL/d(out), None when the loss fused
+        dz = dlogits[0]          # dL/dz of the last layer when it fused
+        last = len(self.layers) - 1
+        for i in range(last, -1, -1):
+            d = backward_step(self.layers[i], d,
+                              dlogits=dz if i == last else None,
+                              need_dx=i > 0)    # layer 0 reads the data
+
+    def _call_symbolic(self, x, training):
+        """Call the layers in turn on a symbolic tensor."""
+        if isinstance(x, (list, tuple)):
+            raise TypeError(f"Sequential '{self.name}' takes one tensor, "
+                            f"got a list of {len(x)}")
+        for layer in self.layers:
+            x = layer(x, training=training)
+        return x
 
     # ----- config ------------------------------------------------------------
     def get_config(self) -> dict[str, Any]:

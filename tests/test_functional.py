@@ -423,3 +423,26 @@ def test_config_of_a_model_built_from_layers_used_elsewhere():
     again.set_weights(model.get_weights())
     xs = np.ones((2, 3))
     assert np.array_equal(again.predict(xs), model.predict(xs))
+
+
+def test_callbacks_and_instruments_work_on_graphs(tmp_path):
+    model = two_in_two_out(dtype="float32")
+    model.compile(nnkit.optimizers.SGD(0.05),
+                  ["mse", "sparse_categorical_crossentropy"])
+    xs, ys = data(40)
+    path = str(tmp_path / "best.npz")
+    stop = nnkit.callbacks.EarlyStopping(monitor="val_out2_loss",
+                                         patience=1,
+                                         restore_best_weights=True)
+    hist = model.fit(xs, ys, epochs=30, batch_size=8, verbose=0,
+                     validation_split=0.25,
+                     callbacks=[stop, nnkit.callbacks.ModelCheckpoint(
+                         path, monitor="val_loss", save_best_only=True)])
+    assert len(hist.epoch) <= 30
+    best = nnkit.load_model(path)
+    assert type(best) is Functional
+    outs = nnkit.instrument.layer_outputs(model, xs)
+    assert outs["cat"].shape == (40, 8) and outs["out2"].shape == (40, 3)
+    norms = nnkit.instrument.gradient_norms(model, xs, ys)
+    assert set(norms) == {p.path for p in model.trainable_parameters}
+    assert all(v > 0 for v in norms.values())

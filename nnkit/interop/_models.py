@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from ..models import Functional, Input, Model, Sequential
 from ._base import LAYERS, MODELS
 from ._functions import loss_to_keras
@@ -72,7 +74,7 @@ def from_keras(kmodel: Any, seed: int | None = None) -> Model:
 
 @MODELS.register_to_keras(Sequential)
 def _sequential_to_keras(model: Sequential, keras: Any) -> Any:
-    dtype = model.layers[0].dtype.name
+    dtype = (model.input_dtype or model.layers[0].dtype).name
     klayers = [keras.Input(shape=model.input_shape, dtype=dtype)]
     klayers += [LAYERS.to_keras(layer) for layer in model.layers]
     return keras.Sequential(klayers, name=model.name)
@@ -82,6 +84,9 @@ def _sequential_to_keras(model: Sequential, keras: Any) -> Any:
 def _sequential_from_keras(kmodel: Any, seed: int | None = None
                            ) -> Sequential:
     model = Sequential(name=kmodel.name, seed=seed)
+    dtype = np.dtype(str(kmodel.inputs[0].dtype))
+    if dtype.kind != "f":                 # e.g. integer ids
+        model.input_dtype = dtype
     for k in kmodel.layers:
         model.add(LAYERS.from_keras(k))
     model.build(tuple(kmodel.input_shape[1:]))

@@ -60,8 +60,7 @@ def backward_step(layer: Layer, dout: Any, dlogits: Any = None,
     """
     reg = getattr(layer, "activity_regularizer", None)
     if reg is not None:
-        d_reg = reg.gradient(layer.out) / len(layer.out)
-        dout = d_reg if dout is None else dout + d_reg
+        dout = _add_activity_gradient(reg, layer.out, dout)
     skip = {} if need_dx or not layer.can_skip_dx else {"need_dx": False}
     if dlogits is None:
         return layer.backward(dout, **skip)
@@ -71,3 +70,13 @@ def backward_step(layer: Layer, dout: Any, dlogits: Any = None,
         dlogits = dlogits + layer.logits_activation.backward(
             layer.z, layer.out, dout)
     return layer.backward_from_logits(dlogits, **skip)
+
+
+def _add_activity_gradient(reg: Any, out: Any, dout: Any) -> Any:
+    """dout plus d(penalty)/d(out); with several outputs the penalty is
+    on the first one (as ``Model._layer_calls`` reports it)."""
+    if isinstance(dout, list):
+        first = out[0] if isinstance(out, list) else out
+        return [_add_activity_gradient(reg, first, dout[0])] + dout[1:]
+    d_reg = reg.gradient(out) / len(out)
+    return d_reg if dout is None else dout + d_reg

@@ -143,18 +143,19 @@ class Sequential(Model):
             self.build(xs[0].shape[1:])
 
     def _layer_calls(self):
-        return [(layer, layer.out) for layer in self.layers
-                if getattr(layer, "out", None) is not None]
+        return list(zip(self.layers, getattr(self, "_outs", [])))
 
     # ----- forward and backward ------------------------------------------
     def _run_forward(self, xs, training):
         x, mask = xs[0], None
+        self._outs = []                  # each layer's output
         for layer in self.layers:
             kwargs = {"mask": mask} if (mask is not None and
                                         layer.supports_masking) else {}
             out = layer.forward(x, training=training, **kwargs)
             mask = layer.compute_mask(x, mask)
             x = out
+            self._outs.append(out)
         self._out_masks = [mask]
         last = self.layers[-1]
         self._out_logits = [getattr(last, "z", None)

@@ -77,6 +77,7 @@ class CompiledLoss:
             raise ValueError("compile: a loss is required, e.g. "
                              "loss='mse' or loss='binary_crossentropy'")
         self.names = list(output_names)
+        self._logits_forms: dict[int, _losses.Loss] = {}
         self.losses = [None if lo is None else _losses.get(lo)
                        for lo in _per_output(loss, self.names, "loss")]
         if all(lo is None for lo in self.losses):
@@ -133,7 +134,9 @@ class CompiledLoss:
         loss = self.losses[k]
         if loss is not None and layer is not None \
                 and loss.fuses_with(layer.logits_activation):
-            return loss.logits_form()
+            if k not in self._logits_forms:        # made once
+                self._logits_forms[k] = loss.logits_form()
+            return self._logits_forms[k]
         return None
 
     def values(self, ys: list, outs: list, sample_weights: list,
@@ -210,4 +213,6 @@ def _extra(sample_weight: Any, mask: Any) -> tuple:
 def _mean_if_array(value: Any) -> float:
     """A loss with reduction "none" reports the mean of its values, as
     Keras' loss tracker does (its gradient is that of their sum)."""
-    return float(np.mean(value)) if np.ndim(value) else float(value)
+    if isinstance(value, float):
+        return value
+    return float(np.mean(value))

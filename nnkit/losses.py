@@ -35,6 +35,7 @@ from typing import Any
 
 import numpy as np
 
+from . import _validate as check
 from .activations import log_softmax, sigmoid, softmax
 
 __all__ = [
@@ -51,11 +52,7 @@ REDUCTIONS = ("sum_over_batch_size", "mean", "sum",
 
 
 def _check_reduction(owner: str, reduction: Any) -> Any:
-    if reduction not in REDUCTIONS:
-        raise ValueError(f"{owner}: reduction must be one of "
-                         f"{', '.join(map(repr, REDUCTIONS))}, got "
-                         f"{reduction!r}")
-    return reduction
+    return check.one_of(owner, "reduction", reduction, REDUCTIONS)
 
 
 def reduction_weights(values_shape: tuple, sample_weight: Any = None,
@@ -275,9 +272,7 @@ class Huber(Loss):
     def __init__(self, delta: float = 1.0,
                  reduction: Any = "sum_over_batch_size"):
         super().__init__(reduction)
-        if not delta > 0:
-            raise ValueError(f"Huber: delta must be > 0, got {delta}")
-        self.delta = float(delta)
+        self.delta = check.positive("Huber", "delta", delta)
 
     def per_example(self, y_true, y_pred):
         e = np.abs(y_pred - y_true)
@@ -300,7 +295,8 @@ class _CrossEntropy(Loss):
     def __init__(self, from_logits: bool = False,
                  reduction: Any = "sum_over_batch_size"):
         super().__init__(reduction)
-        self.from_logits = bool(from_logits)
+        self.from_logits = check.boolean(type(self).__name__,
+                                         "from_logits", from_logits)
 
     def get_config(self):
         return {"from_logits": self.from_logits, **super().get_config()}

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import _validate as check
 from . import _inputs
 
 __all__ = ["as_inputs", "cast_inputs", "as_targets", "as_sample_weights",
@@ -49,10 +50,7 @@ def _as_list(data: Any, names: list[str], what: str, where: str,
 
 
 def check_positive_int(where: str, name: str, value: Any) -> None:
-    if not isinstance(value, (int, np.integer)) or isinstance(value, bool) \
-            or value < 1:
-        raise ValueError(f"{where}: {name} must be a positive integer, "
-                         f"got {value!r}")
+    check.positive_int(where, name, value)
 
 
 def check_batch(arrays: list, where: str, what: str = "input") -> int:

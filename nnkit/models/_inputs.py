@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import _validate as check
 from ..layers.input_layer import Input
 from ..layers.sequence_checks import check_not_ragged
 
@@ -40,11 +41,6 @@ def check_finite(arr: np.ndarray, where: str, label: str) -> None:
 def check_fit_numbers(epochs: Any, batch_size: Any,
                       validation_split: Any) -> None:
     """``fit``'s epochs, batch_size and validation_split."""
-    for arg, v in (("epochs", epochs), ("batch_size", batch_size)):
-        if not isinstance(v, (int, np.integer)) or isinstance(v, bool) \
-                or v < 1:
-            raise ValueError(f"fit: {arg} must be a positive integer, "
-                             f"got {v!r}")
-    if not 0.0 <= validation_split < 1.0:
-        raise ValueError(f"fit: validation_split must be in [0, 1), "
-                         f"got {validation_split}")
+    check.positive_int("fit", "epochs", epochs)
+    check.positive_int("fit", "batch_size", batch_size)
+    check.rate("fit", "validation_split", validation_split)

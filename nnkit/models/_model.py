@@ -309,6 +309,8 @@ class Model:
                 model minimises sum_k a_k loss_k.
         """
         self.optimizer = _optimizers.get(optimizer)
+        if getattr(self, "built", False):   # an optimizer another model
+            self.optimizer.check_parameters(self.parameters())   # used
         self.compiled_loss = CompiledLoss(
             loss, loss_weights, metrics, self.output_names,
             self._output_units())
@@ -353,9 +355,10 @@ class Model:
         if not math.isfinite(loss):
             raise _divergence.diverged(self, loss, epoch, batch, epochs,
                                        steps)
-        params = self.trainable_parameters
-        if params:
-            self.optimizer.apply(params)
+        if self.trainable_parameters:
+            # All weights: the optimizer binds to the model's weights and
+            # itself skips the frozen ones.
+            self.optimizer.apply(self.parameters())
         else:
             warnings.warn("The model does not have any trainable weights.",
                           stacklevel=3)

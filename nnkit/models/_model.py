@@ -133,6 +133,8 @@ class Model:
     @property
     def trainable_parameters(self) -> list[Parameter]:
         """The Parameters that training updates (frozen ones excluded)."""
+        if not self._trainable:
+            return []
         return [p for p in self.parameters() if p.trainable]
 
     def count_params(self) -> int:

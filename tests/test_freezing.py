@@ -240,3 +240,29 @@ def test_a_frozen_pretrained_model_can_be_called_as_a_block():
     twice = Model(z, Add()([inner(z), inner(z)]))
     assert len(twice.get_layer("head").inbound_nodes) >= 3
     assert np.allclose(twice.predict(xs), 2 * model.predict(xs))
+
+
+@pytest.mark.keras
+def test_recompiling_with_the_same_optimizer_keeps_its_state_as_keras(
+        keras64):
+    """Freeze after training, recompile with the same optimizer object:
+    its step count and moments carry on, in both libraries."""
+    ours, theirs = cnn("nnkit", "float64"), cnn("keras", "float64")
+    theirs.set_weights(ours.get_weights())
+    rng = np.random.default_rng(8)
+    x = rng.standard_normal((16, 6, 6, 1))
+    y = rng.integers(0, 3, 16)
+    opt1 = nnkit.optimizers.Adam(0.01, beta_1=0.875, beta_2=0.9921875)
+    opt2 = keras64.optimizers.Adam(0.01, beta_1=0.875, beta_2=0.9921875)
+    fit = dict(epochs=1, batch_size=8, shuffle=False, verbose=0)
+    for frozen in (False, True):
+        for name in ("conv", "bn"):
+            ours.get_layer(name).trainable = not frozen
+            theirs.get_layer(name).trainable = not frozen
+        ours.compile(opt1, "sparse_categorical_crossentropy")
+        theirs.compile(opt2, "sparse_categorical_crossentropy")
+        ours.fit(x, y, **fit)
+        theirs.fit(x, y, **fit)
+    assert opt1.iterations == int(opt2.iterations) == 4
+    for w, v in zip(ours.get_weights(), theirs.get_weights()):
+        close(w, v, "float64", "weights")

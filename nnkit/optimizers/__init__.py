@@ -7,7 +7,8 @@ momentum, Adam's moments...) and one global step counter,
 1. clip the gradients (``clipvalue``, ``clipnorm`` or
    ``global_clipnorm``), as Keras does, before anything else;
 2. apply decoupled weight decay, if any: ``w -= lr * wd * w``;
-3. ``update_step(p, slots, lr)`` for each trainable parameter;
+3. ``update_step(p, g, slots, lr)`` for each trainable parameter ``p``
+   with its gradient ``g``: the update rule, written as its formulas;
 4. ``iterations += 1``.
 
 The learning rate may be a number or a schedule (any callable taking

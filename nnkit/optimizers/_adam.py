@@ -71,28 +71,14 @@ class Adam(Optimizer):
 
     def update_step(self, p, g, slots, lr):
         dt = p.data.dtype.type
-        alpha = self.step_size(lr, p.data.dtype)
         m, v = slots["momentum"], slots["velocity"]
-        tmp, step = self.scratch(p, 0), self.scratch(p, 1)
-        # m += (g - m) * (1 - beta_1), in place (see `scratch`)
-        np.subtract(g, m, out=tmp)
-        tmp *= dt(1 - self.beta_1)
-        m += tmp
-        # v += (g * g - v) * (1 - beta_2)
-        np.multiply(g, g, out=tmp)
-        tmp -= v
-        tmp *= dt(1 - self.beta_2)
-        v += tmp
+        a = self.step_size(lr, p.data.dtype)
+        m += (g - m) * dt(1 - self.beta_1)
+        v += (g * g - v) * dt(1 - self.beta_2)
         if self.amsgrad:
-            v_hat = slots["velocity_hat"]
-            np.maximum(v_hat, v, out=v_hat)
-            v = v_hat
-        # w -= m * alpha / (sqrt(v) + eps)
-        np.sqrt(v, out=tmp)
-        tmp += dt(self.epsilon)
-        np.multiply(m, alpha, out=step)
-        step /= tmp
-        p.data -= step
+            v = np.maximum(slots["velocity_hat"], v,
+                           out=slots["velocity_hat"])
+        p.data -= a * m / (np.sqrt(v) + dt(self.epsilon))
 
     def get_config(self):
         return {**super().get_config(), "beta_1": self.beta_1,

@@ -159,13 +159,9 @@ class ReLU(Activation):
 class LeakyReLU(Activation):
     """f(x) = x if x > 0 else alpha x, alpha > 0 a small *positive* slope.
 
-    Keras' ``leaky_relu`` function defaults to ``negative_slope=0.2``.
-
-    A documented difference: TensorFlow stores the slope as a float32
-    attribute, so Keras computes with 0.2 rounded to float32
-    (0.20000000298...) even in float64; nnkit uses the slope you give.
-    The two agree to ~1e-8 for 0.2, and exactly for slopes that float32
-    represents exactly (0.25, 0.125...).
+    The default slope, 0.2, is that of Keras' ``leaky_relu`` function;
+    the LeakyReLU *layer* defaults to 0.3, as in Keras (both are
+    explained in :ref:`keras-conventions`).
     """
 
     name = "leaky_relu"

@@ -11,7 +11,8 @@ output of width d contributes ``1/(N d)`` per element.
 Cross-entropies take probabilities by default. As in Keras, the
 probabilities are clipped into ``[eps, 1 - eps]`` with ``eps = 1e-7``
 before the logarithm, so a confident wrong answer costs at most
-``-log(1e-7) ≈ 16.1`` instead of infinity. With ``from_logits=True``
+``-log(1e-7) ≈ 16.1`` instead of infinity (and the gradient follows
+TensorFlow's clip, :ref:`keras-conventions`). With ``from_logits=True``
 they take the raw scores and use the stable log-sum-exp forms, which
 is what a model does internally when its last activation is a sigmoid
 or a softmax (see ``logits_form``).
@@ -32,6 +33,14 @@ __all__ = [
 ]
 
 EPSILON = 1e-7  # Keras' backend.epsilon()
+
+
+def _clip(p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """p clipped into [EPSILON, 1 - EPSILON], and where the clip lets
+    the gradient through: TensorFlow's clip passes it on the closed
+    interval, boundaries included (see :ref:`keras-conventions`)."""
+    inside = (p >= EPSILON) & (p <= 1.0 - EPSILON)
+    return np.clip(p, EPSILON, 1.0 - EPSILON), inside
 
 
 class Loss:
@@ -150,8 +159,8 @@ class BinaryCrossentropy(_CrossEntropy):
 
     From logits z: ``max(z, 0) - z t + log(1 + e^-|z|)``, gradient
     sigmoid(z) - t. From probabilities: p is clipped to [eps, 1 - eps];
-    gradient (p - t) / (p (1 - p)) inside the clip range (boundaries
-    included, as TensorFlow's clip gradient), 0 outside.
+    gradient (p - t) / (p (1 - p)) inside the clip range, 0 outside
+    (:ref:`keras-conventions`).
     """
 
     name = "binary_crossentropy"
@@ -171,7 +180,7 @@ class BinaryCrossentropy(_CrossEntropy):
             per = (np.maximum(z, 0) - z * y_true
                    + np.log1p(np.exp(-np.abs(z))))
         else:
-            p = np.clip(y_pred, EPSILON, 1.0 - EPSILON)
+            p, _ = _clip(y_pred)
             per = -(y_true * np.log(p) + (1 - y_true) * np.log(1 - p))
         return np.mean(per, axis=-1)
 
@@ -179,8 +188,7 @@ class BinaryCrossentropy(_CrossEntropy):
         y_true, y_pred = self.prepare(y_true, y_pred)
         if self.from_logits:
             return (sigmoid(y_pred) - y_true) / y_pred.size
-        inside = (y_pred >= EPSILON) & (y_pred <= 1.0 - EPSILON)
-        p = np.clip(y_pred, EPSILON, 1.0 - EPSILON)
+        p, inside = _clip(y_pred)
         g = (p - y_true) / (p * (1.0 - p))
         return np.where(inside, g, 0.0).astype(y_pred.dtype) / y_pred.size
 
@@ -206,8 +214,7 @@ class CategoricalCrossentropy(_CrossEntropy):
     def per_example(self, y_true, y_pred):
         if self.from_logits:
             return -np.sum(y_true * log_softmax(y_pred), axis=-1)
-        q = y_pred / np.sum(y_pred, axis=-1, keepdims=True)
-        q = np.clip(q, EPSILON, 1.0 - EPSILON)
+        q, _ = _clip(y_pred / np.sum(y_pred, axis=-1, keepdims=True))
         return -np.sum(y_true * np.log(q), axis=-1)
 
     def gradient(self, y_true, y_pred):
@@ -218,8 +225,8 @@ class CategoricalCrossentropy(_CrossEntropy):
                     - y_true) / n
         s = np.sum(y_pred, axis=-1, keepdims=True)
         q = y_pred / s
-        inside = (q >= EPSILON) & (q <= 1.0 - EPSILON)
-        gq = np.where(inside, -y_true / np.clip(q, EPSILON, None), 0.0)
+        q_clipped, inside = _clip(q)
+        gq = np.where(inside, -y_true / q_clipped, 0.0)
         # q = p / sum(p): dq_i/dp_j = (delta_ij - q_i) / s
         gp = (gq - np.sum(gq * q, axis=-1, keepdims=True)) / s
         return gp.astype(y_pred.dtype) / n
@@ -268,7 +275,7 @@ class SparseCategoricalCrossentropy(_CrossEntropy):
     def per_example(self, y_true, y_pred):
         if self.from_logits:
             return -self._pick(log_softmax(y_pred), y_true)
-        c = np.clip(y_pred, EPSILON, 1.0 - EPSILON)
+        c, _ = _clip(y_pred)
         return (np.log(np.sum(c, axis=-1)) - np.log(self._pick(c, y_true)))
 
     def gradient(self, y_true, y_pred):
@@ -278,8 +285,7 @@ class SparseCategoricalCrossentropy(_CrossEntropy):
         np.put_along_axis(onehot, y[..., None], 1.0, axis=-1)
         if self.from_logits:
             return (softmax(y_pred) - onehot) / n
-        inside = (y_pred >= EPSILON) & (y_pred <= 1.0 - EPSILON)
-        c = np.clip(y_pred, EPSILON, 1.0 - EPSILON)
+        c, inside = _clip(y_pred)
         g = 1.0 / np.sum(c, axis=-1, keepdims=True) - onehot / c
         return np.where(inside, g, 0.0).astype(y_pred.dtype) / n
 

@@ -17,7 +17,7 @@ import pytest
 
 import nnkit
 from nnkit import Dense, Sequential
-from nnkit.interop import optimizer_to_keras, to_keras
+from nnkit.interop import keras_rounded, optimizer_to_keras, to_keras
 from nnkit.layers.base import Parameter
 from nnkit.optimizers import (
     SGD,
@@ -32,10 +32,6 @@ from nnkit.optimizers import (
 from .conftest import TOL
 
 STEPS, BATCH = 100, 8
-
-
-def f32(v):
-    return float(np.float32(v))
 
 
 def scaled_error(a, b):
@@ -122,7 +118,7 @@ class KerasFloat64Nadam(Nadam):
     """
 
     def _u(self, t):
-        return self.beta_1 * (1.0 - 0.5 * f32(0.96) ** t)
+        return self.beta_1 * (1.0 - 0.5 * keras_rounded(0.96) ** t)
 
     def apply(self, params):
         t = self.iterations + 1
@@ -157,7 +153,8 @@ def test_keras_rounds_adams_betas_to_float32_only_in_bias_correction(
     class RoundedBiasCorrection(Adam):
         def step_size(self, lr, dtype):
             exact = (self.beta_1, self.beta_2)
-            self.beta_1, self.beta_2 = f32(exact[0]), f32(exact[1])
+            self.beta_1 = keras_rounded(exact[0])
+            self.beta_2 = keras_rounded(exact[1])
             try:
                 return super().step_size(lr, dtype)
             finally:
@@ -172,7 +169,8 @@ def test_keras_rounds_adams_betas_to_float32_only_in_bias_correction(
 @pytest.mark.keras
 def test_keras_rounds_adagrads_initial_accumulator_to_float32(keras64):
     plain, rounded = parity_errors(
-        [Adagrad(0.1), Adagrad(0.1, initial_accumulator_value=f32(0.1))],
+        [Adagrad(0.1),
+         Adagrad(0.1, initial_accumulator_value=keras_rounded(0.1))],
         "float64")
     assert plain > 1e-11
     assert rounded <= TOL["float64"]

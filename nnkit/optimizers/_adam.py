@@ -35,10 +35,8 @@ class Adam(Optimizer):
     ``eps * sqrt(1 - beta_2**t)`` in Algorithm 1's terms. AMSGrad
     (Reddi et al. 2018) divides by the largest v seen so far.
 
-    Keras computes ``beta**t`` with the betas cast to the weights'
-    dtype; its TensorFlow backend rounds them to float32 there (and only
-    there), so in float64 Keras' bias correction uses 0.899999976 for
-    0.9. nnkit uses your value (see ``nnkit.optimizers``).
+    In float64, Keras' bias correction uses the betas rounded to
+    float32 (:ref:`keras-conventions`); nnkit uses your values.
 
     Args:
         learning_rate: Keras default 0.001.

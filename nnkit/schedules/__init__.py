@@ -21,8 +21,8 @@ which is handy for plotting, and has ``get_config`` (so optimizers
 using it can be saved). Where Keras has the same schedule,
 ``nnkit.interop.schedule_to_keras(schedule)`` returns the equivalent
 ``keras.optimizers.schedules`` object. Keras evaluates its schedules in
-float32 (Python floats become float32 tensors), nnkit in float64; the
-two agree to float32 precision.
+float32, nnkit in float64 (:ref:`keras-conventions`); the two agree to
+float32 precision.
 
 Schedules with no Keras twin: ``NaturalExpDecay`` (closed form of an
 ``ExponentialDecay``), ``OneCycle`` (Smith 2018) and

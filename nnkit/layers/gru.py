@@ -76,8 +76,9 @@ class GRU(Recurrent):
         self.recurrent_activation = activations.get(recurrent_activation)
         self.reset_after = True
 
-    def _initial_bias(self, rng):
-        return self.bias_initializer((2, 3 * self.units), rng, self.dtype)
+    @property
+    def _bias_shape(self):
+        return (2, 3 * self.units)
 
     def _input_bias(self):
         return None if self.bias is None else self.bias.data[0]

@@ -72,8 +72,8 @@ class LSTM(Recurrent):
         self.recurrent_activation = activations.get(recurrent_activation)
         self.unit_forget_bias = bool(unit_forget_bias)
 
-    def _initial_bias(self, rng):
-        b = super()._initial_bias(rng)
+    def _initial_bias(self, shape, rng):
+        b = super()._initial_bias(shape, rng)
         if self.unit_forget_bias:
             b[self.units:2 * self.units] = 1.0
         return b

@@ -36,9 +36,10 @@ from typing import Any
 
 import numpy as np
 
-from .. import activations, initializers
+from .. import initializers
 from .. import regularizers as _reg
 from .base import Layer
+from .kernel import KernelMixin
 from .sequence_checks import (
     check_initial_states,
     check_sequence_rank,
@@ -49,7 +50,7 @@ from .sequence_checks import (
 __all__ = ["Recurrent"]
 
 
-class Recurrent(Layer):
+class Recurrent(KernelMixin, Layer):
     """Base of SimpleRNN, LSTM and GRU (not used on its own).
 
     Subclasses set ``n_gates`` (k) and ``state_names`` and implement
@@ -85,6 +86,7 @@ class Recurrent(Layer):
                  kernel_regularizer: Any = None,
                  recurrent_regularizer: Any = None,
                  bias_regularizer: Any = None,
+                 activity_regularizer: Any = None,
                  return_sequences: bool = False,
                  return_state: bool = False, go_backwards: bool = False,
                  bptt_truncate: int | None = None, **kwargs: Any):
@@ -92,37 +94,31 @@ class Recurrent(Layer):
         self.units = positive_int(self.describe(), "units", units)
         self.bptt_truncate = positive_int(self.describe(), "bptt_truncate",
                                           bptt_truncate, allow_none=True)
-        self.activation = activations.get(activation)
-        self.use_bias = bool(use_bias)
-        self.kernel_initializer = initializers.get(kernel_initializer)
+        self._init_kernel(activation, use_bias, kernel_initializer,
+                          bias_initializer, kernel_regularizer,
+                          bias_regularizer, activity_regularizer)
         self.recurrent_initializer = initializers.get(recurrent_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.kernel_regularizer = _reg.get(kernel_regularizer)
         self.recurrent_regularizer = _reg.get(recurrent_regularizer)
-        self.bias_regularizer = _reg.get(bias_regularizer)
         self.return_sequences = bool(return_sequences)
         self.return_state = bool(return_state)
         self.go_backwards = bool(go_backwards)
         self.initial_state_grads: list[np.ndarray] | None = None
 
     def build(self, input_shape, rng=None):
-        d, kh = input_shape[-1], self.n_gates * self.units
-        self.kernel = self.add_weight(
-            "kernel", self.kernel_initializer((d, kh), rng, self.dtype),
-            regularizer=self.kernel_regularizer)
+        # Keras' order: kernel, recurrent kernel, bias
+        kh = self.n_gates * self.units
+        self._add_kernel((input_shape[-1], kh), rng)
         self.recurrent_kernel = self.add_weight(
             "recurrent_kernel",
             self.recurrent_initializer((self.units, kh), rng, self.dtype),
             regularizer=self.recurrent_regularizer)
-        self.bias = None
-        if self.use_bias:
-            self.bias = self.add_weight("bias", self._initial_bias(rng),
-                                        regularizer=self.bias_regularizer)
+        self._add_bias(self._bias_shape, rng)
         super().build(input_shape, rng)
 
-    def _initial_bias(self, rng) -> np.ndarray:
-        return self.bias_initializer((self.n_gates * self.units,), rng,
-                                     self.dtype)
+    @property
+    def _bias_shape(self) -> tuple[int, ...]:
+        """(kH,); GRU: (2, 3H), an input and a recurrent bias."""
+        return (self.n_gates * self.units,)
 
     def _input_bias(self) -> np.ndarray | None:
         """The bias added to x_t W (GRU also has one for h_{t-1} U)."""
@@ -321,18 +317,11 @@ class Recurrent(Layer):
     def get_config(self):
         return {
             **super().get_config(), "units": self.units,
-            "activation": activations.serialize(self.activation),
-            "use_bias": self.use_bias,
-            "kernel_initializer": initializers.serialize(
-                self.kernel_initializer),
+            **self._kernel_config(),
             "recurrent_initializer": initializers.serialize(
                 self.recurrent_initializer),
-            "bias_initializer": initializers.serialize(
-                self.bias_initializer),
-            "kernel_regularizer": _reg.serialize(self.kernel_regularizer),
             "recurrent_regularizer": _reg.serialize(
                 self.recurrent_regularizer),
-            "bias_regularizer": _reg.serialize(self.bias_regularizer),
             "return_sequences": self.return_sequences,
             "return_state": self.return_state,
             "go_backwards": self.go_backwards,

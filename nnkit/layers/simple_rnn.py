@@ -42,6 +42,7 @@ class SimpleRNN(Recurrent):
             ``"zeros"``.
         kernel_regularizer, recurrent_regularizer, bias_regularizer:
             optional penalties.
+        activity_regularizer: optional penalty on the layer's output.
         return_sequences: output every h_t, (N, T, H), instead of the
             last one, (N, H).
         return_state: also return h_T: ``[output, h_T]`` (direct calls

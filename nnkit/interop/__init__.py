@@ -54,6 +54,7 @@ so that its registrations run.
 #   _models.py      whole models: to_keras and from_keras
 # Importing the layer modules registers their converters.
 
+from .._public import set_public_module
 from . import _conv, _layers, _sequence  # noqa: F401  (registration)
 from ._base import (
     ACTIVATIONS,
@@ -82,3 +83,5 @@ __all__ = ["to_keras", "from_keras", "optimizer_to_keras",
            "keras_rounded",
            "Registry", "LAYERS", "MODELS", "OPTIMIZERS", "SCHEDULES",
            "LOSSES", "ACTIVATIONS", "REGULARIZERS"]
+
+set_public_module(__name__, __all__)

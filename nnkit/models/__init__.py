@@ -20,8 +20,11 @@ exact and never saturates. ``Sequential`` does the same; the gradient
 reaching the logits is then simply ``p - y`` (divided by N).
 """
 
+from .._public import set_public_module
 from ._divergence import TrainingDivergedError
 from ._inputs import Input
 from ._sequential import Sequential, load_model
 
 __all__ = ["Sequential", "Input", "load_model", "TrainingDivergedError"]
+
+set_public_module(__name__, __all__)

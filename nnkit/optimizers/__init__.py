@@ -22,6 +22,7 @@ value you give: see :ref:`keras-conventions` for where, and
 ``nnkit.interop.keras_rounded`` to reproduce it.
 """
 
+from .._public import set_public_module
 from ._adadelta import Adadelta
 from ._adagrad import Adagrad
 from ._adam import Adam, AdamW
@@ -33,3 +34,5 @@ from ._sgd import SGD
 
 __all__ = ["Optimizer", "SGD", "Adagrad", "Adadelta", "RMSprop", "Adam",
            "AdamW", "Nadam", "get", "serialize", "register"]
+
+set_public_module(__name__, __all__)

@@ -29,6 +29,7 @@ Schedules with no Keras twin: ``NaturalExpDecay`` (closed form of an
 ``CyclicalLearningRate`` (Smith 2017), plus ``PerEpoch``.
 """
 
+from .._public import set_public_module
 from ._base import LearningRateSchedule
 from ._cosine import CosineDecay
 from ._cyclical import CyclicalLearningRate
@@ -49,3 +50,5 @@ __all__ = ["LearningRateSchedule", "ExponentialDecay", "InverseTimeDecay",
            "StepDecay", "NaturalExpDecay", "OneCycle",
            "CyclicalLearningRate", "PerEpoch", "get", "serialize",
            "register"]
+
+set_public_module(__name__, __all__)

@@ -83,7 +83,8 @@ class LSTM(Recurrent):
         h_prev, c_prev = states
         H = self.units
         sigma, g = self.recurrent_activation, self.activation
-        a = xz_t + h_prev @ self.recurrent_kernel.data
+        a = xz_t                     # updated in place: no new array
+        a += h_prev @ self.recurrent_kernel.data
         i = sigma.forward(a[:, :H])
         f = sigma.forward(a[:, H:2 * H])
         c_tilde = g.forward(a[:, 2 * H:3 * H])

@@ -57,7 +57,8 @@ class Recurrent(KernelMixin, Layer):
     one step of their cell:
 
     * ``cell_forward(xz_t, states) -> (new_states, cache)``: states are
-      lists of (N, H) arrays, h first; xz_t is x_t W + b, (N, kH);
+      lists of (N, H) arrays, h first; xz_t is x_t W + b, (N, kH), a
+      view of the layer's array that the cell may update in place;
     * ``cell_backward(dstates, cache) -> (dxz_t, dhz_t, dprev)``:
       from the gradients of the new states, those of the cell's two
       matmul outputs xz_t and hz_t = h_{t-1} U (each (N, kH)) and of
@@ -255,6 +256,7 @@ class Recurrent(KernelMixin, Layer):
         return dh_seq, dstates
 
     def _grad_buffers(self, T: int, N: int, fill) -> tuple:
+        """dxz and dhz, (T, N, kH): one array if the cell is ``tied``."""
         dxz = fill((T, N, self.n_gates * self.units), self.dtype)
         return dxz, (dxz if self.tied else fill(dxz.shape, self.dtype))
 

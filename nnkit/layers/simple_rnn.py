@@ -70,7 +70,8 @@ class SimpleRNN(Recurrent):
     def cell_forward(self, xz_t, states):
         """One step: ``h_t = f(xz_t + h_{t-1} U)``; returns ([h_t], cache)."""
         h_prev, = states
-        a = xz_t + h_prev @ self.recurrent_kernel.data
+        a = xz_t                     # updated in place: no new array
+        a += h_prev @ self.recurrent_kernel.data
         h = self.activation.forward(a)
         return [h], (a, h)
 

@@ -36,6 +36,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import _validate as check
 from .. import initializers
 from .. import regularizers as _reg
 from .base import Layer
@@ -98,11 +99,18 @@ class Recurrent(KernelMixin, Layer):
         self._init_kernel(activation, use_bias, kernel_initializer,
                           bias_initializer, kernel_regularizer,
                           bias_regularizer, activity_regularizer)
-        self.recurrent_initializer = initializers.get(recurrent_initializer)
-        self.recurrent_regularizer = _reg.get(recurrent_regularizer)
-        self.return_sequences = bool(return_sequences)
-        self.return_state = bool(return_state)
-        self.go_backwards = bool(go_backwards)
+        owner = self.describe()
+        self.recurrent_initializer = check.lookup(
+            owner, "recurrent_initializer", recurrent_initializer,
+            initializers.get)
+        self.recurrent_regularizer = check.lookup(
+            owner, "recurrent_regularizer", recurrent_regularizer, _reg.get)
+        self.return_sequences = check.boolean(owner, "return_sequences",
+                                              return_sequences)
+        self.return_state = check.boolean(owner, "return_state",
+                                          return_state)
+        self.go_backwards = check.boolean(owner, "go_backwards",
+                                          go_backwards)
         self.initial_state_grads: list[np.ndarray] | None = None
 
     def build(self, input_shape, rng=None):

@@ -186,6 +186,30 @@ def test_activations_are_stable_for_huge_inputs(name):
     assert np.all(np.isfinite(y))
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_sigmoid_is_exact_in_both_tails_and_never_overflows(dtype):
+    info = np.finfo(dtype)
+    big = [1e4, 88.0, 89.0, 104.0, 710.0, 746.0, info.max, np.inf]
+    x = np.array([0.0, -0.0, 1e-30, 0.5, 3.0, 20.0, 40.0] + big, dtype)
+    x = np.concatenate([x, -x])
+    with np.errstate(over="raise", invalid="raise", divide="raise",
+                     under="ignore"):
+        y = nnkit.activations.sigmoid(x)
+    assert y.dtype == dtype and np.all((0 <= y) & (y <= 1))
+    # the tails: 1 / (1 + e^-x) for x >= 0, e^x / (1 + e^x) for x < 0,
+    # each to a few ulps, also where sigmoid(x) is far below eps
+    ref = np.where(x >= 0, 1 / (1 + np.exp(-np.abs(x.astype(float)))),
+                   np.exp(-np.abs(x.astype(float)))
+                   / (1 + np.exp(-np.abs(x.astype(float)))))
+    tiny = ref > info.tiny
+    assert np.allclose(y[tiny], ref[tiny], rtol=4 * info.eps, atol=0)
+    n = len(x) // 2
+    assert y[n + 6] > 0 and y[n + 6] < info.eps        # sigmoid(-40)
+    assert y[6] == 1 and y[n - 1] == 1 and y[-1] == 0  # +40, +inf, -inf
+    assert np.allclose(y[:n] + y[n:], 1, atol=info.eps)
+    assert np.isnan(nnkit.activations.sigmoid(np.array([np.nan], dtype)))
+
+
 def test_softmax_rows_sum_to_one_even_for_huge_logits():
     z = np.array([[1e4, 0.0, -1e4], [3.0, 3.0, 3.0]])
     with np.errstate(over="raise", invalid="raise", divide="raise"):

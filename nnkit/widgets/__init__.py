@@ -58,6 +58,7 @@ Playground does.
 #   _race.py                 optimizer paths, race, plot_paths, OptimizerRace
 #   _activations.py          plot_activation, the ActivationExplorer
 
+from .._public import set_public_module
 from ._activations import (
     ActivationExplorer,
     activation_explorer,
@@ -115,3 +116,5 @@ __all__ = [
     # Activations
     "plot_activation", "ActivationExplorer", "activation_explorer",
 ]
+
+set_public_module(__name__, __all__)

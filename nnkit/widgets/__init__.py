@@ -70,22 +70,26 @@ from ._playground import (
     PLAYGROUND_ACTIVATIONS,
     REGRESSION_DATASETS,
     REGULARIZATION_RATES,
-    HalfSquaredError,
     PlaygroundConfig,
     PlaygroundData,
     build_playground_model,
     featurize,
     make_playground_data,
 )
+from ._picture import control_rows, draw_controls
+from ._playground_code import playground_code
+from ._playground_html import diagram_html
 from ._playground_training import (
     PlaygroundState,
     accuracy,
+    gradient_norms,
     init_state,
+    layer_maps,
     predict_grid,
     run_experiment,
     train_epochs,
 )
-from ._playground_view import plot_neurons, render
+from ._playground_view import draw_diagram, plot_neurons, render
 from ._playground_widget import Playground, playground
 from ._race import (
     SGD_FAMILY,
@@ -103,15 +107,18 @@ __all__ = [
     # Playground
     "FEATURES", "CLASSIFICATION_DATASETS", "REGRESSION_DATASETS",
     "LEARNING_RATES", "REGULARIZATION_RATES", "PLAYGROUND_ACTIVATIONS",
-    "HalfSquaredError", "PlaygroundConfig", "PlaygroundData",
+    "PlaygroundConfig", "PlaygroundData",
     "PlaygroundState", "make_playground_data", "featurize",
     "build_playground_model", "init_state", "train_epochs",
-    "accuracy", "predict_grid", "render", "plot_neurons",
-    "run_experiment", "Playground", "playground",
+    "accuracy", "predict_grid", "layer_maps", "gradient_norms",
+    "render", "plot_neurons", "draw_diagram", "diagram_html",
+    "playground_code", "run_experiment", "Playground", "playground",
     # Optimizer race
     "Surface", "surfaces", "SGD_FAMILY", "suggested_learning_rates",
     "race_optimizers", "optimize_path", "race", "plot_paths",
     "OptimizerRace", "optimizer_race",
     # Activations
     "plot_activation", "ActivationExplorer", "activation_explorer",
+    # Static pictures
+    "control_rows", "draw_controls",
 ]

@@ -56,10 +56,3 @@ class _FigureWidget:
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         return self.widget._repr_mimebundle_(**kwargs)
-
-
-def _dropdown(options: Any, value: Any, description: str
-              ) -> widgets.Dropdown:
-    return widgets.Dropdown(options=options, value=value,
-                            description=description,
-                            style={"description_width": "initial"})

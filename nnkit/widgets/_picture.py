@@ -119,8 +119,10 @@ def _draw_row(ax: Axes, kind: str, item: Any, x: float, y: float,
                 color="#555" if kind == "heading" else _INK,
                 va="center", ha="left")
         return
-    if kind == "labelled":
+    if kind == "labelled":              # the label above its control
         label, w = item
+        ax.text(x, y + 0.3, label, fontsize=7, va="center", color=_INK)
+        y, mid, label = y + 0.55, mid + 0.55, ""
     else:
         w, label = item, _label(item)
     lx = x
@@ -205,17 +207,30 @@ def draw_controls(ax: Axes, rows: Sequence[tuple[str, Any]],
         ``ax``, its axis turned off; one text or patch group per row.
     """
     rows = list(rows)
-    per_col = max(-(-len(rows) // columns), 1)
+    heights = [_HEIGHT[kind] for kind, _ in rows]
+    total = sum(heights)
+    per_col = max(total / columns, 1.0)
+    # Fill the columns top to bottom, a row never split between two.
+    places, col, y = [], 0, 0.0
+    for h in heights:
+        if y + h > per_col + 0.5 and col < columns - 1 and y > 0:
+            col, y = col + 1, 0.0
+        places.append((col, y))
+        y += h
+    depth = max((p[1] + h for p, h in zip(places, heights)), default=1.0)
     col_w = 3.0
     ax.set_xlim(-0.15, columns * col_w + 0.05)
-    ax.set_ylim(per_col + 0.9, -0.15)
+    ax.set_ylim(depth + 0.9, -0.15)
+    ax.set_aspect("equal", anchor="N")     # round handles, any size
     ax.set_axis_off()
-    _box(ax, -0.1, -0.1, columns * col_w + 0.1, per_col + 0.95,
+    _box(ax, -0.1, -0.1, columns * col_w + 0.1, depth + 0.95,
          face="#fbfbfb", edge="#c8c8c8")
     ax.text(0.05, 0.35, title, fontsize=8, fontweight="bold", va="center",
             color="#444")
-    for k, (kind, item) in enumerate(rows):
-        col, row = divmod(k, per_col)
-        _draw_row(ax, kind, item, 0.05 + col * col_w, 0.8 + row,
+    for (kind, item), (col, y) in zip(rows, places):
+        _draw_row(ax, kind, item, 0.05 + col * col_w, 0.8 + y,
                   col_w - 0.2)
     return ax
+
+
+_HEIGHT = {"heading": 0.85, "text": 0.85, "control": 1.0, "labelled": 1.5}

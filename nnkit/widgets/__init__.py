@@ -85,6 +85,16 @@ from ._activations import (
     activation_explorer,
     plot_activation,
 )
+from ._conv import (
+    KERNELS,
+    ConvExplorer,
+    conv_explorer,
+    conv_feature_map,
+    parse_kernel,
+    plot_conv,
+)
+from ._explorer import FunctionExplorer, explorer, make_control
+from ._picture import control_rows, draw_controls
 from ._playground import (
     CLASSIFICATION_DATASETS,
     FEATURES,
@@ -98,16 +108,6 @@ from ._playground import (
     featurize,
     make_playground_data,
 )
-from ._conv import (
-    KERNELS,
-    ConvExplorer,
-    conv_explorer,
-    conv_feature_map,
-    parse_kernel,
-    plot_conv,
-)
-from ._explorer import FunctionExplorer, explorer, make_control
-from ._picture import control_rows, draw_controls
 from ._playground_code import playground_code
 from ._playground_html import diagram_html
 from ._playground_training import (

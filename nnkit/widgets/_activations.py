@@ -11,7 +11,7 @@ from matplotlib.axes import Axes
 
 from .. import activations
 from ..plot import activation_plot
-from ._base import _FigureWidget
+from ._base import _FigureWidget, _no_null_tooltips
 
 
 def _tunable(name: str) -> tuple[str, float] | None:
@@ -110,6 +110,7 @@ class ActivationExplorer(_FigureWidget):
         self.widget = w.VBox([
             w.HBox([w.VBox([self.name, self.alpha]), self.overlay],
                    layout=lay(flex_flow="row wrap")), self.image])
+        _no_null_tooltips(self.widget)
         self._on_name({"new": name})
 
     def _on_name(self, change: Any) -> None:

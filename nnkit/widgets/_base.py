@@ -56,3 +56,18 @@ class _FigureWidget:
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         return self.widget._repr_mimebundle_(**kwargs)
+
+
+def _no_null_tooltips(root: widgets.Widget) -> None:
+    """Give every widget under ``root`` without a tooltip an empty one.
+
+    ipywidgets writes a missing tooltip into the page as the text
+    "null" (a ``title="null"`` that the browser shows on hover).
+    """
+    stack = [root]
+    while stack:
+        w = stack.pop()
+        stack.extend(getattr(w, "children", ()))
+        if hasattr(w, "tooltip") and w.tooltip is None and not \
+                isinstance(w, widgets.Box):
+            w.tooltip = ""

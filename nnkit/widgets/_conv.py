@@ -19,7 +19,7 @@ import numpy as np
 from matplotlib.axes import Axes
 
 from ..layers import Conv2D
-from ._base import _bad, _FigureWidget
+from ._base import _bad, _FigureWidget, _no_null_tooltips
 
 
 def _patterns() -> dict[str, np.ndarray]:
@@ -232,6 +232,7 @@ class ConvExplorer(_FigureWidget):
                     self.custom], layout=lay(flex_flow="row wrap",
                                              align_items="center")),
             self.message, self.image])
+        _no_null_tooltips(self.widget)
         self.error = ""
         self.feature_map = np.zeros((0, 0))
         self.redraw()

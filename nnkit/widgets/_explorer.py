@@ -17,7 +17,7 @@ import ipywidgets as widgets
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 
-from ._base import _bad, _FigureWidget
+from ._base import _bad, _FigureWidget, _no_null_tooltips
 
 
 def make_control(name: str, spec: Any) -> widgets.Widget:
@@ -106,6 +106,7 @@ class FunctionExplorer(_FigureWidget):
         self.widget = widgets.HBox(
             [widgets.VBox(list(self.controls.values())), self.image],
             layout=widgets.Layout(flex_flow="row wrap"))
+        _no_null_tooltips(self.widget)
         self.redraw()
 
     def values(self) -> dict[str, Any]:

@@ -116,27 +116,30 @@ class DiagramGeometry:
     spacing: float
     width: int
     height: int
+    left: int = LEFT
 
     def x(self, column: int) -> float:
         """Left edge of the nodes of ``column``."""
-        return LEFT + column * self.spacing
+        return self.left + column * self.spacing
 
     def y(self, row: int) -> float:
         """Top edge of the node in ``row``."""
         return TOP + row * PITCH
 
 
-def diagram_geometry(hidden: Sequence[int]) -> DiagramGeometry:
+def diagram_geometry(hidden: Sequence[int], left: int = LEFT
+                     ) -> DiagramGeometry:
     """The diagram's geometry for hidden layer sizes ``hidden``.
 
-    Columns sit 56-80 px apart, closer when there are more layers, so
-    that six hidden layers still fit in about 480 px.
+    Columns sit 56-72 px apart, closer when there are more layers, so
+    that six hidden layers still fit in about 460 px; ``left`` px are
+    kept free for the feature names.
     """
     columns = (len(FEATURES), *[int(h) for h in hidden], 1)
-    spacing = float(min(80, max(56, 400 / (len(hidden) + 1))))
-    width = int(LEFT + (len(columns) - 1) * spacing + NODE + 8)
+    spacing = float(min(72, max(56, 400 / (len(hidden) + 1))))
+    width = int(left + (len(columns) - 1) * spacing + NODE + 8)
     height = int(TOP + max(columns) * PITCH)
-    return DiagramGeometry(columns, spacing, width, height)
+    return DiagramGeometry(columns, spacing, width, height, left)
 
 
 @lru_cache(maxsize=4)
@@ -178,7 +181,8 @@ def weight_width(w: float) -> float:
 
 def diagram_html(config: PlaygroundConfig, weights: Sequence[np.ndarray],
                  maps: Sequence[np.ndarray] | None,
-                 names: Sequence[str] = ()) -> str:
+                 names: Sequence[str] = (),
+                 feature_names: bool = True) -> str:
     """The network diagram as HTML (heat maps) over SVG (weights).
 
     Args:
@@ -189,12 +193,14 @@ def diagram_html(config: PlaygroundConfig, weights: Sequence[np.ndarray],
             diagram without heat maps (grey nodes).
         names: a label per Dense layer for tooltips (default "hidden
             1", ..., "output").
+        feature_names: write each feature's name left of its map (the
+            widget's check boxes name them instead).
 
     Returns:
         A ``<div class="nnk-diagram">`` of ``diagram_geometry``'s size.
     """
     hidden = config.hidden
-    geom = diagram_geometry(hidden)
+    geom = diagram_geometry(hidden, LEFT if feature_names else 4)
     n_layers = len(hidden) + 1
     names = list(names) or [f"hidden layer {k + 1}"
                             for k in range(len(hidden))] + ["output"]
@@ -226,10 +232,11 @@ def diagram_html(config: PlaygroundConfig, weights: Sequence[np.ndarray],
     fmaps = feature_maps()
     for row, name in enumerate(FEATURES):
         on = name in config.features
-        parts.append(
-            f'<div class="nnk-fname" style="left:0px;'
-            f'top:{geom.y(row) + half - 7:.0f}px">'
-            f'{_esc(FEATURE_LABELS[name])}</div>')
+        if feature_names:
+            parts.append(
+                f'<div class="nnk-fname" style="left:0px;'
+                f'top:{geom.y(row) + half - 7:.0f}px">'
+                f'{_esc(FEATURE_LABELS[name])}</div>')
         parts.append(_node(
             geom, 0, row, fmaps[name],
             f"input {FEATURE_LABELS[name]}"
@@ -358,14 +365,19 @@ def scale_svg(config: PlaygroundConfig, width: int = 240) -> str:
 
 # ----- small charts ------------------------------------------------------
 
-def nice_ticks(lo: float, hi: float, n: int = 4) -> list[float]:
-    """About ``n`` round numbers from ``lo`` to at least ``hi``."""
+def nice_ticks(lo: float, hi: float, n: int = 4,
+               integer: bool = False) -> list[float]:
+    """About ``n`` round numbers from ``lo`` to at least ``hi`` (whole
+    numbers only with ``integer``)."""
     span = hi - lo
     if not span > 0:
         return [lo]
     raw = span / n
     mag = 10 ** math.floor(math.log10(raw))
-    step = next(m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw)
+    steps = (1, 2, 5, 10) if integer else (1, 2, 2.5, 5, 10)
+    step = next(m * mag for m in steps if m * mag >= raw)
+    if integer:
+        step = max(step, 1)
     first = math.floor(lo / step) * step
     ticks, t = [], first
     while t < hi + step * 0.999:
@@ -399,7 +411,7 @@ def loss_svg(curves: Sequence[tuple[str, Sequence[float], str, str]],
     ymax = max(finite) if finite else 1.0
     yt = nice_ticks(0.0, max(ymax, 1e-3))
     ytop = yt[-1]
-    xt = [int(t) for t in nice_ticks(0, n, 4)]
+    xt = [int(t) for t in nice_ticks(0, n, 4, integer=True)]
     xmax = xt[-1]
 
     def px(e):

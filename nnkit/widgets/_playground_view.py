@@ -26,7 +26,6 @@ from ._playground_html import (
     NODE,
     NODE_STEP,
     ORANGE,
-    PITCH,
     diagram_geometry,
     weight_width,
 )

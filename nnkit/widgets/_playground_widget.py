@@ -30,7 +30,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from ..datasets import playground as _playground_dataset
-from ._base import _bad
+from ._base import _bad, _no_null_tooltips
 from ._playground import (
     CLASSIFICATION_DATASETS,
     FEATURES,
@@ -82,6 +82,7 @@ MODE_NOTES = {
 MAP_SIZE = 240                   # px: the output map
 MAP_PAD = (26, 4)                # px: left and top room for the axes
 HEADER = 62                      # px: the +/- row above the diagram
+DIAGRAM_LEFT = 4                 # px: the check boxes name the features
 
 
 def _label(text: str, tip: str = "", cls: str = "nnk-lbl"
@@ -170,11 +171,11 @@ class Playground:
         self._redraw_points()
         self.redraw()
 
-    # ----- controls ---------------------------------------------------------
+    # ----- controls -----
     def _make_controls(self, cfg: PlaygroundConfig,
                        per_frame: int | None) -> None:
         w, lay = widgets, widgets.Layout
-        dd = dict(layout=lay(width="112px"))
+        dd = dict(layout=lay(width="98px"))
         self.play_button = w.ToggleButton(
             False, description="Play", icon="play",
             tooltip="Play / pause: train continuously, redrawing about "
@@ -191,7 +192,7 @@ class Playground:
             description="Reset", icon="undo",
             tooltip="Start again from epoch 0 with new weights from the "
                     "seed", layout=lay(width="80px"))
-        self.epoch_label = w.HTML(layout=lay(width="96px"))
+        self.epoch_label = w.HTML(layout=lay(width="86px"))
         self.learning_rate = w.Dropdown(
             options=sorted(set(LEARNING_RATES) | {cfg.learning_rate}),
             value=cfg.learning_rate,
@@ -219,7 +220,7 @@ class Playground:
             options=[("Classification", "classification"),
                      ("Regression", "regression")], value=cfg.problem,
             tooltip="Classify points into two classes, or fit a "
-                    "value", layout=lay(width="128px"))
+                    "value", layout=lay(width="124px"))
         toolbar = w.HBox(
             [self.play_button, self.step_button, self.reset_button,
              self.epoch_label, self.play,
@@ -411,6 +412,7 @@ class Playground:
         self.unpin_button.on_click(lambda _: self.unpin())
         self.code_button.observe(lambda _: self._update_code(),
                                  names="value")
+        _no_null_tooltips(self.widget)
         self._update_css()
         self.mode_note.value = (f'<div class="nnk-small">'
                                 f'{MODE_NOTES[cfg.exact]}</div>')
@@ -432,7 +434,7 @@ class Playground:
     def _rebuild_header(self) -> None:
         """The +/- buttons and neuron counts above each hidden layer."""
         w, lay = widgets, widgets.Layout
-        geom = diagram_geometry(self._hidden)
+        geom = diagram_geometry(self._hidden, DIAGRAM_LEFT)
         self.neuron_plus, self.neuron_minus = [], []
         first = geom.x(1) + NODE / 2 - geom.spacing / 2
         children: list[widgets.Widget] = [
@@ -466,6 +468,7 @@ class Playground:
             '</div>', layout=lay(width=f"{geom.spacing:.0f}px",
                                  margin="14px 0 0 0")))
         self.header.children = children
+        _no_null_tooltips(self.header)
         n = len(self._hidden)
         self.layers_label.value = (
             f'<div class="nnk-lbl">&nbsp;{n} hidden layer'
@@ -488,7 +491,7 @@ class Playground:
             regularization_rate=self.regularization_rate.value,
             exact=self.exact.value, seed=self.seed.value)
 
-    # ----- the network's shape ------------------------------------------------
+    # ----- the network's shape -----
     def _reshape(self, what: str) -> None:
         self._rebuild_header()
         self.reset(message=what)
@@ -519,7 +522,7 @@ class Playground:
             self._reshape(f"Hidden layer {layer + 1}: "
                           f"{self._hidden[layer]} neurons")
 
-    # ----- callbacks ------------------------------------------------------------
+    # ----- callbacks -----
     def _describe(self, owner: widgets.Widget) -> str:
         names = {id(self.noise): "Noise", id(self.train_ratio):
                  "Training data", id(self.batch_size): "Batch size",
@@ -618,7 +621,7 @@ class Playground:
     def _say(self, text: str) -> None:
         self.message.value = f'<div class="nnk-msg">{text}</div>'
 
-    # ----- actions ----------------------------------------------------------------
+    # ----- actions -----
     def epochs_this_frame(self) -> int:
         """Epochs to train in the next frame: the speed control's value,
         or (auto) as many as fit in the frame's budget of kernel time
@@ -667,7 +670,7 @@ class Playground:
         self._say((message + ": " if message else "")
                   + "new run from epoch 0")
 
-    # ----- compare ----------------------------------------------------------------
+    # ----- compare -----
     def pin(self) -> None:
         """Keep the current configuration as B; both restart at epoch 0
         and train side by side on the same data from now on."""
@@ -698,7 +701,7 @@ class Playground:
         self.compare_image.layout.display = None
         self.compare_label.layout.display = None
 
-    # ----- drawing ----------------------------------------------------------------
+    # ----- drawing -----
     def _redraw_points(self) -> None:
         s = self.state
         test = (s.data.x_test, s.data.y_test) if self.show_test.value \
@@ -714,7 +717,7 @@ class Playground:
         s = self.state
         maps = layer_maps(s, MAP_RESOLUTION)
         self.diagram.value = diagram_html(s.config, s.model.get_weights(),
-                                          maps)
+                                          maps, feature_names=False)
         self.output_image.value = output_png(maps, s.config,
                                              self.discretize.value)
         ca, cb = RUN_COLOURS["A"], RUN_COLOURS["B"]
@@ -749,7 +752,7 @@ class Playground:
         acc = ""
         if b.problem == "classification":
             acc = f"<br>test accuracy {accuracy(self.compare_state):.0%}"
-        return (f'<div class="nnk-small"><b>B</b> (left), same data: '
+        return ('<div class="nnk-small"><b>B</b> (left), same data: '
                 + ("; ".join(map(str, diff)) or "same settings as A")
                 + f"<br>test loss {self.compare_state.test_loss[-1]:.3f}"
                 + acc + "</div>")
@@ -757,7 +760,7 @@ class Playground:
     def _update_status(self) -> None:
         s = self.state
         self.epoch_label.value = (
-            f'<div class="nnk-lbl">Epoch</div><div style="font-size:18px;'
+            f'<div class="nnk-lbl">Epoch</div><div style="font-size:17px;'
             f'font-variant-numeric:tabular-nums">{s.epoch:06,d}</div>')
         text = (f"Test loss <b>{s.test_loss[-1]:.3f}</b> &nbsp; "
                 f"Training loss <b>{s.train_loss[-1]:.3f}</b>")
@@ -787,7 +790,7 @@ class Playground:
         self.code_view.value = (
             '<div style="display:flex;flex-wrap:wrap">' + blocks + "</div>")
 
-    # ----- the static picture ---------------------------------------------------
+    # ----- the static picture -----
     def picture(self, width: float = 13.0) -> Any:
         """The widget as a static matplotlib figure: the control panel,
         the network diagram and the output, from the current state."""

@@ -18,7 +18,7 @@ from matplotlib.axes import Axes
 
 from .. import optimizers
 from ..layers.base import Parameter
-from ._base import _bad, _FigureWidget
+from ._base import _bad, _FigureWidget, _no_null_tooltips
 from ._surfaces import Surface, _surface, surfaces
 
 # The race's names for SGD's three forms; every other optimizer counts
@@ -310,7 +310,7 @@ def plot_losses(surface: str | Surface, paths: Mapping[str, np.ndarray],
         _, ax = plt.subplots(figsize=(4.5, 3.5), layout="constrained")
     losses = path_losses(surface, paths)
     _setup_loss_axes(ax, losses)
-    for k, (name, values) in enumerate(losses.items()):
+    for name, values in losses.items():
         st = optimizer_style(name)
         shown = values if step is None else values[:int(step) + 1]
         ax.plot(np.arange(len(shown)), shown, color=st["color"],
@@ -432,6 +432,7 @@ class OptimizerRace(_FigureWidget):
                           layout=lay(width="300px"))
         self.widget = w.HBox([controls, self.image],
                              layout=lay(flex_flow="row wrap"))
+        _no_null_tooltips(self.widget)
         self.recompute()
 
     def learning_rates(self) -> dict[str, float]:

@@ -11,7 +11,7 @@ from matplotlib.axes import Axes
 
 from .. import activations
 from ..plot import activation_plot
-from ._base import _FigureWidget, _no_null_tooltips
+from ._base import _FigureWidget, _no_null_tooltips, _with_label
 
 
 def _tunable(name: str) -> tuple[str, float] | None:
@@ -107,18 +107,25 @@ class ActivationExplorer(_FigureWidget):
         self.alpha.observe(lambda _: self.redraw(), names="value")
         self.overlay.observe(lambda _: self.redraw(), names="value")
         self.image.layout = lay(width="810px", height="315px")
+        self.alpha_row = _with_label(self.alpha, "alpha", "110px", "200px")
         self.widget = w.VBox([
-            w.HBox([w.VBox([self.name, self.alpha]), self.overlay],
+            w.HBox([w.VBox([_with_label(self.name, "Activation", "110px",
+                                        "170px"), self.alpha_row]),
+                    _with_label(self.overlay, "Overlay", "70px", "170px")],
                    layout=lay(flex_flow="row wrap")), self.image])
         _no_null_tooltips(self.widget)
         self._on_name({"new": name})
 
     def _on_name(self, change: Any) -> None:
         tunable = _tunable(change["new"])
+        self.alpha_row.layout.display = None if tunable else "none"
         self.alpha.layout.display = None if tunable else "none"
         if tunable is not None:
             with self._quietly():  # one redraw, not two
-                self.alpha.description = tunable[0]
+                self.alpha_row.children[0].value = (
+                    f'<div class="nnk-lbl" title="{self.alpha.tooltip}">'
+                    f"{tunable[0]}</div>")
+                self.alpha.description = ""
                 # a leaky slope lives in [0, 1]; ELU's alpha is larger
                 self.alpha.max = 1.0 if "slope" in tunable[0] else 3.0
                 self.alpha.value = tunable[1]

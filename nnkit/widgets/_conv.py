@@ -19,7 +19,7 @@ import numpy as np
 from matplotlib.axes import Axes
 
 from ..layers import Conv2D
-from ._base import _bad, _FigureWidget, _no_null_tooltips
+from ._base import _bad, _FigureWidget, _no_null_tooltips, _with_label
 
 
 def _patterns() -> dict[str, np.ndarray]:
@@ -225,12 +225,14 @@ class ConvExplorer(_FigureWidget):
                         self.padding, self.custom):
             control.observe(lambda _: self.redraw(), names="value")
         self.widget = w.VBox([
-            w.HBox([self.image_choice, self.kernel, self.stride],
+            w.HBox([_with_label(self.image_choice, "image", "52px",
+                                "170px"),
+                    _with_label(self.kernel, "filter", "52px", "170px"),
+                    _with_label(self.stride, "stride", "52px", "170px")],
                    layout=lay(flex_flow="row wrap")),
-            w.HBox([w.HTML('<span title="How the border is handled">'
-                           "padding&nbsp;</span>"), self.padding,
-                    self.custom], layout=lay(flex_flow="row wrap",
-                                             align_items="center")),
+            w.HBox([_with_label(self.padding, "padding", "52px"),
+                    _with_label(self.custom, "custom", "52px", "250px")],
+                   layout=lay(flex_flow="row wrap", align_items="center")),
             self.message, self.image])
         _no_null_tooltips(self.widget)
         self.error = ""

@@ -17,7 +17,7 @@ import ipywidgets as widgets
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 
-from ._base import _bad, _FigureWidget, _no_null_tooltips
+from ._base import _bad, _FigureWidget, _no_null_tooltips, _with_label
 
 
 def make_control(name: str, spec: Any) -> widgets.Widget:
@@ -95,16 +95,19 @@ class FunctionExplorer(_FigureWidget):
             for name, control in self.controls.items():
                 if name in start and start[name] is not None:
                     control.value = start[name]
-        for control in self.controls.values():
-            control.style = {"description_width": "64px"}
-            control.layout.width = "250px"
+        rows = []
+        for name, control in self.controls.items():
             control.observe(lambda _: self.redraw(), names="value")
+            if isinstance(control, widgets.Checkbox):
+                rows.append(control)
+            else:
+                rows.append(_with_label(control, name, "64px", "180px"))
         w, h = figsize
         self.image.layout = widgets.Layout(width=f"{w * 90:.0f}px",
                                            height=f"{h * 90:.0f}px")
         self.result: Any = None
         self.widget = widgets.HBox(
-            [widgets.VBox(list(self.controls.values())), self.image],
+            [widgets.VBox(rows), self.image],
             layout=widgets.Layout(flex_flow="row wrap"))
         _no_null_tooltips(self.widget)
         self.redraw()

@@ -18,7 +18,7 @@ from matplotlib.axes import Axes
 
 from .. import optimizers
 from ..layers.base import Parameter
-from ._base import _bad, _FigureWidget, _no_null_tooltips
+from ._base import _bad, _FigureWidget, _no_null_tooltips, _with_label
 from ._surfaces import Surface, _surface, surfaces
 
 # The race's names for SGD's three forms; every other optimizer counts
@@ -423,13 +423,19 @@ class OptimizerRace(_FigureWidget):
         self.step_slider.observe(lambda _: self.redraw(), names="value")
         self.image.layout = lay(width=f"{9.6 * 80:.0f}px",
                                 height=f"{4.2 * 80:.0f}px")
-        controls = w.VBox([self.surface, self.names, self.sgd_rate,
-                           self.adaptive_rate, self.steps,
-                           w.HBox([self.start_x, self.start_y],
-                                  layout=lay(flex_flow="row wrap")),
-                           w.HBox([self.play_button, self.play]),
-                           self.step_slider],
-                          layout=lay(width="300px"))
+        cw = "196px"
+        controls = w.VBox([
+            _with_label(self.surface, "Surface", control_width=cw),
+            _with_label(self.names, "Optimizers", control_width=cw),
+            _with_label(self.sgd_rate, "SGD-family lr", control_width=cw),
+            _with_label(self.adaptive_rate, "Adaptive lr",
+                        control_width=cw),
+            _with_label(self.steps, "Steps", control_width=cw),
+            _with_label(self.start_x, "Start x", control_width="90px"),
+            _with_label(self.start_y, "Start y", control_width="90px"),
+            w.HBox([self.play_button, self.play]),
+            _with_label(self.step_slider, "Step", control_width=cw)],
+            layout=lay(width="300px"))
         self.widget = w.HBox([controls, self.image],
                              layout=lay(flex_flow="row wrap"))
         _no_null_tooltips(self.widget)

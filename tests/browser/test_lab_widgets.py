@@ -518,7 +518,8 @@ for (const c of controls) {
         const own = widget.querySelector(':scope > .widget-label');
         if (own && own.getBoundingClientRect().width > 0) tip = titled(own);
         const prev = widget.previousElementSibling;
-        if (!tip && prev) tip = titled(prev.querySelector('[title]'));
+        if (!tip && prev) tip = titled(prev.querySelector(
+            '[title]:not([title=""]):not([title="null"])'));
     }
     const label = (c.textContent || c.value || c.className || '')
         .toString().trim().slice(0, 30);

@@ -80,7 +80,7 @@ MODE_NOTES = {
           "U(−0.5, 0.5), biases 0.1, fixed order.",
 }
 MAP_SIZE = 240                   # px: the output map
-MAP_PAD = (26, 4)                # px: left and top room for the axes
+MAP_PAD = (26, 8)                # px: left and top room for the axes
 HEADER = 62                      # px: the +/- row above the diagram
 DIAGRAM_LEFT = 4                 # px: the check boxes name the features
 

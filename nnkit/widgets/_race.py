@@ -210,12 +210,20 @@ def _draw_surface(ax: Axes, surf: Surface) -> None:
     z = surf.f(gx, gy)
     ax.contour(gx, gy, z, levels=_levels(z), colors="#9a9a9a",
                linewidths=0.5, alpha=0.6)
-    if surf.minimum is not None:
-        ax.plot(*surf.minimum, "*", color="black", markersize=12, zorder=30)
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
     ax.set_xlabel("$x$")
     ax.set_ylabel("$y$")
+
+
+def _mark_start_and_minimum(ax: Axes, surf: Surface,
+                            paths: Mapping[str, np.ndarray]) -> None:
+    """The start (black cross) and the minimum (star)."""
+    first = next(iter(paths.values()), None)
+    if first is not None:
+        ax.plot(first[0, 0], first[0, 1], "kx", markersize=9, zorder=30)
+    if surf.minimum is not None:
+        ax.plot(*surf.minimum, "*", color="black", markersize=12, zorder=30)
 
 
 def _path_artists(ax: Axes, name: str, n_steps: int, order: int,
@@ -272,9 +280,7 @@ def plot_paths(surface: str | Surface, paths: Mapping[str, np.ndarray],
         line.set_data(shown[:, 0], shown[:, 1])
         line.set_label(_path_label(label, path, surf))
         dot.set_data(shown[-1:, 0], shown[-1:, 1])
-    first = next(iter(paths.values()), None)
-    if first is not None:
-        ax.plot(first[0, 0], first[0, 1], "kx", markersize=9, zorder=30)
+    _mark_start_and_minimum(ax, surf, paths)
     ax.set_title(title or name, fontsize="medium")
     if paths:
         ax.legend(fontsize="small", loc="upper left",
@@ -505,9 +511,8 @@ class OptimizerRace(_FigureWidget):
             ax.plot([], [], linestyle=st["linestyle"], color=st["color"],
                     marker=st["marker"],
                     label=_path_label(name, path, surf))   # legend entry
-        first = next(iter(self.paths.values()), None)
-        if first is not None:
-            ax.plot(first[0, 0], first[0, 1], "kx", markersize=9)
+        _mark_start_and_minimum(ax, surf, self.paths)
+        if self.paths:
             ax.legend(fontsize="x-small", loc="upper left",
                       bbox_to_anchor=(1.02, 1.0), borderaxespad=0)
         self._title = ax.set_title("", fontsize="medium", animated=True)

@@ -39,7 +39,7 @@ def plot_activation(name: str = "relu", alpha: float | None = None,
         x: inputs, default ``np.linspace(-5, 5, 401)``.
         axes: two Axes; a new figure when None.
         overlay: more activation names drawn on the same axes (with
-            their default parameters), after ``name``.
+            their default parameters, dotted), after ``name``.
 
     Returns:
         Array of the two Axes (f, f'): one line for ``name`` first,
@@ -62,6 +62,7 @@ def plot_activation(name: str = "relu", alpha: float | None = None,
         for line, other in zip(ax.lines[1:], [n for n in overlay
                                               if n != name]):
             line.set_label(other)
+            line.set_linestyle(":")        # the others: for reference
         ax.legend(fontsize="small")
     return axes
 

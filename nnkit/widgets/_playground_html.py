@@ -174,8 +174,8 @@ def _node(geom: DiagramGeometry, column: int, row: int, png: bytes,
 
 
 def weight_width(w: float) -> float:
-    """A weight line's width in px: 0.5 for 0, growing with |w|, at
-    most 7."""
+    """A weight line's width in px: 0.5 for a zero weight, growing by
+    1.6 px per unit of magnitude, at most 7."""
     return float(min(0.5 + 1.6 * abs(w), 7.0))
 
 

@@ -11,7 +11,9 @@ browser:
   a column of input features, a column of heat maps per hidden layer,
   the output, and a line per weight, blue for positive and orange for
   negative, wider for larger magnitudes; every node and line has a
-  tooltip, and a node grows when hovered or clicked (CSS only).
+  tooltip, and a node grows when hovered or clicked (CSS only). All
+  the neurons' maps of a frame travel as one PNG (a sprite sheet that
+  each node shows a square of), one encoding per frame.
 * ``points_svg``: the data points, with axes, over the output map.
 * ``loss_svg``: training and test loss per epoch.
 * ``norms_svg``: each layer's gradient norm, on a log scale.
@@ -32,7 +34,7 @@ import numpy as np
 
 from ..plot import OKABE_ITO
 from ._playground import _DOMAIN, FEATURES, PlaygroundConfig
-from ._png import _table, data_uri, heat_png
+from ._png import _table, data_uri, heat_png, png_bytes
 
 ORANGE, BLUE = "#E69F00", "#0072B2"
 # How the features are written in the diagram and in tooltips.
@@ -61,7 +63,9 @@ CSS = """
   min-height: 16px; }
 .nnk-diagram { position: relative; }
 .nnk-diagram svg { position: absolute; left: 0; top: 0; overflow: visible; }
+.nnk-diagram line { stroke-opacity: .75; }
 .nnk-node { position: absolute; box-sizing: border-box;
+  background-repeat: no-repeat;
   border: 1px solid #999; border-radius: 3px; cursor: zoom-in;
   transition: transform .12s ease-out; background: #fff;
   outline: none; }
@@ -142,17 +146,31 @@ def diagram_geometry(hidden: Sequence[int], left: int = LEFT
     return DiagramGeometry(columns, spacing, width, height, left)
 
 
+def _sprite(zs: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> str:
+    """Node maps side by side in one PNG (a sprite sheet), as a data URI.
+
+    One colour look-up and one PNG per frame instead of one per node:
+    node j is the j-th square, each scaled to its own ``lo[j]..hi[j]``.
+    """
+    n, r, _ = zs.shape
+    span = np.where(hi > lo, hi - lo, 1.0)
+    t = (zs - lo[:, None, None]) / span[:, None, None]
+    with np.errstate(invalid="ignore"):
+        idx = np.clip(t * 255, 0, 255)
+    idx = np.where(np.isfinite(idx), idx, 127.5).astype(np.uint8)
+    sheet = idx.transpose(1, 0, 2).reshape(r, n * r)   # node j: columns j
+    return data_uri(png_bytes(_table("orange_blue")[sheet][::-1]))
+
+
 @lru_cache(maxsize=4)
-def feature_maps(resolution: int = MAP_RESOLUTION) -> dict[str, bytes]:
-    """Each feature's own heat map as PNG bytes (they never change)."""
+def feature_sprite(resolution: int = MAP_RESOLUTION) -> str:
+    """The seven features' heat maps as one sprite (they never change).
+    """
     ticks = np.linspace(-_DOMAIN, _DOMAIN, resolution)[::NODE_STEP]
     g1, g2 = np.meshgrid(ticks, ticks)
-    out = {}
-    for name, f in FEATURES.items():
-        z = f(g1, g2)
-        m = float(np.abs(z).max()) or 1.0
-        out[name] = heat_png(z, -m, m)
-    return out
+    zs = np.stack([f(g1, g2) for f in FEATURES.values()])
+    m = np.abs(zs).max(axis=(1, 2))
+    return _sprite(zs, -m, m)
 
 
 def _origin(geom: DiagramGeometry, column: int, row: int) -> str:
@@ -164,19 +182,55 @@ def _origin(geom: DiagramGeometry, column: int, row: int) -> str:
     return f"{h} {v}"
 
 
-def _node(geom: DiagramGeometry, column: int, row: int, png: bytes,
-          title: str, extra: str = "") -> str:
-    return (f'<img class="nnk-node{extra}" tabindex="0" alt="" '
-            f'src="{data_uri(png)}" title="{_esc(title)}" '
-            f'style="left:{geom.x(column):.0f}px;top:{geom.y(row):.0f}px;'
-            f'width:{NODE}px;height:{NODE}px;'
-            f'transform-origin:{_origin(geom, column, row)}">')
+def _node(geom: DiagramGeometry, column: int, row: int, sprite: str,
+          index: int, count: int, title: str, extra: str = "") -> str:
+    """A node: square ``index`` of the sprite in CSS variable
+    ``sprite`` (of ``count`` squares), with a tooltip."""
+    return (f'<div class="nnk-node{extra}" tabindex="0" role="img" '
+            f'title="{_esc(title)}" style="left:{geom.x(column):.0f}px;'
+            f'top:{geom.y(row):.0f}px;width:{NODE}px;height:{NODE}px;'
+            f'background-image:var({sprite});'
+            f'background-size:{count * 100}% 100%;'
+            f'background-position:{_pos(index, count)} 0;'
+            f'transform-origin:{_origin(geom, column, row)}"></div>')
+
+
+def _pos(index: int, count: int) -> str:
+    """CSS background-position of square ``index`` of ``count``."""
+    return "0%" if count == 1 else f"{100 * index / (count - 1):.4f}%"
 
 
 def weight_width(w: float) -> float:
     """A weight line's width in px: 0.5 for a zero weight, growing by
     1.6 px per unit of magnitude, at most 7."""
     return float(min(0.5 + 1.6 * abs(w), 7.0))
+
+
+@lru_cache(maxsize=16)
+def _line_templates(features: tuple[str, ...], hidden: tuple[int, ...],
+                    left: int, names: tuple[str, ...]
+                    ) -> tuple[tuple[str, str], ...]:
+    """Each weight line's fixed markup: its ends, and its tooltip's
+    tail; in the order of the kernels' ``ravel()``."""
+    geom = diagram_geometry(hidden, left)
+    n_layers = len(hidden) + 1
+    half = NODE / 2
+    rows_of = [[list(FEATURES).index(f) for f in features]]
+    rows_of += [list(range(n)) for n in geom.columns[1:]]
+    out = []
+    for k in range(n_layers):
+        x0, x1 = geom.x(k) + NODE, geom.x(k + 1)
+        src = "input " if k == 0 else f"{names[k - 1]}, neuron "
+        for i, row_in in enumerate(rows_of[k]):
+            label = FEATURE_LABELS[features[i]] if k == 0 else str(i + 1)
+            for j, row_out in enumerate(rows_of[k + 1]):
+                to = names[k] + ("" if k == n_layers - 1
+                                 else f", neuron {j + 1}")
+                out.append((
+                    f'<line x1="{x0:.0f}" y1="{geom.y(row_in) + half:.0f}" '
+                    f'x2="{x1:.0f}" y2="{geom.y(row_out) + half:.0f}" ',
+                    f": {_esc(src + label)} to {_esc(to)}</title></line>"))
+    return tuple(out)
 
 
 def diagram_html(config: PlaygroundConfig, weights: Sequence[np.ndarray],
@@ -202,7 +256,7 @@ def diagram_html(config: PlaygroundConfig, weights: Sequence[np.ndarray],
     hidden = config.hidden
     geom = diagram_geometry(hidden, LEFT if feature_names else 4)
     n_layers = len(hidden) + 1
-    names = list(names) or [f"hidden layer {k + 1}"
+    names = list(names) or [f"hidden {k + 1}"
                             for k in range(len(hidden))] + ["output"]
     rows_of = [[list(FEATURES).index(f) for f in config.features]]
     rows_of += [list(range(n)) for n in geom.columns[1:]]
@@ -210,26 +264,17 @@ def diagram_html(config: PlaygroundConfig, weights: Sequence[np.ndarray],
              f'height:{geom.height}px">',
              f'<svg width="{geom.width}" height="{geom.height}">']
     half = NODE / 2
-    for k in range(n_layers):
-        kernel = np.asarray(weights[2 * k])
-        x0, x1 = geom.x(k) + NODE, geom.x(k + 1)
-        src = "input " if k == 0 else f"{names[k - 1]}, neuron "
-        for i, row_in in enumerate(rows_of[k]):
-            for j, row_out in enumerate(rows_of[k + 1]):
-                w = float(kernel[i, j])
-                colour = BLUE if w >= 0 else ORANGE
-                label = (FEATURE_LABELS[config.features[i]] if k == 0
-                         else str(i + 1))
-                parts.append(
-                    f'<line x1="{x0:.0f}" y1="{geom.y(row_in) + half:.0f}" '
-                    f'x2="{x1:.0f}" y2="{geom.y(row_out) + half:.0f}" '
-                    f'stroke="{colour}" stroke-width="{weight_width(w):.2f}"'
-                    f' stroke-opacity="0.75"><title>weight {w:+.3f}: '
-                    f'{_esc(src)}{_esc(label)} to {_esc(names[k])}'
-                    f'{"" if k == n_layers - 1 else f", neuron {j + 1}"}'
-                    '</title></line>')
+    w = np.concatenate([np.asarray(weights[2 * k]).ravel()
+                        for k in range(n_layers)])
+    widths = np.minimum(0.5 + 1.6 * np.abs(w), 7.0)    # weight_width
+    for (start, end), wk, width in zip(
+            _line_templates(config.features, hidden, geom.left,
+                            tuple(names)), w.tolist(), widths.tolist()):
+        # one f-string per weight: the rest of the line is precomputed
+        colour = BLUE if wk >= 0 else ORANGE
+        parts.append(f'{start}stroke="{colour}" stroke-width="{width:.2f}"'
+                     f'><title>weight {wk:+.3f}{end}')
     parts.append("</svg>")
-    fmaps = feature_maps()
     for row, name in enumerate(FEATURES):
         on = name in config.features
         if feature_names:
@@ -238,33 +283,42 @@ def diagram_html(config: PlaygroundConfig, weights: Sequence[np.ndarray],
                 f'top:{geom.y(row) + half - 7:.0f}px">'
                 f'{_esc(FEATURE_LABELS[name])}</div>')
         parts.append(_node(
-            geom, 0, row, fmaps[name],
+            geom, 0, row, "--nnk-fs", row, len(FEATURES),
             f"input {FEATURE_LABELS[name]}"
             + ("" if on else " (not selected: tick it to use it)"),
             "" if on else " nnk-off"))
     lo, hi = output_range(config)
+    count = sum(geom.columns[1:])
+    if maps is None:
+        zs = np.zeros((count, 2, 2))
+    else:
+        zs = np.concatenate([m[:, ::NODE_STEP, ::NODE_STEP]
+                             for m in maps[1:]])
+    with np.errstate(all="ignore"):
+        finite = np.where(np.isfinite(zs), zs, np.nan)
+        z_min = np.nanmin(np.where(np.isnan(finite), np.inf, finite),
+                          axis=(1, 2))
+        z_max = np.nanmax(np.where(np.isnan(finite), -np.inf, finite),
+                          axis=(1, 2))
+    mags = np.maximum(np.abs(z_min), np.abs(z_max))
+    mags = np.where(np.isfinite(mags) & (mags > 0), mags, 1.0)
+    a, b = -mags, mags.copy()
+    a[-1], b[-1] = lo, hi                 # the output: its own range
+    parts[0] = parts[0].replace(
+        'px">', f'px;--nnk-sp:url({_sprite(zs, a, b)});'
+        f'--nnk-fs:url({feature_sprite()})">', 1)
+    index = 0
     for k in range(n_layers):
         bias = np.asarray(weights[2 * k + 1])
+        last = k == n_layers - 1
         for j in range(geom.columns[k + 1]):
-            if maps is None:
-                png = heat_png(np.zeros((2, 2)), -1, 1)
-                span = ""
-            else:
-                z = maps[k + 1][j][::NODE_STEP, ::NODE_STEP]
-                if k == n_layers - 1:
-                    a, b = lo, hi
-                else:
-                    m = float(np.nanmax(np.abs(z))) if np.isfinite(
-                        z).any() else 1.0
-                    a, b = -(m or 1.0), (m or 1.0)
-                png = heat_png(z, a, b)
-                span = (f"; values {np.nanmin(z):+.2f} to "
-                        f"{np.nanmax(z):+.2f}, colours scaled to "
-                        f"{a:+.2f}..{b:+.2f}")
-            who = (names[k] if k == n_layers - 1
-                   else f"{names[k]}, neuron {j + 1}")
-            parts.append(_node(geom, k + 1, j, png,
+            span = "" if maps is None else (
+                f"; values {z_min[index]:+.2f} to {z_max[index]:+.2f}, "
+                f"colours scaled to {a[index]:+.2f}..{b[index]:+.2f}")
+            who = names[k] if last else f"{names[k]}, neuron {j + 1}"
+            parts.append(_node(geom, k + 1, j, "--nnk-sp", index, count,
                                f"{who}{span} (hover or click to enlarge)"))
+            index += 1
             b_val = float(bias[j])
             parts.append(
                 f'<div class="nnk-bias" title="bias {b_val:+.3f}" '

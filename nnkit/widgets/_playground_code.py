@@ -19,10 +19,9 @@ from ._playground_training import _as_config
 FRAMEWORKS = ("nnkit", "keras")
 
 
-def _dense_args(cfg: PlaygroundConfig, units: int, activation: str,
-                mod: str) -> str:
-    """The arguments of one Dense layer, defaults left out."""
-    args = [str(units), f'activation="{activation}"']
+def _layer_args(cfg: PlaygroundConfig, mod: str) -> list[str]:
+    """The Dense arguments every layer shares (initialisers, penalty)."""
+    args = []
     if cfg.exact:
         args += [f"kernel_initializer={mod}.initializers.RandomUniform("
                  "-0.5, 0.5)",
@@ -33,7 +32,7 @@ def _dense_args(cfg: PlaygroundConfig, units: int, activation: str,
     elif cfg.regularization == "l2":       # the Playground's L2: rate / 2
         args.append(f"kernel_regularizer={mod}.regularizers.L2("
                     f"{cfg.regularization_rate / 2:g})")
-    return ", ".join(args)
+    return args
 
 
 def playground_code(config: PlaygroundConfig | Mapping | None = None,
@@ -77,15 +76,16 @@ def playground_code(config: PlaygroundConfig | Mapping | None = None,
                 else "nnkit.losses.HalfSquaredError()")
     else:
         loss = '"binary_crossentropy"' if classify else '"mse"'
-    lines = [f"# The Playground's network, written with {framework}."]
+    name = "Keras" if framework == "keras" else "nnkit"
+    lines = [f"# The Playground's network, written with {name}."]
     lines.append("import keras" if keras else "import nnkit")
     if not keras:
         lines.append("from nnkit.layers import Dense")
     lines += [
         "from nnkit.widgets import featurize, make_playground_data",
         "",
-        f"data = make_playground_data({cfg.dataset!r}, "
-        f"noise={cfg.noise:g}, train_ratio={cfg.train_ratio:g}, "
+        f"data = make_playground_data({cfg.dataset!r}, noise={cfg.noise:g},",
+        f"                            train_ratio={cfg.train_ratio:g}, "
         f"seed={cfg.seed})",
         f"features = {list(cfg.features)!r}",
         "x_train = featurize(data.x_train, features)",
@@ -105,8 +105,17 @@ def playground_code(config: PlaygroundConfig | Mapping | None = None,
             "(nnkit.losses.HalfSquaredError)",
             "    return 0.5 * keras.ops.mean("
             "keras.ops.square(y_pred - y_true), axis=-1)",
-            "",
         ]
+    shared = _layer_args(cfg, mod)
+    if shared:
+        lines += ["", "",
+                  "def layer_args():",
+                  "    # The Playground's initial weights and penalty, "
+                  "new for each layer",
+                  "    return dict("]
+        lines += [f"        {a}," for a in shared]
+        lines[-1] = lines[-1][:-1] + ")"
+        lines.append("")
     lines.append("")
     if keras:
         lines.append(f"keras.utils.set_random_seed({cfg.seed})")
@@ -115,10 +124,10 @@ def playground_code(config: PlaygroundConfig | Mapping | None = None,
     else:
         lines.append("model = nnkit.Sequential([")
         lines.append(f"    nnkit.Input(({len(cfg.features)},)),")
-    for units in cfg.hidden:
-        lines.append(f"    {dense}("
-                     f"{_dense_args(cfg, units, cfg.activation, mod)}),")
-    lines.append(f"    {dense}({_dense_args(cfg, 1, out_act, mod)}),")
+    extra = ", **layer_args()" if shared else ""
+    for units, act in [(u, cfg.activation) for u in cfg.hidden] + [
+            (1, out_act)]:
+        lines.append(f'    {dense}({units}, activation="{act}"{extra}),')
     lines.append("])" if keras else
                  f'], seed={cfg.seed}, dtype="float64")')
     lines += [
@@ -128,7 +137,8 @@ def playground_code(config: PlaygroundConfig | Mapping | None = None,
         f"history = model.fit(x_train, y_train, epochs={int(epochs)}, "
         f"batch_size={cfg.batch_size},",
         f"                    shuffle={not cfg.exact}, "
-        "validation_data=(x_test, y_test), verbose=0)",
+        "validation_data=(x_test, y_test),",
+        "                    verbose=0)",
         'print(model.count_params(), "weights, test loss",',
         '      history.history["val_loss"][-1])',
     ]

@@ -77,7 +77,8 @@ CSS = """
 .nnk-bias { position: absolute; width: 7px; height: 7px;
   border: 1px solid #fff; }
 .nnk-pg .nnk-code { font-family: var(--jp-code-font-family, monospace);
-  font-size: 12px; white-space: pre; overflow-x: auto; margin: 0;
+  font-size: 12px; white-space: pre-wrap; overflow-wrap: anywhere;
+  margin: 0;
   background: #f7f7f7; padding: 6px; border: 1px solid #ddd; }
 .nnk-pg .nnk-ds button { height: 46px; width: 46px; padding: 0;
   background-size: 38px 38px; background-repeat: no-repeat;
@@ -503,20 +504,24 @@ def loss_svg(curves: Sequence[tuple[str, Sequence[float], str, str]],
                      f'stroke="{colour}" stroke-width="1.6"{dash_attr}/>')
         last = v[-1] if len(v) else float("nan")
         legend.append((label, colour, dash, last))
-    x = left
+    x, y = 4, height - 5           # the legend: as many rows as it needs
     for label, colour, dash, last in legend:
         dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
         text = f"{label} {last:.3f}" if np.isfinite(last) else \
             f"{label} diverged"
-        parts.append(f'<line x1="{x}" x2="{x + 14}" y1="{height - 5}" '
-                     f'y2="{height - 5}" stroke="{colour}" '
-                     f'stroke-width="1.6"{dash_attr}/>'
-                     f'<text x="{x + 17}" y="{height - 2}" '
+        step = 17 + 6 * len(text) + 8         # ~6 px per character
+        if x > 4 and x + step > width:
+            x, y = 4, y + 13
+        parts.append(f'<line x1="{x}" x2="{x + 14}" y1="{y}" y2="{y}" '
+                     f'stroke="{colour}" stroke-width="1.6"{dash_attr}/>'
+                     f'<text x="{x + 17}" y="{y + 3}" '
                      f'font-size="10">{_esc(text)}</text>')
-        x += 17 + 6 * len(text) + 8
-    parts.append(f'<text x="{left + pw}" y="{top + ph + 12}" '
-                 'font-size="10" text-anchor="end" dy="0">'
-                 '</text></svg>')
+        x += step
+    parts.append("</svg>")
+    rows_height = y + 8
+    if rows_height > height:                    # taller for more rows
+        parts[0] = parts[0].replace(f'height="{height}"',
+                                    f'height="{rows_height}"', 1)
     return "".join(parts)
 
 

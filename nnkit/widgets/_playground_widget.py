@@ -170,6 +170,8 @@ class Playground:
         self._rebuild_header()
         self._redraw_points()
         self.redraw()
+        self._say("Press Play to train, Step for one epoch; hover over a "
+                  "neuron to enlarge its map.")
 
     # ----- controls -----
     def _make_controls(self, cfg: PlaygroundConfig,
@@ -309,7 +311,7 @@ class Playground:
                           layout=lay(width="66px", height="28px",
                                      margin=f"{(PITCH - 28) // 2}px 0"))
             for f in FEATURES}
-        self.feature_note = w.HTML(layout=lay(width="100%"))
+        self.feature_note = w.HTML(layout=lay(max_width="400px"))
         top = HEADER + TOP + NODE // 2 - PITCH // 2
         feature_col = w.VBox(
             [w.HTML('<div class="nnk-h">Features</div>',
@@ -379,8 +381,8 @@ class Playground:
              w.HBox([self.compare_image, self.compare_label],
                     layout=lay(overflow="visible"))],
             layout=lay(width="280px", overflow="visible"))
-        self.message = w.HTML(layout=lay(width="100%"))
-        self.code_view = w.HTML(layout=lay(display="none", width="100%"))
+        self.message = w.HTML()
+        self.code_view = w.HTML(layout=lay(display="none"))
         self.widget = w.VBox(
             [toolbar, self.message,
              w.HBox([data_col, network, out_col],

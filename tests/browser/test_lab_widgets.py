@@ -482,6 +482,16 @@ for (const s of root.querySelectorAll('.widget-readout')) {
     if (!visible(s) || r.right > box.right + 1)
         problems.push('slider value hidden: ' + name(s));
 }
+for (const svg of root.querySelectorAll('svg')) {       // chart text
+    if (!visible(svg)) continue;
+    const box = svg.getBoundingClientRect();
+    for (const t of svg.querySelectorAll('text')) {
+        const r = t.getBoundingClientRect();
+        if (r.width && (r.left < box.left - 1 || r.right > box.right + 1 ||
+                        r.bottom > box.bottom + 1))
+            problems.push('chart text cut: "' + t.textContent + '"');
+    }
+}
 for (const e of root.querySelectorAll('*')) {
     const st = getComputedStyle(e);
     if (!visible(e) || e.tagName === 'SELECT') continue;
@@ -543,6 +553,21 @@ def test_layout_holds(lab, width, file_browser):
         for item in lab.js(LAYOUT_PROBLEMS, lab.outputs(cell)):
             problems.append(f"cell {cell}: {item}")
     name = f"{width}{'-filebrowser' if file_browser else ''}"
+    # The Playground with everything open: configuration B and the code
+    out = lab.outputs(1)
+    _button(out, "Keep this configuration as B").click()
+    _button(out, "Show the current network as nnkit").click()
+    wait_for("the code and configuration B to show", lambda: out
+             .find_elements(By.CSS_SELECTOR, "pre.nnk-code") and "A train"
+             in out.text)
+    problems += [f"cell 1 (B and code shown): {item}"
+                 for item in lab.js(LAYOUT_PROBLEMS, out)]
+    out.screenshot(str(SCREENSHOTS / f"lab-{name}-playground-all.png"))
+    _button(out, "Show the current network as nnkit").click()
+    _button(out, "Forget configuration B").click()
+    wait_for("the code and B to hide", lambda: "A train" not in out.text
+             and not out.find_element(By.CSS_SELECTOR, "pre.nnk-code")
+             .is_displayed())
     shot = screenshot(lab, name)
     for cell in sorted(WIDGET_PARTS):          # each widget as a reader
         out = lab.outputs(cell)                # sees it, scrolled to it

@@ -94,7 +94,7 @@ from ._conv import (
     plot_conv,
 )
 from ._explorer import FunctionExplorer, explorer, make_control
-from ._picture import control_rows, draw_controls
+from ._picture import control_rows, draw_controls, picture_figure
 from ._playground import (
     CLASSIFICATION_DATASETS,
     FEATURES,
@@ -160,5 +160,5 @@ __all__ = [
     # Any plotting function
     "make_control", "FunctionExplorer", "explorer",
     # Static pictures
-    "control_rows", "draw_controls",
+    "control_rows", "draw_controls", "picture_figure",
 ]

@@ -147,20 +147,16 @@ class ActivationExplorer(_FigureWidget):
     def picture(self) -> Any:
         """The widget as a static figure: its controls beside f and f'.
         """
-        import matplotlib.pyplot as plt
-
-        from ._picture import control_rows, draw_controls
-        fig = plt.figure(figsize=(12, 3.5))
-        grid = fig.add_gridspec(1, 3, width_ratios=[0.8, 1, 1], left=0.01,
-                                right=0.98, bottom=0.14, top=0.9,
-                                wspace=0.2)
-        draw_controls(fig.add_subplot(grid[0]), control_rows(self.widget),
-                      title="Controls (live in JupyterLab)")
+        from ._picture import control_rows, picture_figure
+        fig, (left, bottom, right, top) = picture_figure(
+            control_rows(self.widget), 1, (8.5, 3.3))
+        grid = fig.add_gridspec(1, 2, left=left, bottom=bottom,
+                                right=right, top=top, wspace=0.2)
         has_alpha = _tunable(self.name.value) is not None
         plot_activation(self.name.value,
                         self.alpha.value if has_alpha else None,
-                        axes=[fig.add_subplot(grid[1]),
-                              fig.add_subplot(grid[2])],
+                        axes=[fig.add_subplot(grid[0]),
+                              fig.add_subplot(grid[1])],
                         overlay=self.overlay.value)
         return fig
 

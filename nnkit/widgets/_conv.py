@@ -268,16 +268,13 @@ class ConvExplorer(_FigureWidget):
 
     def picture(self) -> Any:
         """The widget as a static figure: its controls above its plot."""
-        from ._picture import control_rows, draw_controls
-        fig = plt.figure(figsize=(9.5, 4.6))
-        grid = fig.add_gridspec(2, 3, height_ratios=[1, 2.6],
-                                width_ratios=[1, 0.8, 1], left=0.01,
-                                right=0.97, bottom=0.02, top=0.98,
-                                hspace=0.15)
-        draw_controls(fig.add_subplot(grid[0, :]),
-                      control_rows(self.widget), columns=3,
-                      title="Controls (live in JupyterLab)")
-        axes = [fig.add_subplot(grid[1, k]) for k in range(3)]
+        from ._picture import control_rows, picture_figure
+        fig, (left, bottom, right, top) = picture_figure(
+            control_rows(self.widget), 4, (9.5, 3.2), side="top")
+        grid = fig.add_gridspec(1, 3, width_ratios=[1, 0.8, 1], left=0.01,
+                                bottom=0.02, right=right, top=top,
+                                wspace=0.12)
+        axes = [fig.add_subplot(grid[k]) for k in range(3)]
         name = self.image_choice.value
         plot_conv(self.images[name], self.current_kernel(),
                   self.stride.value, self.padding.value, axes,

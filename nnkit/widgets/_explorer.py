@@ -155,26 +155,25 @@ class FunctionExplorer(_FigureWidget):
     def picture(self) -> Figure:
         """The widget as a static figure: its controls beside its plot.
         """
-        from ._picture import control_rows, draw_controls
+        from ._picture import control_rows, picture_figure
         w, h = self.figure.get_size_inches()
-        fig = plt.figure(figsize=(w + 2.6, max(h, 2.5)),
-                         layout="constrained")
-        sub = fig.subfigures(1, 2, width_ratios=[2.6, w])
-        draw_controls(sub[0].add_subplot(), control_rows(self.widget),
-                      title="Controls (live in JupyterLab)")
+        fig, (left, bottom, right, top) = picture_figure(
+            control_rows(self.widget), 1, (w, h))
         if self._takes_ax:
-            self.function(**self.values(), ax=sub[1].add_subplot())
-        else:
-            drawn = self._draw()
-            import io
-            buf = io.BytesIO()
-            drawn.set_size_inches(w, h)
-            drawn.savefig(buf, format="png", dpi=110)
-            plt.close(drawn)
-            buf.seek(0)
-            ax = sub[1].add_subplot()
-            ax.imshow(plt.imread(buf))
-            ax.set_axis_off()
+            ax = fig.add_axes((left, bottom, right - left, top - bottom))
+            self.function(**self.values(), ax=ax)
+            return fig
+        drawn = self._draw()
+        import io
+        buf = io.BytesIO()
+        drawn.set_size_inches(w, h)
+        drawn.savefig(buf, format="png", dpi=110)
+        plt.close(drawn)
+        buf.seek(0)
+        ax = fig.add_axes((left - 0.4 / fig.get_figwidth(), 0,
+                           1 - left + 0.4 / fig.get_figwidth(), 1))
+        ax.imshow(plt.imread(buf))
+        ax.set_axis_off()
         return fig
 
 

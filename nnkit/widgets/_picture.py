@@ -17,8 +17,9 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 import ipywidgets as widgets
+import matplotlib.pyplot as plt
 from matplotlib.axes import Axes
-from matplotlib.patches import Circle, FancyBboxPatch, Rectangle
+from matplotlib.patches import FancyBboxPatch, Rectangle
 
 _SKIP = (widgets.Image, widgets.Play, widgets.Output)
 _INK, _FRAME, _FILL = "#222222", "#9a9a9a", "#f3f3f3"
@@ -139,10 +140,11 @@ def _draw_row(ax: Axes, kind: str, item: Any, x: float, y: float,
         ax.text(lx + rest - 0.12, mid, "▾", fontsize=8, va="center",
                 ha="right", color="#555")
     elif isinstance(w, widgets.SelectMultiple):
-        _box(ax, lx, y + 0.15, rest, 0.7)
-        chosen = ", ".join(map(str, w.value)) or "(none)"
-        ax.text(lx + 0.1, mid, chosen, fontsize=6.5, va="center",
-                color=_INK)
+        lines = _chosen_lines(w)
+        _box(ax, lx, y + 0.15, rest, 0.7 + 0.45 * (len(lines) - 1))
+        for k, line in enumerate(lines):
+            ax.text(lx + 0.1, mid + 0.45 * k, line, fontsize=6.5,
+                    va="center", color=_INK)
     elif isinstance(w, (widgets.IntSlider, widgets.FloatSlider,
                         widgets.FloatLogSlider)):
         track = rest - 0.75
@@ -156,9 +158,9 @@ def _draw_row(ax: Axes, kind: str, item: Any, x: float, y: float,
                                facecolor="#d9d9d9", edgecolor="none"))
         ax.add_patch(Rectangle((lx, mid - 0.06), track * frac, 0.12,
                                facecolor=_ACCENT, edgecolor="none"))
-        ax.add_patch(Circle((lx + track * frac, mid), 0.17,
-                            facecolor="white", edgecolor=_ACCENT,
-                            linewidth=1.0, zorder=3))
+        ax.plot([lx + track * frac], [mid], "o", markersize=7,
+                markerfacecolor="white", markeredgecolor=_ACCENT,
+                markeredgewidth=1.0, zorder=3)
         ax.text(lx + track + 0.1, mid, _value_text(w), fontsize=7.5,
                 va="center", color=_INK)
     elif isinstance(w, widgets.Checkbox):
@@ -195,35 +197,57 @@ def _draw_row(ax: Axes, kind: str, item: Any, x: float, y: float,
                 va="center", color=_INK)
 
 
+# The panel's units in inches: a column is 3 units wide, a row 1 unit
+# high, so that its 7-point text fits whatever the figure.
+COLUMN_INCHES, ROW_INCHES = 1.5, 0.25
+
+
+def _places(rows: Sequence[tuple[str, Any]], columns: int
+            ) -> tuple[list[tuple[int, float]], float]:
+    """Each row's (column, top) and the panel's depth, in row units:
+    columns filled top to bottom, a row never split between two."""
+    heights = [_row_height(kind, item) for kind, item in rows]
+    per_col = max(sum(heights) / columns, 1.0)
+    places, col, y = [], 0, 0.0
+    for k, (h, (kind, _)) in enumerate(zip(heights, rows)):
+        # a heading stays with the row under it
+        need = h + (heights[k + 1] if kind == "heading"
+                    and k + 1 < len(rows) else 0.0)
+        if y + need > per_col + 0.5 and col < columns - 1 and y > 0:
+            col, y = col + 1, 0.0
+        places.append((col, y))
+        y += h
+    depth = max((p[1] + h for p, h in zip(places, heights)), default=1.0)
+    return places, depth
+
+
+def panel_size(rows: Sequence[tuple[str, Any]], columns: int = 1
+               ) -> tuple[float, float]:
+    """The (width, height) in inches a panel of these rows needs."""
+    _, depth = _places(list(rows), columns)
+    return (columns * COLUMN_INCHES + 0.1,
+            (depth + 1.1) * ROW_INCHES)
+
+
 def draw_controls(ax: Axes, rows: Sequence[tuple[str, Any]],
                   columns: int = 1, title: str = "Controls") -> Axes:
     """Draw control rows (``control_rows``) as a panel on ``ax``.
 
     The rows fill ``columns`` columns top to bottom; the panel is
     framed and titled, so that a reader sees it is the widget's
-    control panel, not a plot.
+    control panel, not a plot. Its text is 7-point: give ``ax`` the
+    size ``panel_size`` asks for (``picture_figure`` does).
 
     Returns:
         ``ax``, its axis turned off; one text or patch group per row.
     """
     rows = list(rows)
-    heights = [_HEIGHT[kind] for kind, _ in rows]
-    total = sum(heights)
-    per_col = max(total / columns, 1.0)
-    # Fill the columns top to bottom, a row never split between two.
-    places, col, y = [], 0, 0.0
-    for h in heights:
-        if y + h > per_col + 0.5 and col < columns - 1 and y > 0:
-            col, y = col + 1, 0.0
-        places.append((col, y))
-        y += h
-    depth = max((p[1] + h for p, h in zip(places, heights)), default=1.0)
+    places, depth = _places(rows, columns)
     col_w = 3.0
     ax.set_xlim(-0.15, columns * col_w + 0.05)
-    ax.set_ylim(depth + 0.9, -0.15)
-    ax.set_aspect("equal", anchor="N")     # round handles, any size
+    ax.set_ylim(depth + 0.95, -0.15)
     ax.set_axis_off()
-    _box(ax, -0.1, -0.1, columns * col_w + 0.1, depth + 0.95,
+    _box(ax, -0.1, -0.1, columns * col_w + 0.1, depth + 1.0,
          face="#fbfbfb", edge="#c8c8c8")
     ax.text(0.05, 0.35, title, fontsize=8, fontweight="bold", va="center",
             color="#444")
@@ -233,4 +257,57 @@ def draw_controls(ax: Axes, rows: Sequence[tuple[str, Any]],
     return ax
 
 
+def picture_figure(rows: Sequence[tuple[str, Any]], columns: int,
+                   plot_size: tuple[float, float], side: str = "left",
+                   title: str = "Controls (live in JupyterLab)"
+                   ) -> tuple[Any, tuple[float, float, float, float]]:
+    """A figure with the control panel drawn at its natural size and room
+    for the plots beside it (``side="left"``) or under it (``"top"``).
+
+    Args:
+        rows: from ``control_rows``.
+        columns: the panel's columns.
+        plot_size: (width, height) in inches for the plots.
+        side: where the panel goes.
+        title: the panel's title.
+
+    Returns:
+        ``(figure, (left, bottom, right, top))``: the figure fractions
+        the plots may use (for ``add_gridspec``).
+    """
+    rows = list(rows)
+    pw, ph = panel_size(rows, columns)
+    w, h = plot_size
+    if side == "left":
+        fw, fh = pw + w, max(ph, h)
+        fig = plt.figure(figsize=(fw, fh))
+        ax = fig.add_axes((0.02 / fw, 1 - (ph + 0.02) / fh,
+                           pw / fw, ph / fh))
+        area = ((pw + 0.75) / fw, 0.5 / fh, 1 - 0.3 / fw, 1 - 0.35 / fh)
+    else:
+        fw, fh = max(pw, w), ph + h
+        fig = plt.figure(figsize=(fw, fh))
+        ax = fig.add_axes((0.02 / fw, 1 - (ph + 0.02) / fh, pw / fw,
+                           ph / fh))
+        area = (0.45 / fw, 0.35 / fh, 1 - 0.3 / fw, (h - 0.35) / fh)
+    draw_controls(ax, rows, columns, title)
+    return fig, area
+
+
 _HEIGHT = {"heading": 0.85, "text": 0.85, "control": 1.0, "labelled": 1.5}
+_WRAP = 30          # characters of a multiple choice's line
+
+
+def _chosen_lines(w: widgets.Widget) -> list[str]:
+    """A multiple selection's choices, wrapped into short lines."""
+    import textwrap
+    text = ", ".join(map(str, w.value)) or "(none)"
+    return textwrap.wrap(text, _WRAP) or [""]
+
+
+def _row_height(kind: str, item: Any) -> float:
+    w = item[1] if kind == "labelled" else item
+    extra = 0.0
+    if isinstance(w, widgets.SelectMultiple):
+        extra = 0.45 * (len(_chosen_lines(w)) - 1)
+    return _HEIGHT[kind] + extra

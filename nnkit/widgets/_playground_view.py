@@ -267,34 +267,38 @@ def draw_diagram(ax: Axes, state: PlaygroundState,
     return ax
 
 
-def playground_picture(pg, width: float = 13.0) -> Figure:
+def playground_picture(pg, width: float = 9.0) -> Figure:
     """The static picture of a ``Playground`` widget: its control panel
-    (``draw_controls``), its network diagram (``draw_diagram``) and its
-    output map, loss curves and gradient norms, all from its current
-    state.
+    (``draw_controls``) on the left, then its network diagram
+    (``draw_diagram``), its output map, loss curves and gradient norms,
+    all from its current state.
+
+    Args:
+        pg: the ``Playground``.
+        width: inches for the diagram and the output (the panel adds
+            its own width).
 
     Returns:
-        A Figure (not attached to pyplot unless displayed).
+        A Figure (a pyplot figure: a notebook cell shows it).
     """
-    from ._picture import control_rows, draw_controls
+    from ._picture import control_rows, picture_figure
 
     state = pg.state
-    fig = plt.figure(figsize=(width, 0.46 * width))
-    grid = fig.add_gridspec(3, 3, width_ratios=[1.55, 2.0, 1.35],
-                            height_ratios=[1.6, 1.0, 0.55],
-                            left=0.01, right=0.99, bottom=0.07, top=0.93,
-                            wspace=0.12, hspace=0.45)
     skip = [pg.header, pg.layer_plus, pg.layer_minus, pg.layers_label,
             *pg.features.values(), pg.code_view, pg.stats, pg.loss_chart,
-            pg.norms_chart, pg.compare_label, pg.feature_note]
-    rows = list(control_rows(pg.widget, skip))
-    draw_controls(fig.add_subplot(grid[:, 0]), rows, columns=2,
-                  title="Controls (live in JupyterLab)")
-    ax_net = fig.add_subplot(grid[:, 1])
+            pg.norms_chart, pg.compare_label, pg.feature_note, pg.message,
+            pg.mode_note]
+    fig, (left, bottom, right, top) = picture_figure(
+        control_rows(pg.widget, skip), 3, (width, 0.62 * width))
+    grid = fig.add_gridspec(3, 2, width_ratios=[1.3, 1.0],
+                            height_ratios=[1.6, 1.0, 0.6], left=left - 0.03,
+                            bottom=bottom, right=right, top=top,
+                            wspace=0.25, hspace=0.6)
+    ax_net = fig.add_subplot(grid[:, 0])
     draw_diagram(ax_net, state)
     ax_net.set_title(f"Network: epoch {state.epoch}", fontsize=9)
-    ax_map = fig.add_subplot(grid[0, 2])
-    ax_loss = fig.add_subplot(grid[1, 2])
+    ax_map = fig.add_subplot(grid[0, 1])
+    ax_loss = fig.add_subplot(grid[1, 1])
     render(state, [ax_map, ax_loss], show_test=pg.show_test.value,
            discretize=pg.discretize.value, resolution=MAP_RESOLUTION)
     ax_map.set_title("Output" + (
@@ -305,7 +309,9 @@ def playground_picture(pg, width: float = 13.0) -> Figure:
         ax.tick_params(labelsize=7)
         ax.xaxis.label.set_size(8)
         ax.yaxis.label.set_size(8)
-    ax_norm = fig.add_subplot(grid[2, 2])
+    ax_loss.legend(fontsize=7)
+    ax_loss.set_ylabel("loss", fontsize=8)
+    ax_norm = fig.add_subplot(grid[2, 1])
     norms = gradient_norms(state)
     names = [f"hidden {k + 1}" for k in range(len(state.config.hidden))]
     ax_norm.barh(names + ["output"], norms, color=OKABE_ITO[0])

@@ -793,7 +793,7 @@ class Playground:
             '<div style="display:flex;flex-wrap:wrap">' + blocks + "</div>")
 
     # ----- the static picture -----
-    def picture(self, width: float = 13.0) -> Any:
+    def picture(self, width: float = 9.0) -> Any:
         """The widget as a static matplotlib figure: the control panel,
         the network diagram and the output, from the current state."""
         from ._playground_view import playground_picture

@@ -543,19 +543,18 @@ class OptimizerRace(_FigureWidget):
     def picture(self) -> Any:
         """The widget as a static figure: its controls beside the paths
         and the loss per step at the current step."""
-        from ._picture import control_rows, draw_controls
-        fig = plt.figure(figsize=(12, 4.2))
-        grid = fig.add_gridspec(1, 3, width_ratios=[0.85, 1.5, 1.1],
-                                left=0.01, right=0.98, bottom=0.13,
-                                top=0.9, wspace=0.62)
-        draw_controls(fig.add_subplot(grid[0]), control_rows(self.widget),
-                      title="Controls (live in JupyterLab)")
+        from ._picture import control_rows, picture_figure
+        fig, (left, bottom, right, top) = picture_figure(
+            control_rows(self.widget), 1, (9.0, 4.2))
+        grid = fig.add_gridspec(1, 2, width_ratios=[1.45, 1], left=left,
+                                bottom=bottom, right=right, top=top,
+                                wspace=0.62)
         k = self.step_slider.value
         plot_paths(self.surface.value, self.paths, k,
-                   fig.add_subplot(grid[1]),
+                   fig.add_subplot(grid[0]),
                    title=f"{self.surface.value}, step {k}")
         plot_losses(self.surface.value, self.paths, k,
-                    fig.add_subplot(grid[2]))
+                    fig.add_subplot(grid[1]))
         return fig
 
 

@@ -65,7 +65,8 @@ def test_playground_data_is_split_by_the_train_ratio():
     ("batch_size", 0, "batch_size must be an integer >= 1, got 0"),
     ("hidden", (4, 0), "hidden must be a sequence of integers >= 1"),
     ("learning_rate", 0, "learning_rate must be > 0, got 0"),
-    ("regularization", "l3", "regularization must be None, 'l1' or 'l2'"),
+    ("regularization", "l3",
+     "regularization must be one of None, 'l1' or 'l2'"),
 ])
 def test_config_rejects_bad_settings_naming_the_field(field, value,
                                                       message):
@@ -136,9 +137,9 @@ def test_half_squared_error_is_half_the_squared_error():
 
 
 @pytest.mark.parametrize("kwargs, message", [
-    (dict(regularization="l3"), "regularization must be None, 'l1'"),
+    (dict(regularization="l3"), "regularization must be one of None, 'l1'"),
     (dict(regularization="l2", regularization_rate=-1),
-     "regularization_rate must be a number >= 0, got -1"),
+     "regularization_rate must be a finite number >= 0, got -1"),
     (dict(regularization_rate=float("nan")), "regularization_rate"),
 ])
 def test_regularization_is_checked_by_one_validator(kwargs, message):

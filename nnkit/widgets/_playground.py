@@ -14,7 +14,14 @@ from typing import Any
 
 import numpy as np
 
-from .. import activations, initializers, losses, optimizers, regularizers
+from .. import (
+    _validate,
+    activations,
+    initializers,
+    losses,
+    optimizers,
+    regularizers,
+)
 from ..datasets import playground as _playground_dataset
 from ..layers import Dense
 from ..models import Sequential
@@ -149,15 +156,11 @@ def _penalty(owner: str, kind: Any, rate: Any
     Returns ``(kind, regularizer)``: kind normalised to None, ``"l1"``
     or ``"l2"``; the regularizer None for no regularization.
     """
-    key = None if kind is None else str(kind).lower()
-    if key == "none":
-        key = None
-    if key is not None and key not in _PENALTIES:
-        raise _bad(owner, "regularization", "None, 'l1' or 'l2'", kind)
-    if isinstance(rate, bool) or not (
-            isinstance(rate, (int, float, np.number))
-            and np.isfinite(rate) and rate >= 0):
-        raise _bad(owner, "regularization_rate", "a number >= 0", rate)
+    key = kind.lower() if isinstance(kind, str) else kind
+    key = _validate.one_of(owner, "regularization",
+                           None if key == "none" else key,
+                           (None, *_PENALTIES))
+    rate = _validate.non_negative(owner, "regularization_rate", rate)
     return key, (None if key is None else _PENALTIES[key](float(rate)))
 
 

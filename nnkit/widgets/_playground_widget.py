@@ -434,10 +434,25 @@ class Playground:
         self.css.value = CSS + "<style>" + "\n".join(rules) + "</style>"
 
     def _rebuild_header(self) -> None:
-        """The +/- buttons and neuron counts above each hidden layer."""
+        """The +/- buttons and neuron counts above each hidden layer:
+        updated in place when only neuron counts changed, built anew
+        when the number of layers did (new widgets cost a round trip)."""
+        n = len(self._hidden)
+        self.layers_label.value = (
+            f'<div class="nnk-lbl">&nbsp;{n} hidden layer'
+            f'{"" if n == 1 else "s"}</div>')
+        self.layer_plus.disabled = n >= MAX_LAYERS
+        self.layer_minus.disabled = n == 0
+        if len(getattr(self, "neuron_plus", ())) == n and n > 0:
+            for k, units in enumerate(self._hidden):
+                self.neuron_plus[k].disabled = units >= MAX_NEURONS
+                self.neuron_minus[k].disabled = units <= 1
+                self._neuron_counts[k].value = self._count_html(units)
+            return
         w, lay = widgets, widgets.Layout
         geom = diagram_geometry(self._hidden, DIAGRAM_LEFT)
         self.neuron_plus, self.neuron_minus = [], []
+        self._neuron_counts = []
         first = geom.x(1) + NODE / 2 - geom.spacing / 2
         children: list[widgets.Widget] = [
             w.HTML(layout=lay(width=f"{first:.0f}px", margin="0"))]
@@ -456,9 +471,9 @@ class Playground:
             minus.on_click(lambda _, k=k: self.remove_neuron(k))
             self.neuron_plus.append(plus)
             self.neuron_minus.append(minus)
-            count = w.HTML(f'<div class="nnk-small" style="text-align:'
-                           f'center">{n} neuron{"s" if n > 1 else ""}'
-                           '</div>', layout=lay(margin="0", width="100%"))
+            count = w.HTML(self._count_html(n),
+                           layout=lay(margin="0", width="100%"))
+            self._neuron_counts.append(count)
             children.append(w.VBox(
                 [w.HBox([plus, minus], layout=lay(
                     justify_content="center", margin="0",
@@ -471,12 +486,11 @@ class Playground:
                                  margin="14px 0 0 0")))
         self.header.children = children
         _no_null_tooltips(self.header)
-        n = len(self._hidden)
-        self.layers_label.value = (
-            f'<div class="nnk-lbl">&nbsp;{n} hidden layer'
-            f'{"" if n == 1 else "s"}</div>')
-        self.layer_plus.disabled = n >= MAX_LAYERS
-        self.layer_minus.disabled = n == 0
+
+    @staticmethod
+    def _count_html(units: int) -> str:
+        return (f'<div class="nnk-small" style="text-align:center">'
+                f'{units} neuron{"s" if units > 1 else ""}</div>')
 
     def config_from_controls(self) -> PlaygroundConfig:
         """The ``PlaygroundConfig`` the controls describe (with no
@@ -706,6 +720,11 @@ class Playground:
     # ----- drawing -----
     def _redraw_points(self) -> None:
         s = self.state
+        key = (s.config.dataset, s.config.noise, s.config.train_ratio,
+               s.config.seed, s.config.exact, self.show_test.value)
+        if key == getattr(self, "_points_key", None):
+            return                         # same points: nothing to send
+        self._points_key = key
         test = (s.data.x_test, s.data.y_test) if self.show_test.value \
             else None
         self.points.value = points_svg(s.data.x_train, s.data.y_train,

@@ -28,8 +28,12 @@ exposes) and checks, as a student would use them, that
   overlays a second activation, the convolution explorer applies a
   custom filter on Enter only, reports a malformed one and keeps its
   height;
-- the browser logs no console errors and requests nothing from any
-  host but 127.0.0.1 (JupyterLab and the widgets work offline).
+- a chapter opened in JupyterLab shows its MyST rendered
+  (jupyterlab-myst): admonitions and maths drawn, no raw roles or
+  directives;
+- the browser logs no console errors (but jupyterlab-myst's notes on
+  cross-references only the book resolves) and requests nothing from
+  any host but 127.0.0.1 (JupyterLab and the widgets work offline).
 
 Screenshots of JupyterLab go to ``_build/screenshots/lab-*.png``.
 Run it with ``make test-browser`` (about a minute). It is skipped,

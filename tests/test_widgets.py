@@ -537,8 +537,20 @@ def test_playground_adapts_epochs_per_frame_to_the_budget():
     pg.step(2)
     pg._epoch_cost, pg._draw_cost = 0.002, 0.010
     assert pg.epochs_this_frame() == int((FRAME_BUDGET - 0.010) / 0.002)
+    pg._budget = 0.030          # frames came late: a smaller budget
+    assert pg.epochs_this_frame() == int((0.030 - 0.010) / 0.002)
     pg._epoch_cost = 1.0                   # slow epochs: still one
     assert pg.epochs_this_frame() == 1
+    # The budget follows the time between frames: late frames shrink
+    # it, early ones grow it, within [MIN_BUDGET, FRAME_BUDGET].
+    from nnkit.widgets._playground_widget import MIN_BUDGET
+    pg._budget = FRAME_BUDGET
+    assert pg.adapt_budget(0.2) == MIN_BUDGET           # 5 frames/s
+    assert pg.adapt_budget(0.055) == pytest.approx(
+        MIN_BUDGET + 0.5 * (1 / 15 - 0.055))             # ticks early
+    for _ in range(20):
+        pg.adapt_budget(0.055)
+    assert pg._budget == FRAME_BUDGET
     pg.speed.value = 25
     assert pg.epochs_this_frame() == 25
     with pytest.raises(ValueError, match="Playground: epochs_per_frame"):

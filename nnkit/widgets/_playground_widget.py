@@ -69,7 +69,14 @@ from ._playground_training import (
 from ._png import png_bytes
 
 FRAME_RATE = 15                  # frames per second while playing
-FRAME_BUDGET = 0.045             # s of kernel time per frame (of 1/15)
+# Kernel time per frame (training + drawing), adapted while playing so
+# that frames arrive every 1/FRAME_RATE s: the round trip outside the
+# kernel (messages, the browser's drawing) takes the rest. Play ticks a
+# little faster than that, so that a kernel with time to spare gets
+# more work, and one that falls behind gets less.
+FRAME_BUDGET = 0.045             # s: the most (and the start)
+MIN_BUDGET = 0.012               # s: the least
+TICK_MS = 55                     # Play's interval
 MAX_LAYERS, MAX_NEURONS = 6, 8
 SPEEDS = (("auto", 0), ("1", 1), ("2", 2), ("5", 5), ("10", 10),
           ("25", 25), ("100", 100))
@@ -162,6 +169,7 @@ class Playground:
         self._hidden = list(cfg.hidden)
         self._epoch_cost = 0.0       # s per epoch (A and B), running mean
         self._draw_cost = 0.0        # s per redraw, running mean
+        self._budget = FRAME_BUDGET  # s of kernel work per frame
         self.frame_times: list[float] = []   # s per frame while playing
         self.compare_state: PlaygroundState | None = None
         self._compare_config: PlaygroundConfig | None = None
@@ -183,7 +191,7 @@ class Playground:
             tooltip="Play / pause: train continuously, redrawing about "
                     f"{FRAME_RATE} times a second", layout=lay(width="84px"))
         self.play = w.Play(value=0, min=0, max=10**9, step=1,
-                           interval=int(1000 / FRAME_RATE),
+                           interval=TICK_MS,
                            layout=lay(display="none"))
         w.jslink((self.play_button, "value"), (self.play, "playing"))
         self.step_button = w.Button(description="Step",
@@ -616,6 +624,10 @@ class Playground:
         if not self.play_button.value:
             return
         start = time.perf_counter()
+        last = getattr(self, "_last_tick", None)
+        if last is not None and start - last < 1.0:
+            self.adapt_budget(start - last)
+        self._last_tick = start
         self.train(self.epochs_this_frame(), draw=True)
         self.frame_times.append(time.perf_counter() - start)
 
@@ -638,15 +650,27 @@ class Playground:
         self.message.value = f'<div class="nnk-msg">{text}</div>'
 
     # ----- actions -----
+    def adapt_budget(self, period: float) -> float:
+        """Adapt the kernel time per frame to the time ``period`` (s)
+        between the last two frames: frames too far apart get less
+        work, frames closer than 1/15 s more, within
+        [``MIN_BUDGET``, ``FRAME_BUDGET``]. Returns the new budget."""
+        self._budget = float(np.clip(
+            self._budget + 0.5 * (1 / FRAME_RATE - period), MIN_BUDGET,
+            FRAME_BUDGET))
+        return self._budget
+
     def epochs_this_frame(self) -> int:
         """Epochs to train in the next frame: the speed control's value,
-        or (auto) as many as fit in the frame's budget of kernel time
-        after drawing, by the running costs measured so far."""
+        or (auto) as many as fit in the frame's budget after drawing, by
+        the running costs measured so far (the budget adapts while
+        playing so that frames arrive 15 times a second).
+        """
         if self.speed.value:
             return int(self.speed.value)
         if self._epoch_cost <= 0:
             return 1
-        left = FRAME_BUDGET - self._draw_cost
+        left = self._budget - self._draw_cost
         return int(np.clip(left / self._epoch_cost, 1, 500))
 
     def train(self, epochs: int = 1, draw: bool = True) -> None:

@@ -787,12 +787,17 @@ MARKDOWN_TEXT = """
 const [k, done] = arguments;
 const nb = window.jupyterapp.shell.currentWidget.content;
 const cell = nb.widgets[k];
+const source = cell.model.sharedModel.getSource();
 Promise.resolve(nb.scrollToItem(k)).then(() => setTimeout(() => {
     const out = cell.node.querySelector('.myst');
-    done(out && out.innerText.trim() ? [out.innerText,
-        out.querySelectorAll('.myst-admonition').length,
-        out.querySelectorAll('.katex, mjx-container, .MathJax').length]
-        : null);
+    if (!out || !out.innerText.trim()) { done(null); return; }
+    const adm = out.querySelectorAll('.myst-admonition').length,
+          maths = out.querySelectorAll('.katex, mjx-container, .MathJax')
+              .length;
+    // rendered in full: its admonitions and maths are there too
+    if ((source.includes('{admonition}') && !adm) ||
+        (source.includes('$') && !maths)) { done(null); return; }
+    done([out.innerText, adm, maths]);
 }, 50));
 """
 

@@ -40,7 +40,8 @@ from . import _validate as check
 from .activations import log_softmax, sigmoid, softmax
 
 __all__ = [
-    "Loss", "MeanSquaredError", "MeanAbsoluteError", "Huber",
+    "Loss", "MeanSquaredError", "HalfSquaredError", "MeanAbsoluteError",
+    "Huber",
     "BinaryCrossentropy", "CategoricalCrossentropy",
     "SparseCategoricalCrossentropy", "get", "serialize", "EPSILON",
     "REDUCTIONS", "reduction_weights",
@@ -250,6 +251,33 @@ class MeanSquaredError(Loss):
         return 2.0 * (y_pred - y_true) / y_pred.shape[-1]
 
 
+class HalfSquaredError(Loss):
+    """Half the squared error, ``mean(0.5 (y_pred - y_true)^2)``.
+
+    The loss of the TensorFlow Playground (``nnkit.widgets``' exact
+    mode) and of many textbooks, where the 1/2 cancels the 2 of the
+    derivative: per example ``0.5 mean_j (y_pred_j - y_true_j)^2``, the
+    batch mean of that, and gradient ``(y_pred - y_true) / (N d)``:
+    half of ``MeanSquaredError``'s. Keras has no such loss; its twin
+    is ``0.5 * keras.losses.MeanSquaredError()`` (a custom loss).
+
+    Input shape:
+        ``y_true`` and ``y_pred`` of the same shape (N, ..., d).
+
+    Output shape:
+        A float (the batch mean); ``gradient`` has ``y_pred``'s shape.
+    """
+
+    name = "half_squared_error"
+
+    def per_example(self, y_true, y_pred):
+        return 0.5 * np.mean((y_pred - y_true) ** 2, axis=-1)
+
+    def gradient(self, y_true, y_pred):
+        y_true, y_pred = self.prepare(y_true, y_pred)
+        return (y_pred - y_true) / y_pred.size
+
+
 class MeanAbsoluteError(Loss):
     """``l = mean_d |y_pred - y_true|``; ``dl/dy_pred = sign(.) / d``.
 
@@ -457,7 +485,8 @@ class SparseCategoricalCrossentropy(_CrossEntropy):
 
 _REGISTRY: dict[str, type[Loss]] = {
     cls.name: cls
-    for cls in (MeanSquaredError, MeanAbsoluteError, Huber,
+    for cls in (MeanSquaredError, HalfSquaredError, MeanAbsoluteError,
+                Huber,
                 BinaryCrossentropy, CategoricalCrossentropy,
                 SparseCategoricalCrossentropy)
 }

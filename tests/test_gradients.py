@@ -100,6 +100,7 @@ def _targets(loss_name, rng, shape):
 
 @given(n=st.integers(1, 8), c=st.integers(2, 5),
        loss_name=st.sampled_from(["mse", "mae", "huber",
+                                  "half_squared_error",
                                   "binary_crossentropy",
                                   "categorical_crossentropy",
                                   "sparse_categorical_crossentropy"]),
@@ -111,7 +112,7 @@ def test_loss_gradients_over_random_shapes(n, c, loss_name, from_logits,
     loss = nnkit.losses.get(loss_name)
     y = _targets(loss_name, rng, (n, c))
     z = rng.standard_normal((n, c))
-    if loss_name in ("mse", "mae", "huber"):
+    if loss_name in ("mse", "mae", "huber", "half_squared_error"):
         y_pred = y + away_from_zero(z, 1e-3)        # no kink at e = 0
         if loss_name == "huber":                    # nor at |e| = delta
             e = y_pred - y

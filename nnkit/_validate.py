@@ -433,9 +433,9 @@ def array(owner: str, name: str, value: Any, *, kinds: str = "biuf",
         raise ValueError(f"{owner}: {name} must not be empty, got shape "
                          f"{arr.shape}")
     if finite and arr.dtype.kind == "f" and not np.isfinite(arr).all():
-        bad = np.argwhere(~np.isfinite(arr))[0]
-        where = tuple(int(i) for i in bad)
-        raise ValueError(f"{owner}: {name} contains NaN or inf (first "
-                         f"at index {where if len(where) > 1 else where[0]}"
-                         f"); clean or impute it first")
+        bad = tuple(int(i) for i in np.argwhere(~np.isfinite(arr))[0])
+        where = (f" (first at index {bad if len(bad) > 1 else bad[0]})"
+                 if bad else "")
+        raise ValueError(f"{owner}: {name} contains NaN or inf{where}; "
+                         f"clean or impute it first")
     return arr

@@ -174,7 +174,7 @@ class LeakyReLU(Activation):
 
     def __init__(self, negative_slope: float = 0.2):
         self.negative_slope = check.non_negative(
-            "leaky_relu", "negative_slope", negative_slope)
+            "LeakyReLU", "negative_slope", negative_slope)
 
     def forward(self, x):
         return np.where(x > 0, x, self.negative_slope * x).astype(
@@ -194,7 +194,7 @@ class ELU(Activation):
     name = "elu"
 
     def __init__(self, alpha: float = 1.0):
-        self.alpha = check.number("elu", "alpha", alpha)
+        self.alpha = check.number("ELU", "alpha", alpha)
 
     def forward(self, x):
         neg = self.alpha * np.expm1(np.minimum(x, 0))

@@ -155,7 +155,7 @@ class TrainingMonitor(Callback):
 
     def __init__(self, every: int | None = None, gradients: bool = True,
                  activations: bool = True, x_probe: Any = None,
-                 sample_size: int = 0, seed: int = 0):
+                 sample_size: int = 0, seed: int | None = 0):
         super().__init__()
         owner = "TrainingMonitor"
         self.every = check.positive_int(owner, "every", every,
@@ -165,7 +165,8 @@ class TrainingMonitor(Callback):
         self.record_activations = check.boolean(owner, "activations",
                                                 activations)
         self.x_probe = (None if x_probe is None else check.array(
-            owner, "x_probe", x_probe, finite=True, nonempty=True))
+            owner, "x_probe", x_probe, finite=True, nonempty=True,
+            ndim=tuple(range(1, 8))))
         self.sample_size = check.non_negative_int(owner, "sample_size",
                                                   sample_size)
         self.rng = np.random.default_rng(

@@ -211,7 +211,13 @@ class CharVocab:
     """
 
     def __init__(self, text: str | Iterable[str]):
-        self.chars = "".join(sorted(set("".join(text))))
+        pieces = [text] if isinstance(text, str) else text
+        if not isinstance(pieces, (list, tuple)) or not all(
+                isinstance(p, str) for p in pieces):
+            raise check.ArgumentTypeError(
+                f"CharVocab: text must be a string or a list of strings, "
+                f"got {check.show(text)} ({check.type_name(text)})")
+        self.chars = "".join(sorted(set("".join(pieces))))
         if not self.chars:
             raise ValueError("CharVocab: the text is empty")
         self.index = {c: i for i, c in enumerate(self.chars)}

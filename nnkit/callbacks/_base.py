@@ -42,11 +42,28 @@ class CallbackList(Callback):
     def __init__(self, callbacks: list[Callback], model: Any,
                  params: dict[str, Any]):
         super().__init__()
+        owner = "CallbackList"
+        if isinstance(callbacks, Callback) or not isinstance(
+                callbacks, (list, tuple)):
+            raise check.ArgumentTypeError(
+                f"{owner}: callbacks must be a list of nnkit Callback "
+                f"objects, got {check.show(callbacks)} "
+                f"({check.type_name(callbacks)})"
+                + ("; wrap it in a list: callbacks=[cb]"
+                   if isinstance(callbacks, Callback) else ""))
         self.callbacks = list(callbacks)
         for cb in self.callbacks:
             if not isinstance(cb, Callback):
-                raise TypeError(f"fit: callbacks must be nnkit Callback "
-                                f"objects, got {type(cb).__name__}")
+                raise check.ArgumentTypeError(
+                    f"{owner}: callbacks must hold nnkit Callback objects "
+                    f"(from nnkit.callbacks), got {check.show(cb)} "
+                    f"({check.type_name(cb)})")
+        if not hasattr(model, "stop_training"):
+            raise check.ArgumentTypeError(
+                f"{owner}: model must be an nnkit model, got "
+                f"{check.show(model)}")
+        check.instance(owner, "params", params, dict, "a dict")
+        for cb in self.callbacks:
             cb.set_model(model)
             cb.set_params(params)
 

@@ -8,13 +8,15 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .. import _validate as check
-from ..layers.base import as_shape
+from ..callbacks import Callback
+from ..layers.base import Layer
 from ..layers.sequence_checks import check_not_ragged
 
 if TYPE_CHECKING:
     from ._sequential import Sequential
 
-__all__ = ["Input", "prepare_x", "check_xy", "check_fit_args"]
+__all__ = ["Input", "prepare_x", "check_xy", "check_fit_args",
+           "check_layer_list", "check_callbacks"]
 
 
 class Input:
@@ -24,7 +26,50 @@ class Input:
     """
 
     def __init__(self, shape: Any):
-        self.shape = as_shape(shape)
+        self.shape = check.shape("Input", "shape", shape)
+
+
+def check_layer_list(owner: str, layers: Any) -> None:
+    """None or a list of layers (an ``Input`` may come first)."""
+    if layers is None:
+        return
+    if isinstance(layers, (Layer, Input)):
+        raise check.ArgumentTypeError(
+            f"{owner}: layers must be a list of layers, got a single "
+            f"{type(layers).__name__}; wrap it in a list: "
+            f"Sequential([layer])")
+    if not isinstance(layers, (list, tuple)):
+        raise check.ArgumentTypeError(
+            f"{owner}: layers must be a list of layers, got "
+            f"{check.show(layers)} ({check.type_name(layers)})")
+    for i, layer in enumerate(layers):
+        if not isinstance(layer, (Layer, Input)):
+            raise check.ArgumentTypeError(
+                f"{owner}: layers[{i}] must be an nnkit layer (or an "
+                f"Input first), got {check.show(layer)} "
+                f"({check.type_name(layer)})")
+
+
+def check_callbacks(where: str, callbacks: Any) -> list:
+    """``callbacks`` (None or a list of Callback objects) as a list."""
+    if callbacks is None:
+        return []
+    if isinstance(callbacks, Callback):
+        raise check.ArgumentTypeError(
+            f"{where}: callbacks must be a list, got a single "
+            f"{type(callbacks).__name__}; wrap it in a list: "
+            f"callbacks=[...]")
+    if not isinstance(callbacks, (list, tuple)):
+        raise check.ArgumentTypeError(
+            f"{where}: callbacks must be a list of nnkit Callback "
+            f"objects, got {check.show(callbacks)}")
+    for cb in callbacks:
+        if not isinstance(cb, Callback):
+            raise check.ArgumentTypeError(
+                f"{where}: callbacks must hold nnkit Callback objects "
+                f"(from nnkit.callbacks), got {check.show(cb)} "
+                f"({check.type_name(cb)})")
+    return list(callbacks)
 
 
 def prepare_x(model: Sequential, x: Any, where: str) -> np.ndarray:

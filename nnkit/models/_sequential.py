@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import _validate as check
 from .. import layers as _layers
 from .. import losses as _losses
 from .. import metrics as _metrics
@@ -38,10 +39,12 @@ class Sequential:
     def __init__(self, layers: list | None = None,
                  name: str = "sequential", seed: int | None = None,
                  dtype: str | None = None):
-        self.name = name
-        self.seed = seed
+        self.name = check.string("Sequential", "name", name)
+        self.seed = check.seed("Sequential", "seed", seed)
         self.rng = np.random.default_rng(seed)
-        self.dtype = None if dtype is None else np.dtype(dtype)
+        self.dtype = check.float_dtype(f"Sequential '{name}'", "dtype",
+                                       dtype, allow_none=True)
+        _inputs.check_layer_list(f"Sequential '{name}'", layers)
         self.layers: list[Layer] = []
         self.input_shape: tuple[int, ...] | None = None
         self.built = False
@@ -286,7 +289,7 @@ class Sequential:
         history = History()
         # As in Keras, History comes after the user's callbacks, so it
         # records what they add to the logs (e.g. "learning_rate").
-        cbs = list(callbacks or []) + [history]
+        cbs = _inputs.check_callbacks("fit", callbacks) + [history]
         if verbose:
             cbs.append(ProgbarLogger(verbose))
         cb = CallbackList(cbs, self, {"epochs": epochs, "steps": steps,

@@ -32,6 +32,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import _validate as check
 from .. import activations
 from .recurrent import Recurrent
 
@@ -71,7 +72,9 @@ class GRU(Recurrent):
                 f"default form, h~ = g(x W_h + b_xh + r * (h U_h + "
                 f"b_hh))); reset_after={reset_after!r} is not "
                 f"implemented")
-        self.recurrent_activation = activations.get(recurrent_activation)
+        self.recurrent_activation = check.lookup(
+            self.describe(), "recurrent_activation", recurrent_activation,
+            activations.get)
         self.reset_after = True
 
     def _initial_bias(self, rng):

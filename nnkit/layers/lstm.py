@@ -31,6 +31,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import _validate as check
 from .. import activations
 from .recurrent import Recurrent
 
@@ -64,8 +65,11 @@ class LSTM(Recurrent):
                  recurrent_activation: Any = "sigmoid",
                  unit_forget_bias: bool = True, **kwargs: Any):
         super().__init__(units, activation=activation, **kwargs)
-        self.recurrent_activation = activations.get(recurrent_activation)
-        self.unit_forget_bias = bool(unit_forget_bias)
+        self.recurrent_activation = check.lookup(
+            self.describe(), "recurrent_activation", recurrent_activation,
+            activations.get)
+        self.unit_forget_bias = check.boolean(
+            self.describe(), "unit_forget_bias", unit_forget_bias)
 
     def _initial_bias(self, rng):
         b = super()._initial_bias(rng)

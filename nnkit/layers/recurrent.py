@@ -29,6 +29,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import _validate as check
 from .. import activations, initializers
 from .. import regularizers as _reg
 from .base import Layer
@@ -37,7 +38,6 @@ from .sequence_checks import (
     check_initial_states,
     check_sequence_rank,
     check_sequences,
-    positive_int,
 )
 
 __all__ = ["Recurrent"]
@@ -78,20 +78,27 @@ class Recurrent(Layer):
                  return_state: bool = False, go_backwards: bool = False,
                  bptt_truncate: int | None = None, **kwargs: Any):
         super().__init__(**kwargs)
-        self.units = positive_int(self.describe(), "units", units)
-        self.bptt_truncate = positive_int(self.describe(), "bptt_truncate",
-                                          bptt_truncate, allow_none=True)
-        self.activation = activations.get(activation)
-        self.use_bias = bool(use_bias)
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.recurrent_initializer = initializers.get(recurrent_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.kernel_regularizer = _reg.get(kernel_regularizer)
-        self.recurrent_regularizer = _reg.get(recurrent_regularizer)
-        self.bias_regularizer = _reg.get(bias_regularizer)
-        self.return_sequences = bool(return_sequences)
-        self.return_state = bool(return_state)
-        self.go_backwards = bool(go_backwards)
+        owner = self.describe()
+        self.units = check.positive_int(owner, "units", units)
+        self.bptt_truncate = check.positive_int(
+            owner, "bptt_truncate", bptt_truncate, allow_none=True)
+        self.activation = check.lookup(owner, "activation", activation,
+                                       activations.get)
+        self.use_bias = check.boolean(owner, "use_bias", use_bias)
+        for arg, value, get in (
+                ("kernel_initializer", kernel_initializer,
+                 initializers.get),
+                ("recurrent_initializer", recurrent_initializer,
+                 initializers.get),
+                ("bias_initializer", bias_initializer, initializers.get),
+                ("kernel_regularizer", kernel_regularizer, _reg.get),
+                ("recurrent_regularizer", recurrent_regularizer, _reg.get),
+                ("bias_regularizer", bias_regularizer, _reg.get)):
+            setattr(self, arg, check.lookup(owner, arg, value, get))
+        for arg, value in (("return_sequences", return_sequences),
+                           ("return_state", return_state),
+                           ("go_backwards", go_backwards)):
+            setattr(self, arg, check.boolean(owner, arg, value))
         self.initial_state_grads: list[np.ndarray] | None = None
 
     def build(self, input_shape, rng=None):

@@ -40,11 +40,17 @@ class Embedding(Layer):
         **kwargs: ``name``, ``dtype``, ``input_shape`` (see ``Layer``).
 
     Input shape:
-        (N, ...) integers (floats holding whole numbers are accepted,
-        since ``Sequential.fit`` casts x to the model's float dtype).
+        (N, ...) integer ids. ``Sequential`` passes integer ids on as
+        integers (``integer_inputs``), so ids beyond float32's 2**24
+        select the right row; floats holding whole numbers are
+        accepted too.
     Output shape:
         (N, ..., output_dim)
     """
+
+    # a model gives this layer integer ids as they are, not cast to
+    # its float dtype (float32 holds integers exactly only to 2**24)
+    integer_inputs = True
 
     def __init__(self, input_dim: int, output_dim: int,
                  embeddings_initializer: Any = "uniform",

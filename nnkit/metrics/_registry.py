@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from .. import _validate as check
 from ._accuracy import (
     binary_accuracy,
     categorical_accuracy,
@@ -81,5 +82,9 @@ def get(identifier: Any, loss_name: Any = None,
         fn = _METRICS.get(_METRIC_ALIASES.get(key, key))
         if fn is not None:
             return identifier, fn
-    raise ValueError(f"unknown metric {identifier!r}; choose one of "
-                     f"{', '.join(names())}")
+        raise ValueError(f"unknown metric {identifier!r}; choose one of "
+                         f"{', '.join(names())}")
+    raise check.ArgumentTypeError(
+        f"a metric must be a name such as 'accuracy' or a function "
+        f"fn(y_true, y_pred) -> float, got {check.show(identifier)} "
+        f"({check.type_name(identifier)})")

@@ -15,8 +15,8 @@ from ..layers.sequence_checks import check_not_ragged
 if TYPE_CHECKING:
     from ._sequential import Sequential
 
-__all__ = ["Input", "prepare_x", "check_xy", "check_fit_args",
-           "check_layer_list", "check_callbacks"]
+__all__ = ["Input", "prepare_x", "cast_x", "check_xy", "check_fit_args",
+           "check_layer_list", "check_callbacks", "check_verbose"]
 
 
 class Input:
@@ -72,15 +72,21 @@ def check_callbacks(where: str, callbacks: Any) -> list:
     return list(callbacks)
 
 
+def check_verbose(where: str, verbose: Any) -> int:
+    """0, 1 or 2 (Keras' "auto" and True/False too) as an int."""
+    if isinstance(verbose, str) and verbose == "auto":
+        return 1
+    if isinstance(verbose, (bool, np.bool_)):
+        return int(verbose)
+    return check.one_of(where, "verbose", verbose, (0, 1, 2))
+
+
 def prepare_x(model: Sequential, x: Any, where: str) -> np.ndarray:
     """x as an array, checked; builds the model on first use."""
     check_not_ragged(where, x)
-    x = np.asarray(x)
     if not model.layers:
         raise ValueError(f"{where}: the model has no layers")
-    if x.dtype.kind not in "fiub":
-        raise TypeError(f"{where}: x must be numeric, got dtype "
-                        f"{x.dtype}")
+    x = check.array(where, "x", x)
     if x.ndim < 1 or len(x) == 0:
         raise ValueError(f"{where}: x must be a non-empty batch, got "
                          f"shape {x.shape}")
@@ -89,10 +95,54 @@ def prepare_x(model: Sequential, x: Any, where: str) -> np.ndarray:
     return x
 
 
+def cast_x(model: Sequential, x: np.ndarray) -> np.ndarray:
+    """x in the first layer's dtype; integer ids stay integer for a
+    layer that looks them up (Embedding), so no id is rounded."""
+    first = model.layers[0]
+    if x.dtype.kind in "iu" and getattr(first, "integer_inputs", False):
+        return x
+    return x.astype(first.dtype, copy=False)
+
+
+def _refuse_overflow(where: str, label: str, arr: np.ndarray,
+                     dtype: np.dtype) -> None:
+    """Finite values that become inf in the model's float dtype."""
+    if arr.dtype.kind != "f" or np.dtype(dtype).itemsize >= \
+            arr.dtype.itemsize:
+        return
+    big = float(np.max(np.abs(arr))) if arr.size else 0.0
+    limit = float(np.finfo(dtype).max)
+    if big > limit:
+        raise ValueError(
+            f"{where}: {label} has values up to {big:.3g}, beyond the "
+            f"range of the model's {np.dtype(dtype).name} (largest "
+            f"{limit:.3g}); they would become inf. Scale the inputs "
+            f"(e.g. nnkit.preprocessing.StandardScaler) or build the "
+            f"model with dtype='float64'")
+
+
+def _numeric_y(where: str, y: Any) -> np.ndarray:
+    """y as a numeric array with one entry per example."""
+    try:
+        y = check.array(where, "y", y)
+    except TypeError:
+        names = np.asarray(y)
+        if names.dtype.kind not in "US":
+            raise
+        raise check.ArgumentTypeError(
+            f"{where}: y holds strings ({names.ravel()[:3].tolist()}...): "
+            f"map the class names to integers 0..C-1 first, e.g. "
+            f"names, y = np.unique(y, return_inverse=True)") from None
+    if y.ndim == 0:
+        raise ValueError(f"{where}: y must have one entry per example, "
+                         f"got a scalar")
+    return y
+
+
 def check_xy(model: Sequential, x: Any, y: Any, where: str):
     """x and y checked against each other, the model and its loss."""
     x = prepare_x(model, x, where)
-    y = np.asarray(y)
+    y = _numeric_y(where, y)
     if len(y) != len(x):
         raise ValueError(f"{where}: x has {len(x)} examples but y has "
                          f"{len(y)}")
@@ -103,26 +153,39 @@ def check_xy(model: Sequential, x: Any, y: Any, where: str):
                 f"{where}: {label} contains NaN or inf in "
                 f"{int(bad.sum())} example(s), the first at index "
                 f"{int(np.argmax(bad))}; clean or impute them first")
+    dtype = model.layers[0].dtype
+    for arr, label in ((x, "x"), (y, "y")):
+        _refuse_overflow(where, label, arr, dtype)
     # Catch label/loss mismatches (e.g. label 3 with 3 classes) now,
     # with the loss' own message, rather than mid-epoch.
-    dtype = model.layers[0].dtype
     model.loss.prepare(y, np.zeros((len(y),) + model.output_shape,
                                    dtype=dtype))
-    return x.astype(dtype, copy=False), y
+    return cast_x(model, x), y
 
 
 def check_fit_args(model: Sequential, x: Any, y: Any, epochs: int,
                    batch_size: int, validation_split: float,
-                   validation_data: tuple | None) -> tuple:
+                   validation_data: tuple | None,
+                   initial_epoch: int = 0) -> tuple:
     """``fit``'s arguments checked: x, y, x_val, y_val (None if absent)."""
     check.positive_int("fit", "epochs", epochs)
     check.positive_int("fit", "batch_size", batch_size)
     check.rate("fit", "validation_split", validation_split)
+    check.non_negative_int("fit", "initial_epoch", initial_epoch)
+    if initial_epoch >= epochs:
+        # As in Keras, epochs is the index to stop at, not a count.
+        raise ValueError(
+            f"fit: initial_epoch={initial_epoch} leaves no epoch to run "
+            f"with epochs={epochs}: epochs is the epoch to stop at, not "
+            f"a count (as in Keras); to run 5 more epochs from epoch "
+            f"{initial_epoch}, pass epochs={initial_epoch + 5}")
     x, y = check_xy(model, x, y, "fit")
     if validation_data is not None:
-        if len(validation_data) != 2:
-            raise ValueError("fit: validation_data must be (x_val, "
-                             "y_val)")
+        if not isinstance(validation_data, (tuple, list)) or \
+                len(validation_data) != 2:
+            raise check.ArgumentTypeError(
+                f"fit: validation_data must be a pair (x_val, y_val), "
+                f"got {check.show(validation_data)}")
         xv, yv = check_xy(model, *validation_data, "fit "
                           "(validation_data)")
     elif validation_split:

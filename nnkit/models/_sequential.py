@@ -101,7 +101,7 @@ class Sequential:
 
     def build(self, input_shape: Any) -> None:
         """Create every layer's weights for examples of this shape."""
-        shape = as_shape(input_shape)
+        shape = check.shape("build", "input_shape", input_shape)
         self.input_shape = shape
         for layer in self.layers:
             self._build_layer(layer, shape)
@@ -127,6 +127,14 @@ class Sequential:
         return [w for layer in self.layers for w in layer.get_weights()]
 
     def set_weights(self, weights: list[np.ndarray]) -> None:
+        if not self.built:
+            raise ValueError(
+                f"set_weights: Sequential '{self.name}' is not built yet, "
+                f"so it has no weights to set; give its first layer "
+                f"input_shape=..., start it with Input(...), or call "
+                f"build(input_shape) first")
+        check.instance("set_weights", "weights", weights, (list, tuple),
+                       "a list of arrays (as get_weights returns)")
         weights = list(weights)
         need = len(self.parameters())
         if len(weights) != need:
@@ -220,13 +228,18 @@ class Sequential:
         if loss is None:
             raise ValueError("compile: a loss is required, e.g. "
                              "loss='mse' or loss='binary_crossentropy'")
-        self.optimizer = _optimizers.get(optimizer)
+        optimizer = check.lookup("compile", "optimizer", optimizer,
+                                 _optimizers.get)
         if self.built:       # an optimizer another model already used
-            self.optimizer.check_parameters(self.parameters())
-        self.loss = _losses.get(loss)
+            optimizer.check_parameters(self.parameters())
+        self.optimizer = optimizer
+        self.loss = check.lookup("compile", "loss", loss, _losses.get)
         if metrics is not None and not isinstance(metrics, (list, tuple)):
-            raise TypeError("compile: metrics must be a list, e.g. "
-                            "metrics=['accuracy']")
+            raise check.ArgumentTypeError(
+                f"compile: metrics must be a list, e.g. "
+                f"metrics=['accuracy'], got {check.show(metrics)}")
+        for m in metrics or []:
+            check.lookup("compile", "metrics", m, _metrics.get)
         self._metric_ids = list(metrics or [])
         self._metric_fns: list[tuple[str, Any]] | None = None
 
@@ -252,6 +265,7 @@ class Sequential:
         self._check_compiled("train_on_batch")
         x, y = self._check_xy(x, y, "train_on_batch")
         loss, _ = self._step(x, y, 0, 0, 1, 1)
+        _divergence.check_weights(self, loss, 0, 0, 1, 1)
         return loss
 
     def _step(self, x, y, epoch, batch, epochs, steps):
@@ -280,9 +294,11 @@ class Sequential:
             their ``"val_"`` versions to per-epoch lists.
         """
         self._check_compiled("fit")
+        verbose = _inputs.check_verbose("fit", verbose)
+        shuffle = check.boolean("fit", "shuffle", shuffle)
         x, y, xv, yv = _inputs.check_fit_args(
             self, x, y, epochs, batch_size, validation_split,
-            validation_data)
+            validation_data, initial_epoch)
 
         n = len(x)
         steps = math.ceil(n / batch_size)
@@ -313,9 +329,15 @@ class Sequential:
                 seen += len(idx)
                 logs = self._logs(sums / seen, metric_fns)
                 cb.on_train_batch_end(b, logs)
+            # a blow-up on the epoch's last update, or in validation,
+            # must not pass silently either
+            _divergence.check_weights(self, loss, epoch, steps - 1,
+                                      epochs, steps)
             if xv is not None:
                 val = self.evaluate(xv, yv, batch_size=batch_size,
                                     return_dict=True)
+                _divergence.check_validation(self, val["loss"], epoch,
+                                             epochs, xv)
                 logs.update({f"val_{k}": v for k, v in val.items()})
             cb.on_epoch_end(epoch, logs)
             if self.stop_training:
@@ -337,6 +359,9 @@ class Sequential:
         compiled, or a dict with ``return_dict=True`` (as Keras).
         """
         self._check_compiled("evaluate")
+        check.positive_int("evaluate", "batch_size", batch_size)
+        verbose = _inputs.check_verbose("evaluate", verbose)
+        check.boolean("evaluate", "return_dict", return_dict)
         x, y = self._check_xy(x, y, "evaluate")
         metric_fns = self._metrics()
         sums = np.zeros(1 + len(metric_fns))
@@ -355,9 +380,17 @@ class Sequential:
 
     def predict(self, x: Any, batch_size: int | None = None,
                 verbose: int = 0) -> np.ndarray:
-        """The model's output for x, in inference mode."""
-        x = self._prepare_x(x, "predict")
-        x = x.astype(self.layers[0].dtype, copy=False)
+        """The model's output for x, in inference mode.
+
+        As in Keras, an input row holding inf (or NaN) gives a row of
+        non-finite outputs instead of an error: predict checks the
+        arguments, not the values, so it stays as fast as the forward
+        pass. (fit and evaluate refuse such data.)
+        """
+        check.positive_int("predict", "batch_size", batch_size,
+                           allow_none=True)
+        _inputs.check_verbose("predict", verbose)
+        x = _inputs.cast_x(self, self._prepare_x(x, "predict"))
         if batch_size is None or batch_size >= len(x):
             return self.forward(x, training=False)
         return np.concatenate([
@@ -400,11 +433,15 @@ class Sequential:
 
     @classmethod
     def load(cls, path: str) -> Sequential:
-        """Rebuild a model saved by ``save`` (no pickle involved)."""
+        """Rebuild a model saved by ``save`` (no pickle involved).
+
+        ``path`` may omit the ``.npz`` that ``save`` appended.
+        """
         return _saving.load(cls, path)
 
     def save_weights(self, path: str) -> str:
-        """Save only the weights (``.npz``, keys ``weights/<i>/<name>``).
+        """Save only the weights (``.npz``, keys ``weights/<i>/<name>``,
+        plus the model's input shape).
 
         Returns:
             the path written (``.npz`` is appended if missing).
@@ -412,8 +449,14 @@ class Sequential:
         return _saving.save_weights(self, path)
 
     def load_weights(self, path: str) -> None:
-        """Load weights written by ``save_weights`` (or ``save``) into
-        this model, which must have the same architecture and be built."""
+        """Load weights written by ``save_weights`` (or ``save``).
+
+        The file must match the model exactly, layer by layer and shape
+        by shape: any difference (a missing or extra weight, another
+        shape) raises a ValueError naming the first mismatching layer
+        and both shapes, and nothing is loaded. A model not built yet
+        is first built for the input shape the file records.
+        """
         _saving.load_weights(self, path)
 
     def __repr__(self) -> str:
@@ -422,5 +465,5 @@ class Sequential:
 
 
 def load_model(path: str) -> Sequential:
-    """Load a model written by ``Sequential.save``."""
+    """Load a model written by ``Sequential.save`` (``.npz`` optional)."""
     return Sequential.load(path)

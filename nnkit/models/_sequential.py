@@ -17,7 +17,7 @@ from .. import losses as _losses
 from .. import metrics as _metrics
 from .. import optimizers as _optimizers
 from ..callbacks import Callback, CallbackList, History, ProgbarLogger
-from ..layers.base import Layer, Parameter, as_shape
+from ..layers.base import Layer, Parameter
 from . import _divergence, _inputs, _saving, _summary
 from ._inputs import Input
 

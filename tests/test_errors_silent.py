@@ -472,7 +472,7 @@ def test_train_on_batch_checks_its_update():
             model.train_on_batch(x, y)
 
 
-# ----- 7. integer ids reach Embedding as integers -------------------------------
+# ----- 7. integer ids reach Embedding as integers ----------------------------
 def test_sequential_gives_embedding_its_ids_as_integers(monkeypatch):
     seen = []
     original = nnkit.layers.Embedding.check_input

@@ -35,7 +35,7 @@ import numpy as np
 __all__ = ["ArgumentTypeError", "show", "type_name", "integer",
            "positive_int", "non_negative_int", "number", "positive",
            "non_negative", "rate", "boolean", "one_of", "string", "path",
-           "shape", "int_pair", "function", "instance", "seed",
+           "shape", "int_pair", "function", "instance", "model", "seed",
            "generator_seed", "float_dtype", "known_arguments", "lookup",
            "array"]
 
@@ -323,6 +323,15 @@ def instance(owner: str, name: str, value: Any, cls: type | tuple,
         return None
     if not isinstance(value, cls):
         raise _type_error(owner, name, expected, value)
+    return value
+
+
+def model(owner: str, name: str, value: Any) -> Any:
+    """An nnkit model (anything with layers and a forward pass)."""
+    if not (hasattr(value, "layers") and hasattr(value, "forward")
+            and hasattr(value, "_prepare_x")):
+        raise _type_error(owner, name, "an nnkit model (e.g. a "
+                          "Sequential)", value)
     return value
 
 

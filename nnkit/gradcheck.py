@@ -170,12 +170,10 @@ def check_model(model: Any, x: np.ndarray, y: np.ndarray,
     Returns:
         {"layer/param": relative error}.
     """
-    if getattr(model, "loss", None) is None or not hasattr(
-            model, "forward_backward"):
-        raise (RuntimeError if hasattr(model, "forward_backward") else
-               check.ArgumentTypeError)(
-            "check_model: model must be a compiled nnkit model (it "
-            "needs the loss): call compile first")
+    check.model("check_model", "model", model)
+    if getattr(model, "loss", None) is None:
+        raise RuntimeError("check_model: the model must be compiled (it "
+                           "needs the loss): call compile first")
     check.boolean("check_model", "training", training)
     check.positive("check_model", "h", h)
     x = model._prepare_x(x, "check_model")

@@ -24,6 +24,7 @@ import numpy as np
 
 from . import _validate as check
 from .callbacks import Callback
+from .models import _inputs
 
 __all__ = ["layer_outputs", "activation_stats", "dead_units",
            "gradient_norms", "TrainingMonitor"]
@@ -39,8 +40,10 @@ def layer_outputs(model: Any, x: Any, training: bool = False
         training: run layers in training mode (dropout masks, batch
             statistics); the default inference mode has no side effects.
     """
+    check.model("layer_outputs", "model", model)
+    check.boolean("layer_outputs", "training", training)
     x = model._prepare_x(x, "layer_outputs")
-    x = x.astype(model.layers[0].dtype, copy=False)
+    x = _inputs.cast_x(model, x)
     outs = {}
     for layer in model.layers:
         x = layer.forward(x, training=training)
@@ -108,6 +111,8 @@ def gradient_norms(model: Any, x: Any, y: Any,
     Returns:
         {parameter path: norm}, in layer order.
     """
+    check.model("gradient_norms", "model", model)
+    check.boolean("gradient_norms", "training", training)
     model._check_compiled("gradient_norms")
     x, y = model._check_xy(x, y, "gradient_norms")
     frozen = [(p, p.data.copy()) for p in model.parameters()

@@ -42,7 +42,7 @@ def make_windows(series: Any, window: int, horizon: int = 1
         (n, window, D) for a (T, D) one, ready for a recurrent layer;
         y has shape (n, horizon), or (n, horizon, D).
     """
-    s = np.asarray(series)
+    s = check.array("make_windows", "series", series)
     window = check.positive_int("make_windows", "window", window)
     horizon = check.positive_int("make_windows", "horizon", horizon)
     if s.ndim not in (1, 2):
@@ -232,6 +232,7 @@ class CharVocab:
 
     def encode(self, text: str) -> np.ndarray:
         """(len(text),) int64 ids; unknown characters raise ValueError."""
+        check.string("CharVocab.encode", "text", text, nonempty=False)
         try:
             return np.array([self.index[c] for c in text], dtype=np.int64)
         except KeyError as e:
@@ -240,7 +241,7 @@ class CharVocab:
 
     def decode(self, ids: Iterable[int]) -> str:
         """Ids back to a string."""
-        ids = np.asarray(ids).ravel()
+        ids = check.array("CharVocab.decode", "ids", ids, kinds="iu").ravel()
         if ids.size and (ids.min() < 0 or ids.max() >= len(self.chars)):
             raise ValueError(f"CharVocab: ids must be in [0, {self.size}), "
                              f"got {ids.min()} to {ids.max()}")

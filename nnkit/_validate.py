@@ -36,8 +36,8 @@ __all__ = ["ArgumentTypeError", "show", "type_name", "integer",
            "positive_int", "non_negative_int", "number", "positive",
            "non_negative", "rate", "boolean", "one_of", "string", "path",
            "shape", "int_pair", "function", "instance", "model", "seed",
-           "generator_seed", "float_dtype", "known_arguments", "lookup",
-           "array"]
+           "generator_seed", "float_dtype", "list_of", "not_an_identifier",
+           "known_arguments", "lookup", "array"]
 
 
 class ArgumentTypeError(TypeError, ValueError):
@@ -367,6 +367,36 @@ def float_dtype(owner: str, name: str, value: Any,
                 if dt == np.float16 else "")
         raise _value_error(owner, name, expected, value, hint)
     return dt
+
+
+def list_of(owner: str, name: str, value: Any, cls: type | tuple,
+            what: str, example: str, *, allow_none: bool = False
+            ) -> list | None:
+    """A list (or tuple) whose items are all ``cls``; ``what`` names an
+    item ("nnkit layer"). A single item gets the hint to wrap it in a
+    list, as in ``example`` ("Sequential([layer])")."""
+    if value is None and allow_none:
+        return None
+    if isinstance(value, cls):
+        raise ArgumentTypeError(
+            f"{owner}: {name} must be a list of {what}s, got a single "
+            f"{type(value).__name__}; wrap it in a list: {example}")
+    if not isinstance(value, (list, tuple)):
+        raise _type_error(owner, name, f"a list of {what}s", value)
+    for i, item in enumerate(value):
+        if not isinstance(item, cls):
+            raise ArgumentTypeError(
+                f"{owner}: {name}[{i}] must be an {what}, got "
+                f"{show(item)} ({type_name(item)})")
+    return list(value)
+
+
+def not_an_identifier(what: str, forms: str, value: Any,
+                      hint: str = "") -> ArgumentTypeError:
+    """The error of a getter (``activations.get``...) given a value of
+    the wrong type: ``what`` ("an activation") must be ``forms``."""
+    return ArgumentTypeError(f"{what} must be {forms}, got {show(value)} "
+                             f"({type_name(value)}){hint}")
 
 
 def known_arguments(owner: str, cls: type, config: dict[str, Any]

@@ -318,10 +318,9 @@ def get(identifier: Any) -> Activation:
             return cls()
         raise ValueError(f"unknown activation {identifier!r}; choose one "
                          f"of {', '.join(names())}")
-    raise check.ArgumentTypeError(
-        f"an activation must be a name such as 'relu', a config dict or "
-        f"an nnkit.activations.Activation, got {check.show(identifier)} "
-        f"({check.type_name(identifier)})")
+    raise check.not_an_identifier(
+        "an activation", "a name such as 'relu', a config dict or an "
+        "nnkit.activations.Activation", identifier)
 
 
 def serialize(act: Activation) -> Any:

@@ -299,10 +299,9 @@ def get(identifier: Any) -> Initializer:
             return _REGISTRY[key]()
         raise ValueError(f"unknown initializer {identifier!r}; choose one "
                          f"of {', '.join(sorted(_REGISTRY))}")
-    raise check.ArgumentTypeError(
-        f"an initializer must be a name such as 'glorot_uniform', a "
-        f"config dict or an Initializer, got {check.show(identifier)} "
-        f"({check.type_name(identifier)})")
+    raise check.not_an_identifier(
+        "an initializer", "a name such as 'glorot_uniform', a config "
+        "dict or an Initializer", identifier)
 
 
 def serialize(init: Initializer) -> Any:

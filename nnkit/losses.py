@@ -329,10 +329,9 @@ def get(identifier: Any) -> Loss:
     hint = (" (a plain function has no gradient: subclass "
             "nnkit.losses.Loss and give it a gradient method)"
             if callable(identifier) else "")
-    raise check.ArgumentTypeError(
-        f"a loss must be a name such as 'mse', a config dict or an "
-        f"nnkit.losses.Loss, got {check.show(identifier)} "
-        f"({check.type_name(identifier)}){hint}")
+    raise check.not_an_identifier(
+        "a loss", "a name such as 'mse', a config dict or an "
+        "nnkit.losses.Loss", identifier, hint)
 
 
 def serialize(loss: Loss) -> Any:

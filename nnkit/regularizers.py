@@ -108,10 +108,9 @@ def get(identifier: Any) -> Regularizer | None:
             return _REGISTRY[identifier.lower()]()
         raise ValueError(f"unknown regularizer {identifier!r}; choose one "
                          f"of {', '.join(sorted(_REGISTRY))}")
-    raise check.ArgumentTypeError(
-        f"a regularizer must be None, a name such as 'l2', a config dict "
-        f"or a Regularizer (e.g. nnkit.regularizers.L2(1e-4)), got "
-        f"{check.show(identifier)} ({check.type_name(identifier)})")
+    raise check.not_an_identifier(
+        "a regularizer", "None, a name such as 'l2', a config dict or a "
+        "Regularizer (e.g. nnkit.regularizers.L2(1e-4))", identifier)
 
 
 def serialize(reg: Regularizer | None) -> Any:

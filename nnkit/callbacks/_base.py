@@ -43,21 +43,9 @@ class CallbackList(Callback):
                  params: dict[str, Any]):
         super().__init__()
         owner = "CallbackList"
-        if isinstance(callbacks, Callback) or not isinstance(
-                callbacks, (list, tuple)):
-            raise check.ArgumentTypeError(
-                f"{owner}: callbacks must be a list of nnkit Callback "
-                f"objects, got {check.show(callbacks)} "
-                f"({check.type_name(callbacks)})"
-                + ("; wrap it in a list: callbacks=[cb]"
-                   if isinstance(callbacks, Callback) else ""))
-        self.callbacks = list(callbacks)
-        for cb in self.callbacks:
-            if not isinstance(cb, Callback):
-                raise check.ArgumentTypeError(
-                    f"{owner}: callbacks must hold nnkit Callback objects "
-                    f"(from nnkit.callbacks), got {check.show(cb)} "
-                    f"({check.type_name(cb)})")
+        self.callbacks = check.list_of(owner, "callbacks", callbacks,
+                                       Callback, "nnkit Callback",
+                                       "[callback]")
         if not hasattr(model, "stop_training"):
             raise check.ArgumentTypeError(
                 f"{owner}: model must be an nnkit model, got "

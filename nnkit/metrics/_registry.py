@@ -84,7 +84,6 @@ def get(identifier: Any, loss_name: Any = None,
             return identifier, fn
         raise ValueError(f"unknown metric {identifier!r}; choose one of "
                          f"{', '.join(names())}")
-    raise check.ArgumentTypeError(
-        f"a metric must be a name such as 'accuracy' or a function "
-        f"fn(y_true, y_pred) -> float, got {check.show(identifier)} "
-        f"({check.type_name(identifier)})")
+    raise check.not_an_identifier(
+        "a metric", "a name such as 'accuracy' or a function "
+        "fn(y_true, y_pred) -> float", identifier)

@@ -31,45 +31,15 @@ class Input:
 
 def check_layer_list(owner: str, layers: Any) -> None:
     """None or a list of layers (an ``Input`` may come first)."""
-    if layers is None:
-        return
-    if isinstance(layers, (Layer, Input)):
-        raise check.ArgumentTypeError(
-            f"{owner}: layers must be a list of layers, got a single "
-            f"{type(layers).__name__}; wrap it in a list: "
-            f"Sequential([layer])")
-    if not isinstance(layers, (list, tuple)):
-        raise check.ArgumentTypeError(
-            f"{owner}: layers must be a list of layers, got "
-            f"{check.show(layers)} ({check.type_name(layers)})")
-    for i, layer in enumerate(layers):
-        if not isinstance(layer, (Layer, Input)):
-            raise check.ArgumentTypeError(
-                f"{owner}: layers[{i}] must be an nnkit layer (or an "
-                f"Input first), got {check.show(layer)} "
-                f"({check.type_name(layer)})")
+    check.list_of(owner, "layers", layers, (Layer, Input), "nnkit layer",
+                  "Sequential([layer])", allow_none=True)
 
 
 def check_callbacks(where: str, callbacks: Any) -> list:
     """``callbacks`` (None or a list of Callback objects) as a list."""
-    if callbacks is None:
-        return []
-    if isinstance(callbacks, Callback):
-        raise check.ArgumentTypeError(
-            f"{where}: callbacks must be a list, got a single "
-            f"{type(callbacks).__name__}; wrap it in a list: "
-            f"callbacks=[...]")
-    if not isinstance(callbacks, (list, tuple)):
-        raise check.ArgumentTypeError(
-            f"{where}: callbacks must be a list of nnkit Callback "
-            f"objects, got {check.show(callbacks)}")
-    for cb in callbacks:
-        if not isinstance(cb, Callback):
-            raise check.ArgumentTypeError(
-                f"{where}: callbacks must hold nnkit Callback objects "
-                f"(from nnkit.callbacks), got {check.show(cb)} "
-                f"({check.type_name(cb)})")
-    return list(callbacks)
+    return check.list_of(where, "callbacks", callbacks, Callback,
+                         "nnkit Callback", "callbacks=[callback]",
+                         allow_none=True) or []
 
 
 def check_verbose(where: str, verbose: Any) -> int:

@@ -54,10 +54,9 @@ def get(identifier: Any) -> Optimizer:
             return _REGISTRY[identifier.lower()]()
         raise ValueError(f"unknown optimizer {identifier!r}; choose one "
                          f"of {', '.join(sorted(_REGISTRY))}")
-    raise check.ArgumentTypeError(
-        f"an optimizer must be a name such as 'adam', a config dict or "
-        f"an nnkit optimizer (e.g. nnkit.optimizers.SGD(0.01)), got "
-        f"{check.show(identifier)} ({check.type_name(identifier)})")
+    raise check.not_an_identifier(
+        "an optimizer", "a name such as 'adam', a config dict or an "
+        "nnkit optimizer (e.g. nnkit.optimizers.SGD(0.01))", identifier)
 
 
 def serialize(opt: Optimizer) -> dict[str, Any]:

@@ -737,6 +737,14 @@ def test_loading_a_foreign_npz_fails_clearly(tmp_path):
         nnkit.load_model(path)
 
 
+def test_a_single_npy_array_is_not_taken_for_a_model(tmp_path):
+    path = tmp_path / "x.npy"
+    np.save(path, np.zeros(3))
+    with pytest.raises(ValueError, match="a single array, not an .npz "
+                       "archive"):
+        nnkit.load_model(path)
+
+
 def test_a_file_with_pickled_objects_is_refused_not_unpickled(tmp_path):
     path = tmp_path / "evil.npz"
     np.savez(path, __meta__=np.array([{"x": 1}], dtype=object))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import zipfile
+import zlib
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -48,11 +49,13 @@ def _existing(fn: str, path: Any) -> str:
 def _read(fn: str, path: str) -> dict[str, np.ndarray]:
     """Every array of an .npz file, without unpickling anything."""
     try:
-        with np.load(path, allow_pickle=False) as data:
-            if not hasattr(data, "files"):
-                raise ValueError("a single array, not an .npz archive")
+        data = np.load(path, allow_pickle=False)
+        if not isinstance(data, np.lib.npyio.NpzFile):
+            raise ValueError("a single array, not an .npz archive")
+        with data:
             return {k: data[k] for k in data.files}
-    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as e:
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile,
+            zlib.error) as e:
         detail = str(e) or type(e).__name__
         if "allow_pickle" in detail:
             detail = "it holds pickled objects, which nnkit never loads"

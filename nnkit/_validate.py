@@ -62,7 +62,8 @@ def show(value: Any, limit: int = 60) -> str:
 
 def _type_error(owner: str, name: str, expected: str,
                 value: Any) -> ArgumentTypeError:
-    kind = "" if value is None else f" ({type_name(value)})"
+    kind = ("" if value is None or isinstance(value, np.ndarray)
+            else f" ({type_name(value)})")
     return ArgumentTypeError(f"{owner}: {name} must be {expected}, got "
                              f"{show(value)}{kind}")
 

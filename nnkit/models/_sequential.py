@@ -101,7 +101,8 @@ class Sequential:
 
     def build(self, input_shape: Any) -> None:
         """Create every layer's weights for examples of this shape."""
-        shape = check.shape("build", "input_shape", input_shape)
+        shape = check.shape("build", "input_shape", input_shape,
+                            allow_empty=True)   # x of shape (N,)
         self.input_shape = shape
         for layer in self.layers:
             self._build_layer(layer, shape)

@@ -330,7 +330,7 @@ def instance(owner: str, name: str, value: Any, cls: type | tuple,
 def model(owner: str, name: str, value: Any) -> Any:
     """An nnkit model (anything with layers and a forward pass)."""
     if not (hasattr(value, "layers") and hasattr(value, "forward")
-            and hasattr(value, "_prepare_x")):
+            and hasattr(value, "_as_inputs")):
         raise _type_error(owner, name, "an nnkit model (e.g. a "
                           "Sequential)", value)
     return value

@@ -653,7 +653,7 @@ CASES = [
          TypeError, "must be created with dtype='float64'"),
     case("check_model-uncompiled",
          lambda: check_model(Sequential([Dense(1)]), X, Y), RuntimeError,
-         "check_model", "call compile first"),
+         "check_model: compile the model first"),
     case("lr_range_test-start-end",
          lambda: lr_range_test(compiled(), X, Y, start=1.0, end=0.1),
          ValueError, "lr_range_test: need 0 < start < end"),

@@ -43,8 +43,12 @@ PACKAGES = ["nnkit", "nnkit.layers", "nnkit.models", "nnkit.optimizers",
             "nnkit.perceptron", "nnkit.instrument", "nnkit.lr_finder",
             "nnkit.metrics", "nnkit.datasets"]
 
-# Classes that only hold results: not constructed by users.
-RESULT_TYPES = {"LRRangeTest", "Dataset", "TrainingDivergedError"}
+# Classes users do not construct: results, and the records of the
+# functional graph (made by calling layers on Input tensors).
+NOT_CONSTRUCTED = {"LRRangeTest", "Dataset", "TrainingDivergedError",
+                   "Node", "SymbolicTensor"}
+# The public face of a class under another name: its messages name that.
+ALIASES = {"InputLayer": "Input", "Functional": "Model"}
 
 # Raw Python/NumPy messages that must never reach a user from a
 # constructor: each means an argument went unchecked.
@@ -77,7 +81,7 @@ def discover() -> list[type]:
         for attr in getattr(module, "__all__", []):
             obj = getattr(module, attr, None)
             if (inspect.isclass(obj) and obj.__module__.startswith("nnkit")
-                    and attr not in RESULT_TYPES
+                    and attr not in NOT_CONSTRUCTED
                     and not issubclass(obj, BaseException)
                     and obj.__init__ is not object.__init__):
                 found[f"{obj.__module__}.{obj.__qualname__}"] = obj
@@ -111,7 +115,10 @@ def parameters(cls: type) -> dict[str, inspect.Parameter]:
 def _examples() -> dict[str, Any]:
     from nnkit.layers import Dense
     from nnkit.schedules import ExponentialDecay
+    x = nnkit.Input((3,))
+    y = Dense(2)(x)
     return {
+        "inputs": x, "outputs": y,
         "units": 3, "filters": 2, "kernel_size": 3, "rate": 0.5,
         "input_dim": 10, "output_dim": 4, "target_shape": (3,),
         "layers": [Dense(2)], "layer": Dense(2), "activation": "relu",
@@ -132,6 +139,10 @@ EXAMPLES = _examples()
 # (class name, argument) -> a valid value, where the name alone is not
 # enough (PerEpoch's schedule is a schedule, not a function).
 CLASS_EXAMPLES = {("PerEpoch", "schedule"): EXAMPLES["_schedule"]}
+# Arguments a class needs although they default to None (or hide in
+# **kwargs): the functional model's inputs and outputs.
+NEEDED = {"inputs", "outputs"}
+HIDDEN = {"Model": {"inputs": None, "outputs": None}}
 
 
 def _guess(annotation: str) -> Any:
@@ -152,13 +163,15 @@ def _guess(annotation: str) -> Any:
 
 def required(cls: type) -> dict[str, Any]:
     """Valid values for the arguments of ``cls`` without a default."""
-    kwargs = {}
-    for name, p in parameters(cls).items():
-        if p.default is inspect.Parameter.empty:
+    kwargs = dict(HIDDEN.get(cls.__name__, {}))
+    for name, p in list(parameters(cls).items()) + [
+            (k, None) for k in kwargs]:
+        if p is None or p.default is inspect.Parameter.empty \
+                or name in NEEDED:
             value = CLASS_EXAMPLES.get((cls.__name__, name),
                                        EXAMPLES.get(name))
-            kwargs[name] = (_guess(str(p.annotation)) if value is None
-                            else value)
+            kwargs[name] = (_guess(str(getattr(p, "annotation", "")))
+                            if value is None else value)
     return kwargs
 
 
@@ -222,7 +235,7 @@ def test_discovery_finds_the_families():
     assert {"Dense", "Conv2D", "LSTM", "SGD", "Adam", "ExponentialDecay",
             "EarlyStopping", "ModelCheckpoint", "MinMaxScaler",
             "BinaryCrossentropy", "GlorotUniform", "L2", "LeakyReLU",
-            "Sequential", "Input", "CharVocab", "Perceptron",
+            "Sequential", "InputLayer", "CharVocab", "Perceptron",
             "TrainingMonitor"} <= names
     assert len(PAIRS) > 250
 
@@ -241,7 +254,8 @@ def test_a_wrong_argument_gets_a_clear_error_naming_class_and_argument(
     with pytest.raises((TypeError, ValueError)) as err:
         cls(**kwargs)
     msg = str(err.value)
-    assert cls.__name__ in msg, f"the message does not name the class: " \
-        f"{msg!r}"
+    names = (cls.__name__, ALIASES.get(cls.__name__, cls.__name__))
+    assert any(n in msg for n in names), f"the message does not name " \
+        f"the class: {msg!r}"
     assert arg in msg, f"the message does not name {arg!r}: {msg!r}"
     assert not _RAW.search(msg), f"a raw message reached the user: {msg!r}"

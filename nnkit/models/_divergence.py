@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:
-    from ._sequential import Sequential
+    from ._model import Model
 
 __all__ = ["TrainingDivergedError", "diverged", "check_weights",
            "check_validation"]
@@ -33,20 +33,20 @@ class TrainingDivergedError(FloatingPointError):
         self.epoch, self.batch, self.layer = epoch, batch, layer
 
 
-def diverged(model: Sequential, loss: float, epoch: int, batch: int,
+def diverged(model: Model, loss: float, epoch: int, batch: int,
              epochs: int, steps: int) -> TrainingDivergedError:
     """The error to raise: where the loss stopped being finite, and why."""
     where = f"epoch {epoch + 1}/{epochs}, batch {batch + 1}/{steps}"
     culprit, i = None, 0
-    for i, layer in enumerate(model.layers):  # noqa: B007 (i used below)
-        out = getattr(layer, "out", None)
+    calls = model._layer_calls()     # (layer, its output), in order
+    for i, (layer, out) in enumerate(calls):  # noqa: B007 (i used below)
         if out is not None and not np.all(np.isfinite(out)):
             culprit = layer
             break
     if culprit is None:
         # Outputs still finite: the loss overflowed on huge outputs.
-        last = model.layers[-1]
-        peak = float(np.max(np.abs(last.out)))
+        last, out = calls[-1]
+        peak = float(np.max(np.abs(out)))
         detail = (f"every layer's output is finite, but the output of "
                   f"{last.describe()} reaches {peak:.3g} and the loss "
                   f"overflowed {last.dtype.name}")
@@ -56,7 +56,7 @@ def diverged(model: Sequential, loss: float, epoch: int, batch: int,
                    for p in culprit.parameters()), default=0.0)
         detail = (f"the first non-finite values appear in the output "
                   f"of {culprit.describe()} (layer {i + 1} of "
-                  f"{len(model.layers)}; its largest |weight| is "
+                  f"{len(calls)}; its largest |weight| is "
                   f"{big:.3g})")
         name = culprit.name
     msg = (f"fit stopped at {where}: the loss became {loss}; {detail}. "
@@ -65,7 +65,7 @@ def diverged(model: Sequential, loss: float, epoch: int, batch: int,
     return TrainingDivergedError(msg, epoch + 1, batch + 1, name)
 
 
-def _first_bad_weights(model: Sequential):
+def _first_bad_weights(model: Model):
     """(layer, parameter) of the first non-finite weight, or None."""
     for layer in model.layers:
         for p in layer.parameters():
@@ -74,7 +74,7 @@ def _first_bad_weights(model: Sequential):
     return None
 
 
-def check_weights(model: Sequential, loss: float, epoch: int, batch: int,
+def check_weights(model: Model, loss: float, epoch: int, batch: int,
                   epochs: int, steps: int) -> None:
     """Raise if an update (the last one checked) made a weight non-finite.
 
@@ -95,16 +95,16 @@ def check_weights(model: Sequential, loss: float, epoch: int, batch: int,
     raise TrainingDivergedError(msg, epoch + 1, batch + 1, layer.name)
 
 
-def check_validation(model: Sequential, val_loss: float, epoch: int,
-                     epochs: int, x_val) -> None:
+def check_validation(model: Model, val_loss: float, epoch: int,
+                     epochs: int, xs_val: list) -> None:
     """Raise if the validation loss of an epoch is not finite."""
     if np.isfinite(val_loss):
         return
     with np.errstate(over="ignore", invalid="ignore"):
-        model.forward(x_val, training=False)
-    culprit = next((layer for layer in model.layers
-                    if getattr(layer, "out", None) is not None
-                    and not np.all(np.isfinite(layer.out))), None)
+        model._run_forward(xs_val, training=False)
+    culprit = next((layer for layer, out in model._layer_calls()
+                    if out is not None and not np.all(np.isfinite(out))),
+                   None)
     detail = (f"the first non-finite values appear in the output of "
               f"{culprit.describe()}" if culprit is not None else
               f"every layer's output is finite, but the loss overflowed "

@@ -1,7 +1,10 @@
 """Saving and loading: one ``.npz`` of arrays plus a JSON document.
 
-The bodies of ``Sequential.save``, ``load``, ``save_weights`` and
-``load_weights``; the file format is described on ``save``.
+The bodies of ``Model.save``, ``load``, ``save_weights`` and
+``load_weights``; the file format is described on ``save``. Weights
+are stored as ``weights/<i>/<name>`` with i the layer's index in
+``model.layers``. Files of format 1 ("nnkit.Sequential", before the
+functional model existed) still load.
 """
 
 from __future__ import annotations
@@ -19,12 +22,13 @@ from .. import losses as _losses
 from .. import optimizers as _optimizers
 
 if TYPE_CHECKING:
-    from ._sequential import Sequential
+    from ._model import Model
 
 __all__ = ["save", "load", "save_weights", "load_weights"]
 
-_FORMAT = "nnkit.Sequential"
-_VERSION = 1
+_FORMAT = "nnkit.Model"
+_VERSION = 2
+_OLD_FORMAT = "nnkit.Sequential"      # version 1: Sequential only
 _INPUT_SHAPE = "__input_shape__"    # in weights files: the model's input
 
 
@@ -64,44 +68,77 @@ def _read(fn: str, path: str) -> dict[str, np.ndarray]:
                          f"{detail})") from None
 
 
-def _metric_names(model: Sequential) -> list[str]:
-    """The compiled metrics as names; functions cannot go in a file."""
-    for m in model._metric_ids:
-        if not isinstance(m, str):
-            name = getattr(m, "__name__", repr(m))
-            raise TypeError(
-                f"save: the model was compiled with the metric function "
-                f"{name!r}; a model file holds data, never code (nnkit "
-                f"does not pickle), so it cannot be saved. Save the "
-                f"weights with save_weights(path) and compile again "
-                f"after loading, or compile with metric names "
-                f"(e.g. 'accuracy', 'mae')")
-    return list(model._metric_ids)
+def _metric_ids(metrics: Any) -> Any:
+    """The compiled metrics (names, in lists or dicts per output);
+    a function cannot go in a file."""
+    if isinstance(metrics, dict):
+        return {k: _metric_ids(v) for k, v in metrics.items()}
+    if isinstance(metrics, (list, tuple)):
+        return [_metric_ids(m) for m in metrics]
+    if metrics is None or isinstance(metrics, str):
+        return metrics
+    name = getattr(metrics, "__name__", repr(metrics))
+    raise TypeError(
+        f"save: the model was compiled with the metric function "
+        f"{name!r}; a model file holds data, never code (nnkit does not "
+        f"pickle), so it cannot be saved. Save the weights with "
+        f"save_weights(path) and compile again after loading, or "
+        f"compile with metric names (e.g. 'accuracy', 'mae')")
 
 
-def save(model: Sequential, path: str) -> str:
-    """``Sequential.save``: returns the path written."""
+def _serialize_loss(loss: Any) -> tuple[str, Any]:
+    """(structure, JSON) of the compiled loss(es)."""
+    def one(lo):
+        return None if lo is None else _losses.serialize(lo)
+    if isinstance(loss, dict):
+        return "dict", {k: one(v) for k, v in loss.items()}
+    if isinstance(loss, list):
+        return "list", [one(v) for v in loss]
+    return "single", one(loss)
+
+
+def _deserialize_loss(structure: str, data: Any) -> Any:
+    def one(lo):
+        return None if lo is None else _losses.get(lo)
+    if structure == "dict":
+        return {k: one(v) for k, v in data.items()}
+    if structure == "list":
+        return [one(v) for v in data]
+    return one(data)
+
+
+def _weight_arrays(model: Model) -> dict[str, np.ndarray]:
+    return {f"weights/{i}/{p.name}": p.data
+            for i, layer in enumerate(model.layers)
+            for p in layer.parameters()}
+
+
+def save(model: Model, path: str) -> str:
+    """``Model.save``: returns the path written."""
     path = _npz_path("save", path)
+    input_shape = getattr(model, "input_shape", None)
     meta: dict[str, Any] = {
         "format": _FORMAT, "version": _VERSION,
+        "class_name": type(model).__name__,
         "config": model.get_config(),
-        "input_shape": (None if model.input_shape is None
-                        else list(model.input_shape)),
-        "built": model.built,
+        "input_shape": (list(input_shape) if type(model).__name__ ==
+                        "Sequential" and input_shape is not None
+                        else None),
+        "built": bool(getattr(model, "built", True)),
         "rng_state": model.rng.bit_generator.state,
         "layer_states": {str(i): layer.get_state()
                          for i, layer in enumerate(model.layers)
                          if layer.get_state()},
+        "trainable": [layer.trainable for layer in model.layers],
         "compile": None}
-    arrays: dict[str, np.ndarray] = {}
-    for i, layer in enumerate(model.layers):
-        for p in layer.parameters():
-            arrays[f"weights/{i}/{p.name}"] = p.data
+    arrays = _weight_arrays(model)
     if model.optimizer is not None:
+        structure, loss = _serialize_loss(model.loss)
         meta["compile"] = {
             "optimizer": _optimizers.serialize(model.optimizer),
-            "loss": _losses.serialize(model.loss),
-            "metrics": _metric_names(model)}
+            "loss": loss, "loss_structure": structure,
+            "loss_weights": model._compile_args.get("loss_weights"),
+            "metrics": _metric_ids(model._metric_ids)}
         state = model.optimizer.get_state(model.parameters())
         for k, v in state.items():
             arrays[f"optimizer/{k}"] = v
@@ -110,8 +147,11 @@ def save(model: Sequential, path: str) -> str:
     return path
 
 
-def load(cls: type[Sequential], path: str) -> Sequential:
-    """``Sequential.load``: a model of class ``cls``."""
+def load(cls: type[Model], path: str) -> Model:
+    """``Model.load``: the saved model (a ``cls``)."""
+    from ._model import Model
+    from ._sequential import Sequential
+
     path = _existing("load_model", path)
     arrays = _read("load_model", path)
     if "__meta__" not in arrays:
@@ -124,62 +164,78 @@ def load(cls: type[Sequential], path: str) -> Sequential:
         raise ValueError(f"load_model: {path} is not an nnkit model file "
                          f"(no __meta__ entry)")
     meta = json.loads(str(arrays.pop("__meta__")))
-    if meta.get("format") != _FORMAT:
-        raise ValueError(f"load_model: {path}: unknown format "
-                         f"{meta.get('format')!r}")
-    model = cls.from_config(meta["config"])
-    if meta["built"] and meta["input_shape"] is not None:
+    fmt = meta.get("format")
+    if fmt == _OLD_FORMAT:
+        kind = "Sequential"
+    elif fmt == _FORMAT:
+        kind = meta.get("class_name")
+    else:
+        raise ValueError(f"load_model: {path}: unknown format {fmt!r}")
+    if kind == "Sequential":
+        model_cls: type[Model] = Sequential
+    else:
+        from ._functional import Functional
+        model_cls = Functional
+    if not issubclass(model_cls, cls) and cls is not Model:
+        raise ValueError(f"{cls.__name__}.load: {path} holds a "
+                         f"{kind} model; load it with nnkit.load_model")
+    model = model_cls.from_config(meta["config"])
+    if kind == "Sequential" and meta["built"] \
+            and meta["input_shape"] is not None:
         model.build(meta["input_shape"])
     _assign(model, arrays, path, "load_model")
+    for layer, flag in zip(model.layers, meta.get("trainable", [])):
+        layer.trainable = flag
     model.rng.bit_generator.state = meta["rng_state"]
     for i, state in meta.get("layer_states", {}).items():
         model.layers[int(i)].set_state(state)
     comp = meta.get("compile")
     if comp is not None:
-        model.compile(_optimizers.get(comp["optimizer"]),
-                      _losses.get(comp["loss"]), comp["metrics"])
+        loss = _deserialize_loss(comp.get("loss_structure", "single"),
+                                 comp["loss"])
+        model.compile(_optimizers.get(comp["optimizer"]), loss,
+                      comp["metrics"], comp.get("loss_weights"))
         state = {k[len("optimizer/"):]: v for k, v in arrays.items()
                  if k.startswith("optimizer/")}
         model.optimizer.set_state(model.parameters(), state)
     return model
 
 
-def save_weights(model: Sequential, path: str) -> str:
-    """``Sequential.save_weights``: returns the path written."""
+def save_weights(model: Model, path: str) -> str:
+    """``Model.save_weights``: returns the path written."""
     path = _npz_path("save_weights", path)
-    arrays = {f"weights/{i}/{p.name}": p.data
-              for i, layer in enumerate(model.layers)
-              for p in layer.parameters()}
-    if model.built:
+    arrays = _weight_arrays(model)
+    shape = getattr(model, "input_shape", None)
+    if getattr(model, "built", False) and shape is not None and \
+            type(model).__name__ == "Sequential":
         # lets load_weights build a model that has not seen data yet
-        arrays[_INPUT_SHAPE] = np.array(model.input_shape, dtype=np.int64)
+        arrays[_INPUT_SHAPE] = np.array(shape, dtype=np.int64)
     np.savez(path, **arrays)
     return path
 
 
-def load_weights(model: Sequential, path: str) -> None:
-    """``Sequential.load_weights``: every array, or an error."""
+def load_weights(model: Model, path: str) -> None:
+    """``Model.load_weights``: every array, or an error."""
     fn = "load_weights"
     path = _existing(fn, path)
     arrays = _read(fn, path)
-    if not model.built:
+    if not getattr(model, "built", True):
         shape = arrays.get(_INPUT_SHAPE)
         if shape is None and "__meta__" in arrays:
-            meta = json.loads(str(arrays["__meta__"]))
-            shape = meta.get("input_shape")
+            shape = json.loads(str(arrays["__meta__"])).get("input_shape")
         if shape is None:
             raise ValueError(
-                f"{fn}: Sequential '{model.name}' is not built yet and "
-                f"{path} does not record the input shape, so there is "
-                f"nothing to load the weights into; give the first layer "
-                f"input_shape=..., start the model with Input(...), or "
-                f"call model.build(input_shape) first")
+                f"{fn}: {type(model).__name__} '{model.name}' is not built "
+                f"yet and {path} does not record the input shape, so "
+                f"there is nothing to load the weights into; give the "
+                f"first layer input_shape=..., start the model with "
+                f"Input(...), or call model.build(input_shape) first")
         model.build([int(s) for s in np.asarray(shape).ravel()])
     _assign(model, {k: v for k, v in arrays.items()
                     if k.startswith("weights/")}, path, fn)
 
 
-def _assign(model: Sequential, arrays: dict[str, np.ndarray], path: str,
+def _assign(model: Model, arrays: dict[str, np.ndarray], path: str,
             fn: str) -> None:
     """Put the file's ``weights/<i>/<name>`` arrays into the model's
     layers, after checking that they match exactly (nothing is changed

@@ -12,10 +12,7 @@ from typing import Any
 
 import numpy as np
 
-# re-exported for the recurrent layers; defined with the other checks
-from .._validate import positive_int
-
-__all__ = ["positive_int", "check_sequence_rank", "check_sequences",
+__all__ = ["check_sequence_rank", "check_sequences",
            "check_initial_states"]
 
 

@@ -4,11 +4,11 @@ Most cases live in one table, ``CASES``: each row is one distinct bad
 input or fault at a public entry point (layers, Input, Sequential,
 compile/fit/evaluate/predict, saving, optimizers, schedules, callbacks,
 losses, metrics, datasets, preprocessing, sequences, gradcheck,
-lr_finder), the exception type expected and the words that make the
+lr_finder, widgets), the exception type expected and the words that make the
 message actionable (who, which argument, what was expected, what was
 received, what to do). Cases that need files or training follow the
 table. ``test_the_table_covers_at_least_100_bad_inputs`` keeps the
-count honest.
+count honest. (Widgets' public functions are in the table too.)
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from nnkit import optimizers as O
 from nnkit import preprocessing as P
 from nnkit import schedules as S
 from nnkit import sequences as Q
+from nnkit import widgets as W
 from nnkit.datasets import make_circle, playground
 from nnkit.gradcheck import check_layer, check_model, numerical_gradient
 from nnkit.lr_finder import lr_range_test
@@ -44,6 +45,13 @@ Y = np.zeros(4)
 
 def fit(**kw):
     return compiled().fit(X, Y, verbose=0, **kw)
+
+
+def _state():
+    """A small Playground run for the widget cases (made on first use)."""
+    if not hasattr(_state, "value"):
+        _state.value = W.init_state(hidden=(2,), seed=0)
+    return _state.value
 
 
 def case(name, fn, exc, *words):
@@ -637,6 +645,66 @@ CASES = [
          lambda: nnkit.instrument.gradient_norms(
              Sequential([Dense(1)]), X, Y), RuntimeError,
          "gradient_norms: call compile"),
+    # ----- widgets' public functions ---------------------------------------
+    case("widgets-featurize-x", lambda: W.featurize("abc"), TypeError,
+         "featurize: x must hold"),
+    case("widgets-init_state-typo", lambda: W.init_state(hiden=(2,)),
+         ValueError, "PlaygroundConfig has no argument 'hiden'", "hidden"),
+    case("widgets-train_epochs-state", lambda: W.train_epochs("state"),
+         TypeError, "train_epochs: state must be a PlaygroundState"),
+    case("widgets-train_epochs-n", lambda: W.train_epochs(_state(), 1.5),
+         TypeError, "train_epochs: n must be an integer >= 0"),
+    case("widgets-accuracy-split",
+         lambda: W.accuracy(_state(), split="val"), ValueError,
+         "accuracy: split must be 'train' or 'test', got 'val'"),
+    case("widgets-predict_grid-resolution",
+         lambda: W.predict_grid(_state(), resolution=0), ValueError,
+         "predict_grid: resolution must be an integer >= 2"),
+    case("widgets-layer_maps-resolution",
+         lambda: W.layer_maps(_state(), resolution=-1), ValueError,
+         "layer_maps: resolution"),
+    case("widgets-render-resolution",
+         lambda: W.render(_state(), resolution=1.5), TypeError,
+         "render: resolution must be an integer >= 2"),
+    case("widgets-plot_neurons-resolution",
+         lambda: W.plot_neurons(_state(), resolution=0), ValueError,
+         "plot_neurons: resolution"),
+    case("widgets-surface", lambda: W.suggested_learning_rates("mountain"),
+         ValueError, "suggested_learning_rates: surface must be a Surface "
+         "or one of 'rosenbrock'"),
+    case("widgets-optimize_path-name",
+         lambda: W.optimize_path("rosenbrock", "sgd"), ValueError,
+         "optimize_path: optimizer must be one of 'SGD'"),
+    case("widgets-optimize_path-type",
+         lambda: W.optimize_path("rosenbrock", 3), TypeError,
+         "optimize_path: optimizer must be an nnkit optimizer"),
+    case("widgets-optimize_path-start",
+         lambda: W.optimize_path("rosenbrock", "SGD", start=(1,)),
+         ValueError, "optimize_path: start must be a point (x, y)"),
+    case("widgets-optimizer_style", lambda: W.optimizer_style(3),
+         TypeError, "optimizer_style: name must be a non-empty string"),
+    case("widgets-path_losses", lambda: W.path_losses("rosenbrock", [1]),
+         TypeError, "path_losses: paths must be a dict"),
+    case("widgets-plot_activation-alpha",
+         lambda: W.plot_activation("elu", alpha="a"), TypeError,
+         "plot_activation: alpha must be a finite number"),
+    case("widgets-plot_activation-name",
+         lambda: W.plot_activation("relux"), ValueError,
+         "plot_activation: name: unknown activation 'relux'"),
+    case("widgets-activation_explorer",
+         lambda: W.activation_explorer("relux"), ValueError,
+         "ActivationExplorer: name: unknown activation"),
+    case("widgets-parse_kernel", lambda: W.parse_kernel(3), TypeError,
+         "parse_kernel: text must be a string"),
+    case("widgets-conv_feature_map-image",
+         lambda: W.conv_feature_map("img", np.ones((3, 3))), TypeError,
+         "conv_feature_map: image must hold"),
+    case("widgets-picture_figure-columns",
+         lambda: W.picture_figure([], 0, (3, 3)), ValueError,
+         "picture_figure: columns must be a positive integer"),
+    case("widgets-playground_code-framework",
+         lambda: W.playground_code(framework="torch"), ValueError,
+         "playground_code: framework must be 'nnkit' or 'keras'"),
     # ----- gradcheck and lr_finder -------------------------------------------
     case("numerical_gradient-h-0",
          lambda: numerical_gradient(lambda: 0.0, np.zeros(3), h=0),

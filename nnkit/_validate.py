@@ -36,7 +36,8 @@ __all__ = ["ArgumentTypeError", "show", "type_name", "integer",
            "positive_int", "non_negative_int", "number", "positive",
            "non_negative", "rate", "boolean", "one_of", "string", "path",
            "shape", "int_pair", "function", "instance", "model", "seed",
-           "generator_seed", "float_dtype", "list_of", "not_an_identifier",
+           "generator_seed", "float_dtype", "list_of", "by_name",
+           "not_an_identifier",
            "known_arguments", "lookup", "array"]
 
 
@@ -390,6 +391,19 @@ def list_of(owner: str, name: str, value: Any, cls: type | tuple,
                 f"{owner}: {name}[{i}] must be an {what}, got "
                 f"{show(item)} ({type_name(item)})")
     return list(value)
+
+
+def by_name(what: str, name: str, registry: dict[str, Any],
+            aliases: dict[str, str] | None = None,
+            shown: Iterable[str] | None = None) -> Any:
+    """The entry of ``registry`` for ``name`` (case-insensitive, after
+    ``aliases``), else a ValueError listing the names (``shown``)."""
+    key = name.lower()
+    key = (aliases or {}).get(key, key)
+    if key in registry:
+        return registry[key]
+    raise ValueError(f"unknown {what} {name!r}; choose one of "
+                     f"{', '.join(sorted(shown or registry))}")
 
 
 def not_an_identifier(what: str, forms: str, value: Any,

@@ -317,12 +317,9 @@ def get(identifier: Any) -> Activation:
             raise ValueError(f"unknown activation config {identifier!r}")
         return cls(**check.known_arguments("activation config", cls, cfg))
     if identifier is None or isinstance(identifier, str):
-        key = _ALIASES.get(identifier, identifier)
-        cls = _REGISTRY.get(key.lower())
-        if cls is not None:
-            return cls()
-        raise ValueError(f"unknown activation {identifier!r}; choose one "
-                         f"of {', '.join(names())}")
+        name = "linear" if identifier is None else identifier
+        return check.by_name("activation", name, _REGISTRY, _ALIASES,
+                             names())()
     raise check.not_an_identifier(
         "an activation", "a name such as 'relu', a config dict or an "
         "nnkit.activations.Activation", identifier)

@@ -294,11 +294,8 @@ def get(identifier: Any) -> Initializer:
             raise ValueError(f"unknown initializer config {identifier!r}")
         return cls(**check.known_arguments("initializer config", cls, cfg))
     if isinstance(identifier, str):
-        key = _ALIASES.get(identifier.lower(), identifier.lower())
-        if key in _REGISTRY:
-            return _REGISTRY[key]()
-        raise ValueError(f"unknown initializer {identifier!r}; choose one "
-                         f"of {', '.join(sorted(_REGISTRY))}")
+        return check.by_name("initializer", identifier, _REGISTRY,
+                             _ALIASES)()
     raise check.not_an_identifier(
         "an initializer", "a name such as 'glorot_uniform', a config "
         "dict or an Initializer", identifier)

@@ -520,12 +520,8 @@ def get(identifier: Any) -> Loss:
             raise ValueError(f"unknown loss config {identifier!r}")
         return cls(**check.known_arguments("loss config", cls, cfg))
     if isinstance(identifier, str):
-        key = _ALIASES.get(identifier.lower(), identifier.lower())
-        if key in _REGISTRY:
-            return _REGISTRY[key]()
-        raise ValueError(
-            f"unknown loss {identifier!r}; choose one of "
-            f"{', '.join(sorted(set(_REGISTRY) | set(_ALIASES)))}")
+        return check.by_name("loss", identifier, _REGISTRY, _ALIASES,
+                             set(_REGISTRY) | set(_ALIASES))()
     hint = (" (a plain function has no gradient: subclass "
             "nnkit.losses.Loss and give it a gradient method)"
             if callable(identifier) else "")

@@ -104,10 +104,7 @@ def get(identifier: Any) -> Regularizer | None:
             raise ValueError(f"unknown regularizer config {identifier!r}")
         return cls(**check.known_arguments("regularizer config", cls, cfg))
     if isinstance(identifier, str):
-        if identifier.lower() in _REGISTRY:
-            return _REGISTRY[identifier.lower()]()
-        raise ValueError(f"unknown regularizer {identifier!r}; choose one "
-                         f"of {', '.join(sorted(_REGISTRY))}")
+        return check.by_name("regularizer", identifier, _REGISTRY)()
     raise check.not_an_identifier(
         "a regularizer", "None, a name such as 'l2', a config dict or a "
         "Regularizer (e.g. nnkit.regularizers.L2(1e-4))", identifier)

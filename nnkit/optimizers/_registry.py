@@ -50,10 +50,7 @@ def get(identifier: Any) -> Optimizer:
             "optimizer config", cls, {k: v for k, v in config.items()
                                       if k != "class_name"}))
     if isinstance(identifier, str):
-        if identifier.lower() in _REGISTRY:
-            return _REGISTRY[identifier.lower()]()
-        raise ValueError(f"unknown optimizer {identifier!r}; choose one "
-                         f"of {', '.join(sorted(_REGISTRY))}")
+        return check.by_name("optimizer", identifier, _REGISTRY)()
     raise check.not_an_identifier(
         "an optimizer", "a name such as 'adam', a config dict or an "
         "nnkit optimizer (e.g. nnkit.optimizers.SGD(0.01))", identifier)

@@ -95,10 +95,13 @@ class L2(L1L2):
 
 
 _REGISTRY = {cls.name: cls for cls in (L1, L2, L1L2)}
+# Keras 3 knows the class L1L2 as "l1l2" (its snake-case name) and not
+# as "l1_l2"; nnkit accepts both.
+_ALIASES = {"l1l2": "l1_l2"}
 
 
 def get(identifier: Any) -> Regularizer | None:
-    """None, a name (``"l1"``, ``"l2"``, ``"l1_l2"``), a dict or instance."""
+    """None, a name (``"l1"``, ``"l2"``, ``"l1l2"``...), a dict or instance."""
     if identifier is None or isinstance(identifier, Regularizer):
         return identifier
     if isinstance(identifier, dict):
@@ -107,10 +110,13 @@ def get(identifier: Any) -> Regularizer | None:
         if cls is None:
             raise ValueError(f"unknown regularizer config {identifier!r}")
         return cls(**cfg)
-    if isinstance(identifier, str) and identifier.lower() in _REGISTRY:
-        return _REGISTRY[identifier.lower()]()
+    if isinstance(identifier, str):
+        key = identifier.lower()
+        key = _ALIASES.get(key, key)
+        if key in _REGISTRY:
+            return _REGISTRY[key]()
     raise ValueError(f"unknown regularizer {identifier!r}; choose one of "
-                     f"{', '.join(sorted(_REGISTRY))}")
+                     f"{', '.join(sorted(set(_REGISTRY) | set(_ALIASES)))}")
 
 
 def serialize(reg: Regularizer | None) -> Any:

@@ -91,11 +91,11 @@ class BatchNormalization(Layer):
         self.axis = int(axis)
         self.momentum, self.epsilon = float(momentum), float(epsilon)
         self.center, self.scale = bool(center), bool(scale)
-        self.beta_initializer = initializers.get(beta_initializer)
-        self.gamma_initializer = initializers.get(gamma_initializer)
-        self.moving_mean_initializer = initializers.get(
+        self.beta_initializer = initializers.for_weight(beta_initializer)
+        self.gamma_initializer = initializers.for_weight(gamma_initializer)
+        self.moving_mean_initializer = initializers.for_weight(
             moving_mean_initializer)
-        self.moving_variance_initializer = initializers.get(
+        self.moving_variance_initializer = initializers.for_weight(
             moving_variance_initializer)
         self.beta_regularizer = _reg.get(beta_regularizer)
         self.gamma_regularizer = _reg.get(gamma_regularizer)

@@ -54,7 +54,7 @@ class Embedding(Layer):
                                       input_dim)
         self.output_dim = positive_int(self.describe(), "output_dim",
                                        output_dim)
-        self.embeddings_initializer = initializers.get(
+        self.embeddings_initializer = initializers.for_weight(
             embeddings_initializer)
         self.embeddings_regularizer = _reg.get(embeddings_regularizer)
 

@@ -27,8 +27,8 @@ class KernelMixin:
         """Resolve the Keras-style arguments (names, dicts or objects)."""
         self.activation = activations.get(activation)
         self.use_bias = bool(use_bias)
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
+        self.kernel_initializer = initializers.for_weight(kernel_initializer)
+        self.bias_initializer = initializers.for_weight(bias_initializer)
         self.kernel_regularizer = _reg.get(kernel_regularizer)
         self.bias_regularizer = _reg.get(bias_regularizer)
         self.activity_regularizer = _reg.get(activity_regularizer)

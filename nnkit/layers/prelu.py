@@ -60,7 +60,7 @@ class PReLU(Layer):
                     f">= 1 (axis 0 is the batch), got {shared_axes!r}")
             shared_axes = [int(a) for a in shared_axes]
         self.shared_axes = shared_axes
-        self.alpha_initializer = initializers.get(alpha_initializer)
+        self.alpha_initializer = initializers.for_weight(alpha_initializer)
         self.alpha_regularizer = _reg.get(alpha_regularizer)
 
     def build(self, input_shape, rng=None):

@@ -83,9 +83,10 @@ class Recurrent(Layer):
                                           bptt_truncate, allow_none=True)
         self.activation = activations.get(activation)
         self.use_bias = bool(use_bias)
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.recurrent_initializer = initializers.get(recurrent_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
+        self.kernel_initializer = initializers.for_weight(kernel_initializer)
+        self.recurrent_initializer = initializers.for_weight(
+            recurrent_initializer)
+        self.bias_initializer = initializers.for_weight(bias_initializer)
         self.kernel_regularizer = _reg.get(kernel_regularizer)
         self.recurrent_regularizer = _reg.get(recurrent_regularizer)
         self.bias_regularizer = _reg.get(bias_regularizer)

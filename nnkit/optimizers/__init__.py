@@ -33,6 +33,7 @@ In float32 all of this is invisible.
 from ._adadelta import Adadelta
 from ._adagrad import Adagrad
 from ._adam import Adam, AdamW
+from ._adamax import Adamax
 from ._base import Optimizer
 from ._nadam import Nadam
 from ._registry import get, register, serialize
@@ -40,4 +41,4 @@ from ._rmsprop import RMSprop
 from ._sgd import SGD
 
 __all__ = ["Optimizer", "SGD", "Adagrad", "Adadelta", "RMSprop", "Adam",
-           "AdamW", "Nadam", "get", "serialize", "register"]
+           "AdamW", "Adamax", "Nadam", "get", "serialize", "register"]

@@ -4,22 +4,32 @@ from .activation import Activation
 from .base import Layer, Parameter
 from .batch_normalization import BatchNormalization
 from .conv import Conv2D
+from .conv1d import Conv1D
 from .dense import Dense
 from .dropout import Dropout
 from .elu import ELU
 from .embedding import Embedding
-from .global_pooling import GlobalAveragePooling2D, GlobalMaxPooling2D
+from .global_pooling import (
+    GlobalAveragePooling1D,
+    GlobalAveragePooling2D,
+    GlobalMaxPooling1D,
+    GlobalMaxPooling2D,
+)
 from .gru import GRU
 from .im2col import col2im, conv_output_size, im2col
 from .kernel import KernelMixin
+from .layer_normalization import LayerNormalization
 from .leaky_relu import LeakyReLU
 from .lstm import LSTM
 from .pooling import AveragePooling2D, MaxPooling2D
+from .pooling1d import AveragePooling1D, MaxPooling1D
 from .prelu import PReLU
 from .recurrent import Recurrent
+from .relu import ReLU
 from .reshape import Flatten, Reshape
 from .residual import Residual
 from .simple_rnn import SimpleRNN
+from .softmax import Softmax
 from .time_distributed import TimeDistributed
 
 __all__ = ["Layer", "Parameter", "KernelMixin", "Dense", "Activation", "get",
@@ -30,6 +40,10 @@ __all__ += ["Recurrent", "SimpleRNN", "LSTM", "GRU", "Embedding",
 __all__ += ["Conv2D", "MaxPooling2D", "AveragePooling2D",
             "GlobalAveragePooling2D", "GlobalMaxPooling2D", "Flatten",
             "Reshape", "Residual", "conv_output_size", "im2col", "col2im"]
+
+__all__ += ["Conv1D", "MaxPooling1D", "AveragePooling1D",
+            "GlobalAveragePooling1D", "GlobalMaxPooling1D",
+            "LayerNormalization", "ReLU", "Softmax"]
 
 _REGISTRY: dict[str, type[Layer]] = {}
 
@@ -48,6 +62,10 @@ for _cls in (SimpleRNN, LSTM, GRU, Embedding, TimeDistributed):
     register(_cls)
 for _cls in (Conv2D, MaxPooling2D, AveragePooling2D, GlobalAveragePooling2D,
              GlobalMaxPooling2D, Flatten, Reshape, Residual):
+    register(_cls)
+
+for _cls in (Conv1D, MaxPooling1D, AveragePooling1D, GlobalAveragePooling1D,
+             GlobalMaxPooling1D, LayerNormalization, ReLU, Softmax):
     register(_cls)
 
 

@@ -16,6 +16,7 @@ contributions; the model zeroes them before each step.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import numpy as np
@@ -262,4 +263,5 @@ def _snake(name: str) -> str:
         if ch.isupper() and i and not name[i - 1].isupper():
             out.append("_")
         out.append(ch.lower())
-    return "".join(out).replace("2_d", "2d")
+    # "Conv2D" -> "conv2d", "Conv1D" -> "conv1d", as Keras names them
+    return re.sub(r"(\d)_d", r"\1d", "".join(out))

@@ -312,6 +312,13 @@ class GELU(Activation):
         f(x) = 0.5 x (1 + t)
         f'(x) = 0.5 (1 + t) + 0.5 x (1 - t^2) c (1 + 3 * 0.044715 x^2)
 
+    A documented difference: TensorFlow casts the constants 1/sqrt(2)
+    and 0.044715 through float32, so in float64 Keras computes
+    ``erfc(-x * 0.70710676908...)``; the exact form then differs from
+    nnkit's by up to ~5e-9 (nnkit uses the float64 constants). With
+    the rounded constants the two agree to 1e-10 (see the tests); in
+    float32 the rounding is invisible.
+
     Args:
         approximate: use the tanh form (Keras default False).
     """

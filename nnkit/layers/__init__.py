@@ -5,6 +5,7 @@ from .base import Layer, Parameter
 from .batch_normalization import BatchNormalization
 from .conv import Conv2D
 from .conv1d import Conv1D
+from .conv_transpose import Conv2DTranspose
 from .dense import Dense
 from .dropout import Dropout
 from .elu import ELU
@@ -31,6 +32,7 @@ from .residual import Residual
 from .simple_rnn import SimpleRNN
 from .softmax import Softmax
 from .time_distributed import TimeDistributed
+from .upsampling import UpSampling2D
 
 __all__ = ["Layer", "Parameter", "KernelMixin", "Dense", "Activation", "get",
            "register"]
@@ -43,7 +45,8 @@ __all__ += ["Conv2D", "MaxPooling2D", "AveragePooling2D",
 
 __all__ += ["Conv1D", "MaxPooling1D", "AveragePooling1D",
             "GlobalAveragePooling1D", "GlobalMaxPooling1D",
-            "LayerNormalization", "ReLU", "Softmax"]
+            "LayerNormalization", "ReLU", "Softmax", "UpSampling2D",
+            "Conv2DTranspose"]
 
 _REGISTRY: dict[str, type[Layer]] = {}
 
@@ -65,7 +68,8 @@ for _cls in (Conv2D, MaxPooling2D, AveragePooling2D, GlobalAveragePooling2D,
     register(_cls)
 
 for _cls in (Conv1D, MaxPooling1D, AveragePooling1D, GlobalAveragePooling1D,
-             GlobalMaxPooling1D, LayerNormalization, ReLU, Softmax):
+             GlobalMaxPooling1D, LayerNormalization, ReLU, Softmax,
+             UpSampling2D, Conv2DTranspose):
     register(_cls)
 
 

@@ -258,10 +258,7 @@ class Layer:
 
 
 def _snake(name: str) -> str:
-    out = []
-    for i, ch in enumerate(name):
-        if ch.isupper() and i and not name[i - 1].isupper():
-            out.append("_")
-        out.append(ch.lower())
-    # "Conv2D" -> "conv2d", "Conv1D" -> "conv1d", as Keras names them
-    return re.sub(r"(\d)_d", r"\1d", "".join(out))
+    """Keras' default layer name: "Conv2DTranspose" -> "conv2d_transpose",
+    "LeakyReLU" -> "leaky_re_lu" (its ``to_snake_case`` rule)."""
+    name = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)
+    return re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()

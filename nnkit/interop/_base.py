@@ -1,4 +1,4 @@
-"""Keras import, the converter registries and the shared helpers."""
+"""Keras import, the conversion registries and the layer helpers."""
 
 from __future__ import annotations
 
@@ -6,11 +6,8 @@ import os
 from collections.abc import Callable
 from typing import Any
 
-from .. import activations as _acts
-from ..layers import Layer
-
-_TO_KERAS: dict[str, Callable[[Layer, Any], Any]] = {}
-_FROM_KERAS: dict[str, Callable[[Any], Layer]] = {}
+__all__ = ["import_keras", "Registry", "LAYERS", "MODELS", "OPTIMIZERS",
+           "SCHEDULES", "LOSSES", "ACTIVATIONS", "REGULARIZERS"]
 
 
 def import_keras() -> Any:
@@ -42,75 +39,97 @@ def import_keras() -> Any:
     return keras
 
 
-def register_to_keras(class_name: str):
-    def deco(fn):
-        _TO_KERAS[class_name] = fn
-        return fn
-    return deco
+class Registry:
+    """The conversions of one kind of object between nnkit and Keras.
 
+    To Keras, converters are keyed by nnkit class: ``to_keras(obj)``
+    uses the converter of the first class in ``type(obj).__mro__``
+    that has one, so a subclass computing the same thing (``StepDecay``
+    of ``ExponentialDecay``) needs no entry of its own, and one that
+    differs registers its own. From Keras, converters are keyed by the
+    Keras class name, since Keras is not imported until it is needed.
 
-def register_from_keras(class_name: str):
-    def deco(fn):
-        _FROM_KERAS[class_name] = fn
-        return fn
-    return deco
+    Args:
+        kind: what is converted ("layer", "optimizer"...), for errors.
+        hint: advice appended to the error for an unknown class.
+    """
 
+    def __init__(self, kind: str, hint: str = ""):
+        self.kind = kind
+        self.hint = hint
+        self._to: dict[type, Callable[..., Any]] = {}
+        self._from: dict[str, Callable[..., Any]] = {}
 
-def activation_to_keras(act: _acts.Activation) -> Any:
-    """The Keras activation equal to an nnkit one (name or callable)."""
-    keras = import_keras()
-    if isinstance(act, _acts.LeakyReLU):
-        slope = act.negative_slope
+    def register_to_keras(self, *classes: type) -> Callable:
+        """Decorator: ``fn(obj, keras, **kwargs)`` converts ``classes``."""
+        for cls in classes:
+            if not isinstance(cls, type):
+                raise TypeError(
+                    f"register_to_keras: pass the nnkit {self.kind} class "
+                    f"itself (e.g. LAYERS.register_to_keras(Dense)), got "
+                    f"{cls!r}")
 
-        def leaky_relu(x):
-            return keras.activations.leaky_relu(x, negative_slope=slope)
-        leaky_relu.nnkit_activation = act   # lets from_keras recover it
-        return leaky_relu
-    if isinstance(act, _acts.ELU) and act.alpha != 1.0:
-        alpha = act.alpha
+        def deco(fn: Callable) -> Callable:
+            for cls in classes:
+                self._to[cls] = fn
+            return fn
+        return deco
 
-        def elu(x):
-            return keras.activations.elu(x, alpha=alpha)
-        elu.nnkit_activation = act
-        return elu
-    if isinstance(act, _acts.Step):
-        raise ValueError("the step activation has no Keras twin (it has "
-                         "no useful gradient); use a Perceptron instead")
-    return {"swish": "silu"}.get(act.name, act.name)
+    def register_from_keras(self, *keras_names: str) -> Callable:
+        """Decorator: ``fn(k, **kwargs)`` converts Keras' ``keras_names``."""
+        def deco(fn: Callable) -> Callable:
+            for name in keras_names:
+                self._from[name] = fn
+            return fn
+        return deco
 
-
-def activation_from_keras(fn: Any) -> _acts.Activation:
-    if hasattr(fn, "nnkit_activation"):
-        return fn.nnkit_activation
-    name = getattr(fn, "__name__", str(fn))
-    name = {"silu": "swish"}.get(name, name)
-    return _acts.get(name)
-
-
-def regularizer_to_keras(reg: Any) -> Any:
-    """The Keras penalty with the same class and rates (or None)."""
-    if reg is None:
+    def converter_to(self, obj: Any) -> Callable | None:
+        """The converter for ``obj``'s class, or None."""
+        for cls in type(obj).__mro__:
+            if cls in self._to:
+                return self._to[cls]
         return None
-    keras = import_keras()
-    cls = {"l1": keras.regularizers.L1, "l2": keras.regularizers.L2,
-           "l1_l2": keras.regularizers.L1L2}[reg.name]
-    return cls(**reg.get_config())
+
+    def to_keras(self, obj: Any, **kwargs: Any) -> Any:
+        """The Keras twin of the nnkit object ``obj``."""
+        fn = self.converter_to(obj)
+        if fn is None:
+            what = (obj.describe() if hasattr(obj, "describe")
+                    else type(obj).__name__)
+            raise ValueError(f"to_keras: no Keras conversion for {self.kind} "
+                             f"{what}{self.hint}")
+        return fn(obj, import_keras(), **kwargs)
+
+    def from_keras(self, k: Any, **kwargs: Any) -> Any:
+        """The nnkit twin of the Keras object ``k``."""
+        name = type(k).__name__
+        fn = self._from.get(name)
+        if fn is None:
+            raise ValueError(f"from_keras: no nnkit conversion for Keras "
+                             f"{self.kind} {getattr(k, 'name', '')!r} "
+                             f"({name})")
+        return fn(k, **kwargs)
+
+    def __repr__(self) -> str:
+        return (f"Registry({self.kind!r}: "
+                f"{len(self._to)} to Keras, {len(self._from)} from Keras)")
 
 
-def _common(layer: Layer) -> dict[str, Any]:
+_NO_TWIN = "; use a keras.callbacks.LearningRateScheduler"
+
+LAYERS = Registry("layer")
+MODELS = Registry("model")
+OPTIMIZERS = Registry("optimizer")
+SCHEDULES = Registry("schedule", hint=" (it has no Keras twin"
+                     + _NO_TWIN + ")")
+LOSSES = Registry("loss")
+ACTIVATIONS = Registry("activation")
+REGULARIZERS = Registry("regularizer")
+
+
+# ----- helpers the layer converters share ---------------------------------
+def _common(layer: Any) -> dict[str, Any]:
     return {"name": layer.name, "dtype": layer.dtype.name}
-
-
-def _kernel_kwargs(layer: Layer) -> dict[str, Any]:
-    """Keras arguments shared by layers with a kernel, a bias and an
-    activation (Dense, Conv2D and the recurrent layers)."""
-    return {**_common(layer),
-            "activation": activation_to_keras(layer.activation),
-            "use_bias": layer.use_bias,
-            "kernel_regularizer": regularizer_to_keras(
-                layer.kernel_regularizer),
-            "bias_regularizer": regularizer_to_keras(
-                layer.bias_regularizer)}
 
 
 def _common_from(k: Any) -> dict[str, Any]:
@@ -122,11 +141,6 @@ def _channels_last(k: Any) -> None:
     if fmt != "channels_last":
         raise ValueError(f"from_keras: {type(k).__name__} {k.name!r} uses "
                          f"data_format={fmt!r}; nnkit is channels_last")
-
-
-def _layer_class(name: str) -> type[Layer]:
-    from ..layers import get
-    return get(name)
 
 
 def _keras_dtype(k: Any) -> str:

@@ -6,19 +6,13 @@ from typing import Any
 
 from .. import layers as _layers
 from ..layers import Layer
-from ._base import (
-    _channels_last,
-    _keras_dtype,
-    _kernel_kwargs,
-    activation_from_keras,
-    register_from_keras,
-    register_to_keras,
-    regularizer_to_keras,
-)
+from ._base import LAYERS, _channels_last, _keras_dtype
+from ._functions import activation_from_keras, regularizer_to_keras
+from ._layers import _kernel_kwargs
 
 
 # ----- convolutional layers ----------------------------------------------
-@register_to_keras("Conv2D")
+@LAYERS.register_to_keras(_layers.Conv2D)
 def _conv2d_to_keras(layer: Any, keras: Any) -> Any:
     if max(layer.strides) > 1 and max(layer.dilation_rate) > 1:
         raise ValueError(f"to_keras: {layer.describe()} combines strides "
@@ -32,7 +26,7 @@ def _conv2d_to_keras(layer: Any, keras: Any) -> Any:
             layer.activity_regularizer))
 
 
-@register_from_keras("Conv2D")
+@LAYERS.register_from_keras("Conv2D")
 def _conv2d_from_keras(k: Any) -> Layer:
     _channels_last(k)
     if k.groups != 1:
@@ -71,38 +65,40 @@ def _global_from_keras(k: Any) -> Layer:
     return cls(keepdims=k.keepdims, name=k.name, dtype=_keras_dtype(k))
 
 
-for _name in ("MaxPooling2D", "AveragePooling2D"):
-    register_to_keras(_name)(_pooling_to_keras)
-    register_from_keras(_name)(_pooling_from_keras)
-for _name in ("GlobalAveragePooling2D", "GlobalMaxPooling2D"):
-    register_to_keras(_name)(_global_to_keras)
-    register_from_keras(_name)(_global_from_keras)
+LAYERS.register_to_keras(_layers.MaxPooling2D, _layers.AveragePooling2D)(
+    _pooling_to_keras)
+LAYERS.register_from_keras("MaxPooling2D", "AveragePooling2D")(
+    _pooling_from_keras)
+LAYERS.register_to_keras(_layers.GlobalAveragePooling2D,
+                         _layers.GlobalMaxPooling2D)(_global_to_keras)
+LAYERS.register_from_keras("GlobalAveragePooling2D", "GlobalMaxPooling2D")(
+    _global_from_keras)
 
 
-@register_to_keras("Flatten")
+@LAYERS.register_to_keras(_layers.Flatten)
 def _flatten_to_keras(layer: Any, keras: Any) -> Any:
     return keras.layers.Flatten(name=layer.name, dtype=layer.dtype.name)
 
 
-@register_from_keras("Flatten")
+@LAYERS.register_from_keras("Flatten")
 def _flatten_from_keras(k: Any) -> Layer:
     _channels_last(k)
     return _layers.Flatten(name=k.name, dtype=_keras_dtype(k))
 
 
-@register_to_keras("Reshape")
+@LAYERS.register_to_keras(_layers.Reshape)
 def _reshape_to_keras(layer: Any, keras: Any) -> Any:
     return keras.layers.Reshape(layer.target_shape, name=layer.name,
                                 dtype=layer.dtype.name)
 
 
-@register_from_keras("Reshape")
+@LAYERS.register_from_keras("Reshape")
 def _reshape_from_keras(k: Any) -> Layer:
     return _layers.Reshape(k.target_shape, name=k.name,
                            dtype=_keras_dtype(k))
 
 
-@register_to_keras("Residual")
+@LAYERS.register_to_keras(_layers.Residual)
 def _residual_to_keras(layer: Any, keras: Any) -> Any:
     raise ValueError(
         f"to_keras: {layer.describe()} has no keras.Sequential twin; "

@@ -6,20 +6,27 @@ from typing import Any
 
 from .. import layers as _layers
 from ..layers import Activation, Dense, Layer
-from ._base import (
-    _common,
-    _common_from,
-    _keras_dtype,
-    _kernel_kwargs,
+from ._base import LAYERS, _common, _common_from, _keras_dtype
+from ._functions import (
     activation_from_keras,
     activation_to_keras,
-    register_from_keras,
-    register_to_keras,
     regularizer_to_keras,
 )
 
 
-@register_to_keras("Dense")
+def _kernel_kwargs(layer: Layer) -> dict[str, Any]:
+    """Keras arguments shared by layers with a kernel, a bias and an
+    activation (Dense, Conv2D and the recurrent layers)."""
+    return {**_common(layer),
+            "activation": activation_to_keras(layer.activation),
+            "use_bias": layer.use_bias,
+            "kernel_regularizer": regularizer_to_keras(
+                layer.kernel_regularizer),
+            "bias_regularizer": regularizer_to_keras(
+                layer.bias_regularizer)}
+
+
+@LAYERS.register_to_keras(Dense)
 def _dense_to_keras(layer: Dense, keras: Any) -> Any:
     return keras.layers.Dense(
         layer.units, **_kernel_kwargs(layer),
@@ -27,33 +34,33 @@ def _dense_to_keras(layer: Dense, keras: Any) -> Any:
             layer.activity_regularizer))
 
 
-@register_to_keras("Activation")
+@LAYERS.register_to_keras(Activation)
 def _activation_to_keras(layer: Activation, keras: Any) -> Any:
     return keras.layers.Activation(activation_to_keras(layer.activation),
                                    name=layer.name, dtype=layer.dtype.name)
 
 
-@register_from_keras("Dense")
+@LAYERS.register_from_keras("Dense")
 def _dense_from_keras(k: Any) -> Layer:
     return Dense(k.units, activation=activation_from_keras(k.activation),
                  use_bias=k.use_bias, name=k.name,
                  dtype=_keras_dtype(k))
 
 
-@register_from_keras("Activation")
+@LAYERS.register_from_keras("Activation")
 def _activation_from_keras(k: Any) -> Layer:
     return Activation(activation_from_keras(k.activation), name=k.name,
                       dtype=_keras_dtype(k))
 
 
 # ----- training layers: dropout, batch norm, parametric activations ---
-@register_to_keras("Dropout")
+@LAYERS.register_to_keras(_layers.Dropout)
 def _dropout_to_keras(layer: Any, keras: Any) -> Any:
     return keras.layers.Dropout(layer.rate, seed=layer.seed,
                                 **_common(layer))
 
 
-@register_from_keras("Dropout")
+@LAYERS.register_from_keras("Dropout")
 def _dropout_from_keras(k: Any) -> Layer:
     if k.noise_shape is not None:
         raise ValueError(f"from_keras: Dropout {k.name!r} uses "
@@ -61,7 +68,7 @@ def _dropout_from_keras(k: Any) -> Layer:
     return _layers.Dropout(k.rate, seed=k.seed, **_common_from(k))
 
 
-@register_to_keras("BatchNormalization")
+@LAYERS.register_to_keras(_layers.BatchNormalization)
 def _batchnorm_to_keras(layer: Any, keras: Any) -> Any:
     return keras.layers.BatchNormalization(
         axis=layer.axis, momentum=layer.momentum, epsilon=layer.epsilon,
@@ -71,7 +78,7 @@ def _batchnorm_to_keras(layer: Any, keras: Any) -> Any:
         **_common(layer))
 
 
-@register_from_keras("BatchNormalization")
+@LAYERS.register_from_keras("BatchNormalization")
 def _batchnorm_from_keras(k: Any) -> Layer:
     if k.renorm:
         raise ValueError(f"from_keras: BatchNormalization {k.name!r} "
@@ -81,7 +88,7 @@ def _batchnorm_from_keras(k: Any) -> Layer:
         center=k.center, scale=k.scale, **_common_from(k))
 
 
-@register_to_keras("PReLU")
+@LAYERS.register_to_keras(_layers.PReLU)
 def _prelu_to_keras(layer: Any, keras: Any) -> Any:
     return keras.layers.PReLU(
         shared_axes=layer.shared_axes,
@@ -89,28 +96,28 @@ def _prelu_to_keras(layer: Any, keras: Any) -> Any:
         **_common(layer))
 
 
-@register_from_keras("PReLU")
+@LAYERS.register_from_keras("PReLU")
 def _prelu_from_keras(k: Any) -> Layer:
     return _layers.PReLU(shared_axes=k.shared_axes, **_common_from(k))
 
 
-@register_to_keras("LeakyReLU")
+@LAYERS.register_to_keras(_layers.LeakyReLU)
 def _leaky_relu_to_keras(layer: Any, keras: Any) -> Any:
     return keras.layers.LeakyReLU(negative_slope=layer.negative_slope,
                                   **_common(layer))
 
 
-@register_from_keras("LeakyReLU")
+@LAYERS.register_from_keras("LeakyReLU")
 def _leaky_relu_from_keras(k: Any) -> Layer:
     return _layers.LeakyReLU(negative_slope=float(k.negative_slope),
                              **_common_from(k))
 
 
-@register_to_keras("ELU")
+@LAYERS.register_to_keras(_layers.ELU)
 def _elu_to_keras(layer: Any, keras: Any) -> Any:
     return keras.layers.ELU(alpha=layer.alpha, **_common(layer))
 
 
-@register_from_keras("ELU")
+@LAYERS.register_from_keras("ELU")
 def _elu_from_keras(k: Any) -> Layer:
     return _layers.ELU(alpha=float(k.alpha), **_common_from(k))

@@ -4,19 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from .. import layers as _layers
 from ..layers import Layer
-from ._base import (
-    _FROM_KERAS,
-    _TO_KERAS,
-    _keras_dtype,
-    _kernel_kwargs,
-    _layer_class,
+from ._base import LAYERS, _keras_dtype
+from ._functions import (
     activation_from_keras,
     activation_to_keras,
-    register_from_keras,
-    register_to_keras,
     regularizer_to_keras,
 )
+from ._layers import _kernel_kwargs
+
+_RECURRENT = (_layers.SimpleRNN, _layers.LSTM, _layers.GRU)
 
 
 # ----- sequence layers: recurrent, embedding, time-distributed -------
@@ -27,7 +25,7 @@ def _recurrent_to_keras(layer: Any, keras: Any) -> Any:
         return_state=layer.return_state, go_backwards=layer.go_backwards,
         recurrent_regularizer=regularizer_to_keras(
             layer.recurrent_regularizer))
-    name = type(layer).__name__
+    name = next(c.__name__ for c in _RECURRENT if isinstance(layer, c))
     if name != "SimpleRNN":
         kw["recurrent_activation"] = activation_to_keras(
             layer.recurrent_activation)
@@ -58,15 +56,15 @@ def _recurrent_from_keras(k: Any) -> Layer:
         kw["unit_forget_bias"] = k.cell.unit_forget_bias
     if name == "GRU":
         kw["reset_after"] = k.cell.reset_after
-    return _layer_class(name)(k.units, **kw)
+    return getattr(_layers, name)(k.units, **kw)
 
 
-for _name in ("SimpleRNN", "LSTM", "GRU"):
-    register_to_keras(_name)(_recurrent_to_keras)
-    register_from_keras(_name)(_recurrent_from_keras)
+LAYERS.register_to_keras(*_RECURRENT)(_recurrent_to_keras)
+LAYERS.register_from_keras("SimpleRNN", "LSTM", "GRU")(
+    _recurrent_from_keras)
 
 
-@register_to_keras("Embedding")
+@LAYERS.register_to_keras(_layers.Embedding)
 def _embedding_to_keras(layer: Any, keras: Any) -> Any:
     return keras.layers.Embedding(
         layer.input_dim, layer.output_dim,
@@ -75,31 +73,23 @@ def _embedding_to_keras(layer: Any, keras: Any) -> Any:
         name=layer.name, dtype=layer.dtype.name)
 
 
-@register_from_keras("Embedding")
+@LAYERS.register_from_keras("Embedding")
 def _embedding_from_keras(k: Any) -> Layer:
     if k.mask_zero:
         raise ValueError(f"from_keras: Embedding {k.name!r} uses "
                          f"mask_zero, which nnkit's Embedding lacks")
-    return _layer_class("Embedding")(k.input_dim, k.output_dim,
+    return _layers.Embedding(k.input_dim, k.output_dim,
                                      name=k.name, dtype=_keras_dtype(k))
 
 
-@register_to_keras("TimeDistributed")
+@LAYERS.register_to_keras(_layers.TimeDistributed)
 def _time_distributed_to_keras(layer: Any, keras: Any) -> Any:
-    inner = _TO_KERAS.get(type(layer.layer).__name__)
-    if inner is None:
-        raise ValueError(f"to_keras: no Keras conversion for "
-                         f"{layer.layer.describe()}")
-    return keras.layers.TimeDistributed(inner(layer.layer, keras),
+    return keras.layers.TimeDistributed(LAYERS.to_keras(layer.layer),
                                         name=layer.name,
                                         dtype=layer.dtype.name)
 
 
-@register_from_keras("TimeDistributed")
+@LAYERS.register_from_keras("TimeDistributed")
 def _time_distributed_from_keras(k: Any) -> Layer:
-    inner = _FROM_KERAS.get(type(k.layer).__name__)
-    if inner is None:
-        raise ValueError(f"from_keras: no nnkit conversion for Keras "
-                         f"layer {k.layer.name!r} ({type(k.layer).__name__})")
-    return _layer_class("TimeDistributed")(inner(k.layer), name=k.name,
-                                           dtype=_keras_dtype(k))
+    return _layers.TimeDistributed(LAYERS.from_keras(k.layer), name=k.name,
+                                   dtype=_keras_dtype(k))

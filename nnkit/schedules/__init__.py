@@ -17,9 +17,9 @@ decay by r per epoch is ``ExponentialDecay(lr0, steps_per_epoch, r,
 staircase=True)``.
 
 Every schedule accepts a step array too (``schedule(np.arange(200))``),
-which is handy for plotting, has ``get_config`` (so optimizers using it
-can be saved), and, where Keras has the same schedule,
-``to_keras()`` returning the equivalent
+which is handy for plotting, and has ``get_config`` (so optimizers
+using it can be saved). Where Keras has the same schedule,
+``nnkit.interop.schedule_to_keras(schedule)`` returns the equivalent
 ``keras.optimizers.schedules`` object. Keras evaluates its schedules in
 float32 (Python floats become float32 tensors), nnkit in float64; the
 two agree to float32 precision.

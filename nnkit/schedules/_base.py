@@ -1,8 +1,8 @@
 """The schedule base classes and the argument checks they share.
 
 ``LearningRateSchedule`` is the protocol (``schedule(step) -> lr``,
-``get_config``, ``to_keras``); ``_KerasDecay`` holds the four arguments
-``ExponentialDecay`` and ``InverseTimeDecay`` share with Keras.
+``get_config``); ``_Decay`` holds the four arguments
+``ExponentialDecay`` and ``InverseTimeDecay`` share (as in Keras).
 """
 
 from __future__ import annotations
@@ -41,7 +41,8 @@ class LearningRateSchedule:
     """Base class: ``schedule(step) -> learning rate``.
 
     Subclasses implement ``__call__`` (numpy, so an array of steps works
-    too) and ``get_config``; those with a Keras twin also ``to_keras``.
+    too) and ``get_config``. The Keras twins are made by
+    ``nnkit.interop.schedule_to_keras``.
     """
 
     def __call__(self, step: Any) -> Any:
@@ -53,17 +54,6 @@ class LearningRateSchedule:
     @classmethod
     def from_config(cls, config: dict[str, Any]) -> LearningRateSchedule:
         return cls(**config)
-
-    def to_keras(self) -> Any:
-        """The equivalent ``keras.optimizers.schedules`` object."""
-        raise ValueError(f"{type(self).__name__} has no Keras twin; use "
-                         f"a keras.callbacks.LearningRateScheduler")
-
-    def _keras_schedule(self, class_name: str,
-                        config: dict[str, Any]) -> Any:
-        from ..interop import import_keras
-        keras = import_keras()
-        return getattr(keras.optimizers.schedules, class_name)(**config)
 
     def per_epoch(self, steps_per_epoch: int) -> PerEpoch:
         """This schedule indexed by epoch: see ``PerEpoch``."""
@@ -85,11 +75,10 @@ def _steps(step: Any) -> np.ndarray:
     return np.asarray(step, dtype=np.float64)
 
 
-class _KerasDecay(LearningRateSchedule):
-    """The arguments ExponentialDecay and InverseTimeDecay share with
-    their Keras twins: lr0, decay_steps, decay_rate, staircase."""
+class _Decay(LearningRateSchedule):
+    """The arguments ExponentialDecay and InverseTimeDecay share (with
+    their Keras twins too): lr0, decay_steps, decay_rate, staircase."""
 
-    keras_name = ""
     strict_rate = False     # may decay_rate be 0?
 
     def __init__(self, initial_learning_rate: float, decay_steps: float,
@@ -102,15 +91,7 @@ class _KerasDecay(LearningRateSchedule):
                                         strict=self.strict_rate)
         self.staircase = bool(staircase)
 
-    def _decay_config(self) -> dict[str, Any]:
+    def get_config(self) -> dict[str, Any]:
         return {"initial_learning_rate": self.initial_learning_rate,
                 "decay_steps": self.decay_steps,
                 "decay_rate": self.decay_rate, "staircase": self.staircase}
-
-    def get_config(self) -> dict[str, Any]:
-        return self._decay_config()
-
-    def to_keras(self) -> Any:
-        # Subclasses with their own get_config (StepDecay...) still map
-        # to the Keras twin through the four shared arguments.
-        return self._keras_schedule(self.keras_name, self._decay_config())

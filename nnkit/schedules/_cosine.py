@@ -70,6 +70,3 @@ class CosineDecay(LearningRateSchedule):
                 "decay_steps": self.decay_steps, "alpha": self.alpha,
                 "warmup_target": self.warmup_target,
                 "warmup_steps": self.warmup_steps}
-
-    def to_keras(self) -> Any:
-        return self._keras_schedule("CosineDecay", self.get_config())

@@ -14,7 +14,7 @@ import numpy as np
 from ._base import (
     LearningRateSchedule,
     _check_number,
-    _KerasDecay,
+    _Decay,
     _out,
     _steps,
 )
@@ -25,7 +25,7 @@ __all__ = ["ExponentialDecay", "StepDecay", "NaturalExpDecay",
 
 
 @register
-class ExponentialDecay(_KerasDecay):
+class ExponentialDecay(_Decay):
     """``lr0 * decay_rate ** (step / decay_steps)`` (Keras' twin).
 
     With ``staircase=True`` the exponent is ``floor(step /
@@ -39,7 +39,6 @@ class ExponentialDecay(_KerasDecay):
         staircase: floor the exponent.
     """
 
-    keras_name = "ExponentialDecay"
     strict_rate = True      # r = 0 would make every rate 0 after step 0
 
     def __call__(self, step: Any) -> Any:
@@ -100,7 +99,7 @@ class NaturalExpDecay(ExponentialDecay):
 
 
 @register
-class InverseTimeDecay(_KerasDecay):
+class InverseTimeDecay(_Decay):
     """``lr0 / (1 + decay_rate * step / decay_steps)`` (Keras' twin).
 
     With ``staircase=True``, ``step / decay_steps`` is floored.
@@ -111,8 +110,6 @@ class InverseTimeDecay(_KerasDecay):
         decay_rate: k >= 0.
         staircase: floor ``step / decay_steps``.
     """
-
-    keras_name = "InverseTimeDecay"
 
     def __call__(self, step: Any) -> Any:
         p = _steps(step) / self.decay_steps
@@ -173,7 +170,3 @@ class PiecewiseConstantDecay(LearningRateSchedule):
 
     def get_config(self) -> dict[str, Any]:
         return {"boundaries": self.boundaries, "values": self.values}
-
-    def to_keras(self) -> Any:
-        return self._keras_schedule("PiecewiseConstantDecay",
-                                    self.get_config())

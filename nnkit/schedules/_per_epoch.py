@@ -7,11 +7,6 @@ from typing import Any
 import numpy as np
 
 from ._base import LearningRateSchedule, _steps
-from ._decays import (
-    ExponentialDecay,
-    InverseTimeDecay,
-    PiecewiseConstantDecay,
-)
 from ._registry import get, register, serialize
 
 __all__ = ["PerEpoch"]
@@ -22,9 +17,10 @@ class PerEpoch(LearningRateSchedule):
     """A schedule indexed by epoch: ``schedule(step // steps_per_epoch)``.
 
     ``StepDecay(0.1, 0.5, 10).per_epoch(steps)`` halves the rate every
-    10 epochs. ``to_keras`` works when Keras can say the same per step:
-    an ``ExponentialDecay``/``InverseTimeDecay`` that is staircased or
-    has ``decay_steps`` 1 (integer decay_steps), and a
+    10 epochs. Keras has no such wrapper, but can say the same per
+    step (``nnkit.interop.schedule_to_keras``) for an
+    ``ExponentialDecay``/``InverseTimeDecay`` that is staircased or has
+    ``decay_steps`` 1 (integer decay_steps), and for a
     ``PiecewiseConstantDecay`` (its boundaries become steps).
 
     Args:
@@ -46,24 +42,3 @@ class PerEpoch(LearningRateSchedule):
     def get_config(self) -> dict[str, Any]:
         return {"schedule": serialize(self.schedule),
                 "steps_per_epoch": self.steps_per_epoch}
-
-    def to_keras(self) -> Any:
-        s, n = self.schedule, self.steps_per_epoch
-        if isinstance(s, PiecewiseConstantDecay):
-            # epoch > b  <=>  step > (b + 1) * n - 1
-            return self._keras_schedule("PiecewiseConstantDecay", {
-                "boundaries": [(b + 1) * n - 1 for b in s.boundaries],
-                "values": s.values})
-        if isinstance(s, (ExponentialDecay, InverseTimeDecay)) \
-                and float(s.decay_steps).is_integer() \
-                and (s.staircase or s.decay_steps == 1):
-            # floor(floor(step / n) / T) == floor(step / (n T))
-            return self._keras_schedule(
-                "ExponentialDecay" if isinstance(s, ExponentialDecay)
-                else "InverseTimeDecay",
-                {"initial_learning_rate": s.initial_learning_rate,
-                 "decay_steps": s.decay_steps * n,
-                 "decay_rate": s.decay_rate, "staircase": True})
-        raise ValueError(f"PerEpoch({type(s).__name__}) has no Keras "
-                         f"twin; use a keras.callbacks."
-                         f"LearningRateScheduler")

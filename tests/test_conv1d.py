@@ -400,3 +400,21 @@ def test_masked_global_average_rejects_a_mask_of_the_wrong_shape():
                        r"\(batch, steps\) = \(2, 5\), got \(2, 4\)"):
         GlobalAveragePooling1D()(np.zeros((2, 5, 3)),
                                  mask=np.ones((2, 4), bool))
+
+
+@pytest.mark.keras
+def test_sequence_cnn_converts_to_keras_and_back(keras64, rng):
+    from nnkit.interop import from_keras, to_keras
+    model = text_cnn("float64")
+    x = rng.standard_normal((4, 12, 3))
+    kmodel = to_keras(model)
+    assert [type(k).__name__ for k in kmodel.layers] == \
+        [type(layer).__name__ for layer in model.layers]
+    close(model.predict(x), kmodel.predict(x, verbose=0))
+    back = from_keras(kmodel)
+    for ours, theirs in zip(back.layers, model.layers):
+        assert ours.get_config() == theirs.get_config()
+    close(back.predict(x), model.predict(x))
+    masked = Sequential([GlobalAveragePooling1D(input_shape=(5, 2))])
+    assert type(to_keras(masked).layers[0]).__name__ == \
+        "GlobalAveragePooling1D"

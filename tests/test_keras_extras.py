@@ -336,3 +336,16 @@ def test_l1l2_alias_gives_the_combined_penalty():
         assert isinstance(reg, nnkit.regularizers.L1L2)
         assert reg.get_config() == {"l1": 0.0, "l2": 0.0}
     assert nnkit.regularizers.get({"name": "l1_l2", "l1": 0.5}).l1 == 0.5
+
+
+@pytest.mark.keras
+def test_gelu_activations_convert_both_ways(keras64):
+    from nnkit.interop import activation_from_keras, activation_to_keras
+    assert activation_to_keras(GELU()) == "gelu"
+    fn = activation_to_keras(GELU(approximate=True))
+    x = np.linspace(-3, 3, 13)
+    close(keras64.ops.convert_to_numpy(fn(x)),
+          keras64.ops.convert_to_numpy(
+              keras64.activations.gelu(x, approximate=True)))
+    assert activation_from_keras(fn).approximate
+    assert not activation_from_keras(keras64.activations.gelu).approximate

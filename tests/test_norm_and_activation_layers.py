@@ -283,3 +283,18 @@ def test_bad_arguments_name_the_layer_argument_and_value():
     with pytest.raises(ValueError, match=r"axis must be an integer or a "
                        r"non-empty list of integers, got 1.5"):
         LayerNormalization(1.5)
+
+
+@pytest.mark.keras
+def test_norm_mlp_converts_to_keras_and_back(keras64, rng):
+    from nnkit.interop import from_keras, to_keras
+    model = mlp_with_norm("float64")
+    model.add(LayerNormalization(1, epsilon=1e-5, scale=False))
+    model.add(Softmax(axis=[1]))
+    x = rng.standard_normal((5, 4))
+    kmodel = to_keras(model)
+    close(model.predict(x), kmodel.predict(x, verbose=0))
+    back = from_keras(kmodel)
+    for ours, theirs in zip(back.layers, model.layers):
+        assert ours.get_config() == theirs.get_config()
+    close(back.predict(x), model.predict(x))

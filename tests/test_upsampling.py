@@ -310,3 +310,21 @@ def test_bad_arguments_name_the_layer_argument_and_value():
                        r"'conv2d_transpose': padding must be 'valid' or "
                        r"'same', got 'causal'"):
         Conv2DTranspose(2, 3, padding="causal")
+
+
+@pytest.mark.keras
+def test_autoencoder_converts_to_keras_and_back(keras64, rng):
+    from nnkit.interop import from_keras, to_keras
+    model = conv_autoencoder("float64")
+    model.add(UpSampling2D((1, 2), interpolation="bilinear"))
+    model.add(Conv2DTranspose(2, (2, 3), strides=2, output_padding=1))
+    x = rng.random((3, 8, 8, 1))
+    kmodel = to_keras(model)
+    assert [type(k).__name__ for k in kmodel.layers] == \
+        [type(layer).__name__ for layer in model.layers]
+    # bilinear: float32 inside TensorFlow (the documented difference)
+    close(model.predict(x), kmodel.predict(x, verbose=0), "float32")
+    back = from_keras(kmodel)
+    for ours, theirs in zip(back.layers, model.layers):
+        assert ours.get_config() == theirs.get_config()
+    close(back.predict(x), model.predict(x))

@@ -1,6 +1,11 @@
 """nnkit layers: each a file, each following ``Layer``'s protocol."""
 
 from .activation import Activation
+from .attention import (
+    causal_mask,
+    scaled_dot_product_attention,
+    scaled_dot_product_attention_backward,
+)
 from .base import Layer, Parameter
 from .batch_normalization import BatchNormalization
 from .conv import Conv2D
@@ -22,6 +27,7 @@ from .kernel import KernelMixin
 from .layer_normalization import LayerNormalization
 from .leaky_relu import LeakyReLU
 from .lstm import LSTM
+from .multi_head_attention import MultiHeadAttention
 from .pooling import AveragePooling2D, MaxPooling2D
 from .pooling1d import AveragePooling1D, MaxPooling1D
 from .prelu import PReLU
@@ -46,7 +52,9 @@ __all__ += ["Conv2D", "MaxPooling2D", "AveragePooling2D",
 __all__ += ["Conv1D", "MaxPooling1D", "AveragePooling1D",
             "GlobalAveragePooling1D", "GlobalMaxPooling1D",
             "LayerNormalization", "ReLU", "Softmax", "UpSampling2D",
-            "Conv2DTranspose"]
+            "Conv2DTranspose", "MultiHeadAttention",
+            "scaled_dot_product_attention",
+            "scaled_dot_product_attention_backward", "causal_mask"]
 
 _REGISTRY: dict[str, type[Layer]] = {}
 
@@ -69,7 +77,7 @@ for _cls in (Conv2D, MaxPooling2D, AveragePooling2D, GlobalAveragePooling2D,
 
 for _cls in (Conv1D, MaxPooling1D, AveragePooling1D, GlobalAveragePooling1D,
              GlobalMaxPooling1D, LayerNormalization, ReLU, Softmax,
-             UpSampling2D, Conv2DTranspose):
+             UpSampling2D, Conv2DTranspose, MultiHeadAttention):
     register(_cls)
 
 

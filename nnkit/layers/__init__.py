@@ -29,6 +29,11 @@ from .leaky_relu import LeakyReLU
 from .lstm import LSTM
 from .multi_head_attention import MultiHeadAttention
 from .pooling import AveragePooling2D, MaxPooling2D
+from .position import (
+    PositionEmbedding,
+    SinePositionEncoding,
+    sine_position_encoding,
+)
 from .pooling1d import AveragePooling1D, MaxPooling1D
 from .prelu import PReLU
 from .recurrent import Recurrent
@@ -54,7 +59,9 @@ __all__ += ["Conv1D", "MaxPooling1D", "AveragePooling1D",
             "LayerNormalization", "ReLU", "Softmax", "UpSampling2D",
             "Conv2DTranspose", "MultiHeadAttention",
             "scaled_dot_product_attention",
-            "scaled_dot_product_attention_backward", "causal_mask"]
+            "scaled_dot_product_attention_backward", "causal_mask",
+            "SinePositionEncoding", "PositionEmbedding",
+            "sine_position_encoding"]
 
 _REGISTRY: dict[str, type[Layer]] = {}
 
@@ -77,7 +84,8 @@ for _cls in (Conv2D, MaxPooling2D, AveragePooling2D, GlobalAveragePooling2D,
 
 for _cls in (Conv1D, MaxPooling1D, AveragePooling1D, GlobalAveragePooling1D,
              GlobalMaxPooling1D, LayerNormalization, ReLU, Softmax,
-             UpSampling2D, Conv2DTranspose, MultiHeadAttention):
+             UpSampling2D, Conv2DTranspose, MultiHeadAttention,
+             SinePositionEncoding, PositionEmbedding):
     register(_cls)
 
 

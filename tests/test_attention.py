@@ -442,3 +442,27 @@ def test_mha_rejects_bad_arguments_and_inputs(rng):
         layer(x, x, attention_mask=np.ones((2, 3, 4), bool))
     with pytest.raises(ValueError, match=r"same batch size"):
         layer(x, np.zeros((3, 3, 4)))
+
+
+@pytest.mark.keras
+def test_mha_converts_to_keras_and_back(keras64, rng):
+    from nnkit.interop import LAYERS
+    layer = MultiHeadAttention(3, 4, value_dim=2, output_shape=5,
+                               dropout=0.25, seed=3, dtype="float64",
+                               kernel_regularizer="l2")
+    xs = [rng.standard_normal((2, 4, 6)), rng.standard_normal((2, 5, 7))]
+    out = layer(*xs)
+    klayer = LAYERS.to_keras(layer)
+    klayer(*xs)
+    klayer.set_weights(layer.get_weights())
+    close(out, klayer(*xs).numpy())
+    back = LAYERS.from_keras(klayer)
+    # like the other from_keras converters, penalties stay behind
+    assert back.get_config() == {**layer.get_config(),
+                                 "kernel_regularizer": None}
+    back(*xs)
+    back.set_weights(klayer.get_weights())
+    close(back(*xs), out)
+    with pytest.raises(ValueError, match="attends over axes"):
+        LAYERS.from_keras(keras64.layers.MultiHeadAttention(
+            2, 4, attention_axes=(1, 2)))

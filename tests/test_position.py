@@ -153,3 +153,19 @@ def test_position_layers_reject_bad_arguments():
         SinePositionEncoding()(np.zeros((1, 3, 2)), start_index=-1)
     with pytest.raises(ValueError, match=r"expects inputs of rank 3"):
         SinePositionEncoding()(np.zeros((1, 3)))
+
+
+@pytest.mark.keras
+def test_position_layers_need_keras_hub_to_convert(keras):
+    from nnkit.interop import LAYERS
+    # keras_hub is optional: without it, a clear error
+    try:
+        import keras_hub  # noqa: F401
+    except ImportError:
+        with pytest.raises(ValueError, match=r"SinePositionEncoding "
+                           r"'sine_position_encoding' comes from keras_hub.*"
+                           r"not installed"):
+            LAYERS.to_keras(SinePositionEncoding())
+        return
+    k = LAYERS.to_keras(PositionEmbedding(7))
+    assert LAYERS.from_keras(k).sequence_length == 7

@@ -51,10 +51,16 @@ so that its registrations run.
 #   _layers.py      Dense, Activation and the training layers
 #   _conv.py        convolutional, pooling and shape layers
 #   _sequence.py    recurrent, embedding and time-distributed layers
+#   _attention.py   multi-head attention and positional layers
 #   _models.py      whole models: to_keras and from_keras
 # Importing the layer modules registers their converters.
 
-from . import _conv, _layers, _sequence  # noqa: F401  (registration)
+from . import (  # noqa: F401  (registration)
+    _attention,
+    _conv,
+    _layers,
+    _sequence,
+)
 from ._base import (
     ACTIVATIONS,
     LAYERS,

@@ -78,11 +78,11 @@ from ._functions import (
     loss_to_keras,
     regularizer_to_keras,
 )
-from ._models import from_keras, to_keras
+from ._models import from_keras, metric_to_keras, to_keras
 from ._optimizers import optimizer_to_keras, schedule_to_keras
 
 __all__ = ["to_keras", "from_keras", "optimizer_to_keras",
            "schedule_to_keras", "loss_to_keras", "activation_to_keras",
            "activation_from_keras", "regularizer_to_keras", "import_keras",
-           "Registry", "LAYERS", "MODELS", "OPTIMIZERS", "SCHEDULES",
-           "LOSSES", "ACTIVATIONS", "REGULARIZERS"]
+           "metric_to_keras", "Registry", "LAYERS", "MODELS", "OPTIMIZERS",
+           "SCHEDULES", "LOSSES", "ACTIVATIONS", "REGULARIZERS"]

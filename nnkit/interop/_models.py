@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from ..models import Sequential
-from ._base import LAYERS, MODELS
+from ._base import LAYERS, MODELS, import_keras
 from ._functions import loss_to_keras
 from ._optimizers import optimizer_to_keras
 
-__all__ = ["to_keras", "from_keras"]
+__all__ = ["to_keras", "from_keras", "metric_to_keras"]
 
 
 def to_keras(model: Any, compile: bool = True) -> Any:
@@ -27,8 +27,23 @@ def to_keras(model: Any, compile: bool = True) -> Any:
     if compile and model.optimizer is not None:
         kmodel.compile(optimizer=optimizer_to_keras(model.optimizer),
                        loss=loss_to_keras(model.loss),
-                       metrics=list(model._metric_ids) or None)
+                       metrics=[metric_to_keras(m)
+                                for m in model._metric_ids] or None)
     return kmodel
+
+
+def metric_to_keras(metric: Any) -> Any:
+    """A ``compile(metrics=[...])`` entry for Keras: names stay names;
+    an nnkit ``Metric`` (Precision, Recall, AUC) becomes the Keras
+    metric of the same class and configuration."""
+    from ..metrics import Metric
+    if not isinstance(metric, Metric):
+        return metric
+    keras = import_keras()
+    cls = getattr(keras.metrics, type(metric).__name__, None)
+    if cls is None:
+        raise ValueError(f"to_keras: no Keras metric for {metric!r}")
+    return cls(**metric.get_config())
 
 
 def from_keras(kmodel: Any, seed: int | None = None) -> Any:

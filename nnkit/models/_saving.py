@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .. import losses as _losses
+from .. import metrics as _metrics
 from .. import optimizers as _optimizers
 
 if TYPE_CHECKING:
@@ -47,7 +48,7 @@ def save(model: Sequential, path: str) -> str:
         meta["compile"] = {
             "optimizer": _optimizers.serialize(model.optimizer),
             "loss": _losses.serialize(model.loss),
-            "metrics": model._metric_ids}
+            "metrics": [_metrics.serialize(m) for m in model._metric_ids]}
         state = model.optimizer.get_state(model.parameters())
         for k, v in state.items():
             arrays[f"optimizer/{k}"] = v

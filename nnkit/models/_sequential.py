@@ -226,12 +226,21 @@ class Sequential:
         self._metric_fns: list[tuple[str, Any]] | None = None
 
     def _metrics(self) -> list[tuple[str, Any]]:
+        """(name, stateful Metric) per compiled metric; ``fit`` and
+        ``evaluate`` reset, update and read them as Keras does."""
         if getattr(self, "_metric_fns", None) is None:
             units = self.output_shape[-1] if self.output_shape else None
-            self._metric_fns = [
-                _metrics.get(m, loss_name=self.loss.name,
-                             output_units=units)
-                for m in self._metric_ids]
+            self._metric_fns = []
+            taken = {"loss"}
+            for m in self._metric_ids:
+                name, fn = _metrics.get(m, loss_name=self.loss.name,
+                                        output_units=units)
+                base, k = name, 1
+                while name in taken:      # two AUCs: "auc", "auc_1"
+                    name, k = f"{base}_{k}", k + 1
+                taken.add(name)
+                self._metric_fns.append((name,
+                                         _metrics.as_metric(name, fn)))
         return self._metric_fns
 
     def _check_compiled(self, where: str) -> None:
@@ -295,18 +304,20 @@ class Sequential:
         for epoch in range(initial_epoch, epochs):
             cb.on_epoch_begin(epoch)
             order = self.rng.permutation(n) if shuffle else np.arange(n)
-            sums = np.zeros(1 + len(metric_fns))
-            seen = 0
+            loss_sum, seen = 0.0, 0
+            for _, metric in metric_fns:
+                metric.reset_state()
             logs: dict[str, float] = {}
             for b in range(steps):
                 idx = order[b * batch_size:(b + 1) * batch_size]
                 xb, yb = x[idx], y[idx]
                 cb.on_train_batch_begin(b)
                 loss, out = self._step(xb, yb, epoch, b, epochs, steps)
-                vals = [loss] + [fn(yb, out) for _, fn in metric_fns]
-                sums += np.array(vals) * len(idx)
+                loss_sum += loss * len(idx)
                 seen += len(idx)
-                logs = self._logs(sums / seen, metric_fns)
+                for _, metric in metric_fns:
+                    metric.update_state(yb, out)
+                logs = self._logs(loss_sum / seen, metric_fns)
                 cb.on_train_batch_end(b, logs)
             if xv is not None:
                 val = self.evaluate(xv, yv, batch_size=batch_size,
@@ -320,9 +331,14 @@ class Sequential:
         return history
 
     @staticmethod
-    def _logs(values, metric_fns) -> dict[str, float]:
-        names = ["loss"] + [name for name, _ in metric_fns]
-        return {k: float(v) for k, v in zip(names, values)}
+    def _logs(loss, metric_fns) -> dict[str, Any]:
+        """"loss" (mean over the examples so far) and each metric's
+        running result."""
+        logs: dict[str, Any] = {"loss": float(loss)}
+        for name, metric in metric_fns:
+            value = metric.result()
+            logs[name] = float(value) if np.ndim(value) == 0 else value
+        return logs
 
     def evaluate(self, x: Any, y: Any, batch_size: int = 32,
                  verbose: int = 0, return_dict: bool = False):
@@ -334,14 +350,17 @@ class Sequential:
         self._check_compiled("evaluate")
         x, y = self._check_xy(x, y, "evaluate")
         metric_fns = self._metrics()
-        sums = np.zeros(1 + len(metric_fns))
+        loss_sum = 0.0
+        for _, metric in metric_fns:
+            metric.reset_state()
         for start in range(0, len(x), batch_size):
             xb, yb = x[start:start + batch_size], y[start:start + batch_size]
             out = self.forward(xb, training=False)
             loss = self._data_loss(yb, out)[0] + self._penalties()
-            vals = [loss] + [fn(yb, out) for _, fn in metric_fns]
-            sums += np.array(vals) * len(xb)
-        logs = self._logs(sums / len(x), metric_fns)
+            loss_sum += loss * len(xb)
+            for _, metric in metric_fns:
+                metric.update_state(yb, out)
+        logs = self._logs(loss_sum / len(x), metric_fns)
         if verbose:
             print(" - ".join(f"{k}: {v:.4f}" for k, v in logs.items()))
         if return_dict:

@@ -79,8 +79,10 @@ def load(cls: type[Sequential], path: str) -> Sequential:
         model.layers[int(i)].set_state(state)
     comp = meta.get("compile")
     if comp is not None:
+        metrics = [_metrics.get(m)[1] if isinstance(m, dict) else m
+                   for m in comp["metrics"]]      # Metric objects back
         model.compile(_optimizers.get(comp["optimizer"]),
-                      _losses.get(comp["loss"]), comp["metrics"])
+                      _losses.get(comp["loss"]), metrics)
         state = {k[len("optimizer/"):]: v for k, v in arrays.items()
                  if k.startswith("optimizer/")}
         model.optimizer.set_state(model.parameters(), state)

@@ -159,6 +159,7 @@ def test_smoothed_cross_entropy_gradients(n, c, s, from_logits, binary,
 @pytest.mark.parametrize("from_logits", [False, True])
 def test_smoothed_losses_match_keras(keras64, cls, from_logits, rng):
     import tensorflow as tf
+
     from nnkit.interop import loss_to_keras
     n, c = 9, 4
     z = 2 * rng.standard_normal((n, c))

@@ -29,12 +29,12 @@ from .leaky_relu import LeakyReLU
 from .lstm import LSTM
 from .multi_head_attention import MultiHeadAttention
 from .pooling import AveragePooling2D, MaxPooling2D
+from .pooling1d import AveragePooling1D, MaxPooling1D
 from .position import (
     PositionEmbedding,
     SinePositionEncoding,
     sine_position_encoding,
 )
-from .pooling1d import AveragePooling1D, MaxPooling1D
 from .prelu import PReLU
 from .recurrent import Recurrent
 from .relu import ReLU

@@ -40,8 +40,7 @@ import numpy as np
 from .base import Layer
 from .conv import check_images, check_padding
 from .conv1d import check_data_format
-from .im2col import col2im, conv_output_size, im2col, resolve_padding, \
-    to_pair
+from .im2col import col2im, conv_output_size, im2col, resolve_padding, to_pair
 from .kernel import KernelMixin
 
 __all__ = ["Conv2DTranspose", "conv_transpose_output_length"]

@@ -132,7 +132,7 @@ class MultiHeadAttention(Layer):
         self.bias_regularizer = _reg.get(bias_regularizer)
         self.rng: np.random.Generator | None = None
 
-    # ----- building ---------------------------------------------------------
+    # ----- building -------------------------------------------------------
     def _shapes(self, input_shape: Any) -> list[tuple[int, ...]]:
         shapes = [as_shape(s) for s in input_shape]
         if len(shapes) not in (2, 3) or any(len(s) != 2 for s in shapes):
@@ -198,7 +198,7 @@ class MultiHeadAttention(Layer):
         shapes = self._shapes(input_shape)
         return (shapes[0][0], self.output_dim or shapes[0][-1])
 
-    # ----- calling ------------------------------------------------------------
+    # ----- calling --------------------------------------------------------
     def __call__(self, query: Any, value: Any = None, key: Any = None,
                  attention_mask: Any = None, use_causal_mask: bool = False,
                  return_attention_scores: bool = False,
@@ -268,7 +268,7 @@ class MultiHeadAttention(Layer):
         return None if mask is None else np.broadcast_to(
             mask, (n, tq, tv))[:, None]
 
-    # ----- forward and backward ---------------------------------------------
+    # ----- forward and backward -------------------------------------------
     def _project(self, x, kernel, bias):
         """x (N, T, D) -> (N, H, T, d): one matrix product, then heads."""
         n, t, _ = x.shape
@@ -348,7 +348,7 @@ class MultiHeadAttention(Layer):
             return [dquery, dvalue, dkey]
         return [dquery, dvalue + dkey]          # the value was the key too
 
-    # ----- state and config ---------------------------------------------------
+    # ----- state and config -----------------------------------------------
     def get_state(self) -> dict[str, Any]:
         if self.rng is None:
             return {}

@@ -42,12 +42,14 @@ from ._accuracy import (
     sparse_categorical_accuracy,
 )
 from ._confusion import accuracy_score, confusion_matrix
+from ._confusion_metrics import AUC, Precision, Recall
 from ._curves import (
     average_precision,
     precision_recall_curve,
     roc_auc,
     roc_curve,
 )
+from ._metric import MeanMetricWrapper, Metric
 from ._precision_recall import (
     binary_report,
     f1_score,
@@ -57,8 +59,6 @@ from ._precision_recall import (
     recall,
     specificity,
 )
-from ._confusion_metrics import AUC, Precision, Recall
-from ._metric import MeanMetricWrapper, Metric
 from ._registry import MetricFn as MetricFn
 from ._registry import as_metric, get, names, serialize
 from ._regression import mean_absolute_error, mean_squared_error

@@ -81,15 +81,7 @@ class MultiHeadAttention(Layer):
             layer is built on its own).
         **kwargs: ``name``, ``dtype`` (see ``Layer``).
 
-    Call arguments:
-        query: (N, Tq, Dq).
-        value: (N, Tv, Dv).
-        key: (N, Tv, Dk); None uses ``value``.
-        attention_mask: boolean (N, Tq, Tv) (or broadcastable), True
-            where query t may attend to key s.
-        use_causal_mask: also hide every key after the query's position.
-        return_attention_scores: return [out, weights] instead of out.
-        training: apply the attention dropout.
+    Called as ``mha(query, value, key=None, ...)``: see ``__call__``.
 
     Input shape:
         [(N, Tq, Dq), (N, Tv, Dv)] or [..., (N, Tv, Dk)]
@@ -203,6 +195,23 @@ class MultiHeadAttention(Layer):
                  attention_mask: Any = None, use_causal_mask: bool = False,
                  return_attention_scores: bool = False,
                  training: bool = False) -> Any:
+        """Attend from ``query`` to ``value`` (Keras' call signature).
+
+        Args:
+            query: (N, Tq, Dq); or the list [query, value(, key)].
+            value: (N, Tv, Dv).
+            key: (N, Tv, Dk); None uses ``value``.
+            attention_mask: boolean (N, Tq, Tv) (or broadcastable), True
+                where query t may attend to key s.
+            use_causal_mask: also hide every key after the query's
+                position.
+            return_attention_scores: return [out, weights] instead of
+                out.
+            training: apply the attention dropout.
+
+        Returns:
+            out (N, Tq, Do), or [out, weights (N, H, Tq, Tv)].
+        """
         if value is None and isinstance(query, (list, tuple)):
             inputs = list(query)             # a model's call: a list
         else:

@@ -16,8 +16,7 @@ class Adamax(Optimizer):
 
     Adam divides by the root of an average of g**2; letting the power 2
     grow to infinity turns that average into a decaying maximum of
-    ``|g|``,
-    which needs no bias correction. Keras' form (m, u start at 0;
+    ``|g|``, which needs no bias correction. Keras' form (m, u start at 0;
     t = iterations + 1; ``|g|`` elementwise)::
 
         m = m + (g - m) * (1 - beta_1)

@@ -22,6 +22,8 @@ from typing import Any
 
 import numpy as np
 
+from . import _validate as check
+
 __all__ = [
     "Activation", "Linear", "Step", "Sigmoid", "Tanh", "ReLU",
     "LeakyReLU", "ELU", "SELU", "Softplus", "Swish", "GELU", "Softmax",
@@ -212,10 +214,8 @@ class LeakyReLU(Activation):
     name = "leaky_relu"
 
     def __init__(self, negative_slope: float = 0.2):
-        if not np.isfinite(negative_slope) or negative_slope < 0:
-            raise ValueError("leaky_relu: negative_slope must be >= 0, "
-                             f"got {negative_slope}")
-        self.negative_slope = float(negative_slope)
+        self.negative_slope = check.non_negative(
+            "leaky_relu", "negative_slope", negative_slope)
 
     def forward(self, x):
         return np.where(x > 0, x, self.negative_slope * x).astype(
@@ -235,7 +235,7 @@ class ELU(Activation):
     name = "elu"
 
     def __init__(self, alpha: float = 1.0):
-        self.alpha = float(alpha)
+        self.alpha = check.number("elu", "alpha", alpha)
 
     def forward(self, x):
         neg = self.alpha * np.expm1(np.minimum(x, 0))
@@ -409,14 +409,18 @@ def get(identifier: Any) -> Activation:
         cls = _REGISTRY.get(cfg.pop("name", None))
         if cls is None:
             raise ValueError(f"unknown activation config {identifier!r}")
-        return cls(**cfg)
-    key = _ALIASES.get(identifier, identifier)
-    if isinstance(key, str):
+        return cls(**check.known_arguments("activation config", cls, cfg))
+    if identifier is None or isinstance(identifier, str):
+        key = _ALIASES.get(identifier, identifier)
         cls = _REGISTRY.get(key.lower())
         if cls is not None:
             return cls()
-    raise ValueError(f"unknown activation {identifier!r}; choose one of "
-                     f"{', '.join(names())}")
+        raise ValueError(f"unknown activation {identifier!r}; choose one "
+                         f"of {', '.join(names())}")
+    raise check.ArgumentTypeError(
+        f"an activation must be a name such as 'relu', a config dict or "
+        f"an nnkit.activations.Activation, got {check.show(identifier)} "
+        f"({check.type_name(identifier)})")
 
 
 def serialize(act: Activation) -> Any:

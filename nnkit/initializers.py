@@ -27,6 +27,8 @@ from typing import Any
 
 import numpy as np
 
+from . import _validate as check
+
 __all__ = [
     "Initializer", "Zeros", "Ones", "Constant", "RandomUniform",
     "RandomNormal", "TruncatedNormal", "VarianceScaling",
@@ -70,7 +72,7 @@ class Initializer:
     name = "initializer"
 
     def __init__(self, seed: int | None = None):
-        self.seed = seed
+        self.seed = check.seed(type(self).__name__, "seed", seed)
 
     def _rng(self, rng):
         if self.seed is not None:
@@ -111,7 +113,7 @@ class Constant(Initializer):
 
     def __init__(self, value: float = 0.0):
         super().__init__()
-        self.value = float(value)
+        self.value = check.number("Constant", "value", value)
 
     def sample(self, shape, rng):
         return np.full(shape, self.value)
@@ -128,10 +130,11 @@ class RandomUniform(Initializer):
     def __init__(self, minval: float = -0.05, maxval: float = 0.05,
                  seed: int | None = None):
         super().__init__(seed)
-        if not maxval > minval:
+        self.minval = check.number("RandomUniform", "minval", minval)
+        self.maxval = check.number("RandomUniform", "maxval", maxval)
+        if not self.maxval > self.minval:
             raise ValueError("RandomUniform: maxval must exceed minval, "
                              f"got minval={minval}, maxval={maxval}")
-        self.minval, self.maxval = float(minval), float(maxval)
 
     def sample(self, shape, rng):
         return rng.uniform(self.minval, self.maxval, size=shape)
@@ -149,10 +152,9 @@ class RandomNormal(Initializer):
     def __init__(self, mean: float = 0.0, stddev: float = 0.05,
                  seed: int | None = None):
         super().__init__(seed)
-        if stddev < 0:
-            raise ValueError(f"RandomNormal: stddev must be >= 0, got "
-                             f"{stddev}")
-        self.mean, self.stddev = float(mean), float(stddev)
+        owner = type(self).__name__
+        self.mean = check.number(owner, "mean", mean)
+        self.stddev = check.non_negative(owner, "stddev", stddev)
 
     def sample(self, shape, rng):
         return self.mean + self.stddev * rng.standard_normal(shape)
@@ -184,17 +186,13 @@ class VarianceScaling(Initializer):
                  distribution: str = "truncated_normal",
                  seed: int | None = None):
         super().__init__(seed)
-        if scale <= 0:
-            raise ValueError(f"VarianceScaling: scale must be > 0, got "
-                             f"{scale}")
-        if mode not in ("fan_in", "fan_out", "fan_avg"):
-            raise ValueError(f"VarianceScaling: mode must be fan_in, "
-                             f"fan_out or fan_avg, got {mode!r}")
-        if distribution not in ("uniform", "truncated_normal",
-                                "untruncated_normal"):
-            raise ValueError(f"VarianceScaling: unknown distribution "
-                             f"{distribution!r}")
-        self.scale, self.mode, self.distribution = scale, mode, distribution
+        owner = "VarianceScaling"
+        self.scale = check.positive(owner, "scale", scale)
+        self.mode = check.one_of(owner, "mode", mode,
+                                 ("fan_in", "fan_out", "fan_avg"))
+        self.distribution = check.one_of(
+            owner, "distribution", distribution,
+            ("uniform", "truncated_normal", "untruncated_normal"))
 
     def variance(self, shape) -> float:
         fan_in, fan_out = compute_fans(shape)
@@ -257,7 +255,7 @@ class Orthogonal(Initializer):
 
     def __init__(self, gain: float = 1.0, seed: int | None = None):
         super().__init__(seed)
-        self.gain = float(gain)
+        self.gain = check.number("Orthogonal", "gain", gain)
 
     def sample(self, shape, rng):
         rows = int(np.prod(shape[:-1])) if len(shape) > 1 else 1
@@ -301,13 +299,17 @@ def get(identifier: Any) -> Initializer | None:
         cls = _REGISTRY.get(cfg.pop("name", None))
         if cls is None:
             raise ValueError(f"unknown initializer config {identifier!r}")
-        return cls(**cfg)
+        return cls(**check.known_arguments("initializer config", cls, cfg))
     if isinstance(identifier, str):
         key = _ALIASES.get(identifier.lower(), identifier.lower())
         if key in _REGISTRY:
             return _REGISTRY[key]()
-    raise ValueError(f"unknown initializer {identifier!r}; choose one of "
-                     f"{', '.join(sorted(_REGISTRY))}")
+        raise ValueError(f"unknown initializer {identifier!r}; choose one "
+                         f"of {', '.join(sorted(_REGISTRY))}")
+    raise check.ArgumentTypeError(
+        f"an initializer must be a name such as 'glorot_uniform', a "
+        f"config dict or an Initializer, got {check.show(identifier)} "
+        f"({check.type_name(identifier)})")
 
 
 def for_weight(identifier: Any) -> Initializer:

@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from . import _validate as check
 from .callbacks import Callback
 
 __all__ = ["layer_outputs", "activation_stats", "dead_units",
@@ -156,19 +157,19 @@ class TrainingMonitor(Callback):
                  activations: bool = True, x_probe: Any = None,
                  sample_size: int = 0, seed: int = 0):
         super().__init__()
-        if every is not None and (not isinstance(every, (int, np.integer))
-                                  or isinstance(every, bool) or every < 1):
-            raise ValueError(f"TrainingMonitor: every must be a positive "
-                             f"integer or None, got {every!r}")
-        if not isinstance(sample_size, (int, np.integer)) or sample_size < 0:
-            raise ValueError(f"TrainingMonitor: sample_size must be an "
-                             f"integer >= 0, got {sample_size!r}")
-        self.every = every
-        self.record_gradients = bool(gradients)
-        self.record_activations = bool(activations)
-        self.x_probe = x_probe
-        self.sample_size = int(sample_size)
-        self.rng = np.random.default_rng(seed)
+        owner = "TrainingMonitor"
+        self.every = check.positive_int(owner, "every", every,
+                                        allow_none=True)
+        self.record_gradients = check.boolean(owner, "gradients",
+                                              gradients)
+        self.record_activations = check.boolean(owner, "activations",
+                                                activations)
+        self.x_probe = (None if x_probe is None else check.array(
+            owner, "x_probe", x_probe, finite=True, nonempty=True))
+        self.sample_size = check.non_negative_int(owner, "sample_size",
+                                                  sample_size)
+        self.rng = np.random.default_rng(
+            check.generator_seed(owner, "seed", seed))
         self._reset()
 
     def _reset(self) -> None:

@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from . import _validate as check
 from .activations import log_softmax, sigmoid, softmax
 
 __all__ = [
@@ -111,9 +112,7 @@ class Huber(Loss):
     name = "huber"
 
     def __init__(self, delta: float = 1.0):
-        if not delta > 0:
-            raise ValueError(f"Huber: delta must be > 0, got {delta}")
-        self.delta = float(delta)
+        self.delta = check.positive("Huber", "delta", delta)
 
     def per_example(self, y_true, y_pred):
         e = np.abs(y_pred - y_true)
@@ -135,7 +134,8 @@ class _CrossEntropy(Loss):
     activation_name = ""   # the output activation whose logits it fuses
 
     def __init__(self, from_logits: bool = False):
-        self.from_logits = bool(from_logits)
+        self.from_logits = check.boolean(type(self).__name__,
+                                         "from_logits", from_logits)
 
     def get_config(self):
         return {"from_logits": self.from_logits}

@@ -15,8 +15,9 @@ exponential moving average, bias-corrected as in Adam::
 
 The test stops early once ``smoothed > divergence * min(smoothed)``
 or the loss stops being finite. The model's weights, its optimizer
-(state included) and its random generator are restored afterwards, so
-the test leaves no trace.
+(state included) and every random generator it holds (the model's and
+its layers', such as Dropout's) are restored afterwards, so the test
+leaves no trace: a later ``fit`` gives the same numbers as without it.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from . import _validate as check
 from .models import Sequential, TrainingDivergedError
 
 __all__ = ["lr_range_test", "LRRangeTest"]
@@ -47,22 +49,19 @@ class LRRangeTest(NamedTuple):
     suggested_lr: float
 
 
-def _check(start, end, steps, batch_size, smooth, divergence) -> None:
+def _check(start, end, steps, batch_size, smooth, divergence,
+           seed) -> None:
     where = "lr_range_test"
-    if not (0 < start < end and math.isfinite(end)):
+    start = check.positive(where, "start", start)
+    end = check.positive(where, "end", end)
+    if not start < end:
         raise ValueError(f"{where}: need 0 < start < end, got start="
                          f"{start}, end={end}")
-    for name, v in (("steps", steps), ("batch_size", batch_size)):
-        if not isinstance(v, (int, np.integer)) or v < 1:
-            raise ValueError(f"{where}: {name} must be a positive "
-                             f"integer, got {v!r}")
-    if steps < 2:
-        raise ValueError(f"{where}: steps must be >= 2, got {steps}")
-    if not 0 <= smooth < 1:
-        raise ValueError(f"{where}: smooth must be in [0, 1), got {smooth}")
-    if not divergence > 1:
-        raise ValueError(f"{where}: divergence must be > 1, got "
-                         f"{divergence}")
+    check.integer(where, "steps", steps, 2)
+    check.positive_int(where, "batch_size", batch_size)
+    check.rate(where, "smooth", smooth)
+    check.number(where, "divergence", divergence, 1.0, low_open=True)
+    check.seed(where, "seed", seed)
 
 
 def lr_range_test(model: Sequential, x: Any, y: Any, start: float = 1e-8,
@@ -92,13 +91,19 @@ def lr_range_test(model: Sequential, x: Any, y: Any, start: float = 1e-8,
         an ``LRRangeTest(lrs, losses, suggested_lr)``.
     """
     model._check_compiled("lr_range_test")
-    _check(start, end, steps, batch_size, smooth, divergence)
+    _check(start, end, steps, batch_size, smooth, divergence, seed)
     x, y = model._check_xy(x, y, "lr_range_test")
     weights = [w.copy() for w in model.get_weights()]
+    # Every generator the steps may advance: the model's and the
+    # layers' own (Dropout's masks), kept with any other layer state.
     rng_state = copy.deepcopy(model.rng.bit_generator.state)
+    layer_states = [copy.deepcopy(layer.get_state())
+                    for layer in model.layers]
     original = model.optimizer
     trial = copy.copy(original)
     trial.reset_state()
+    trial._schedule = None     # the sweep sets the rate at each step
+    trial.learning_rate = start
     gen = np.random.default_rng(seed)
     n = len(x)
     order, pos = gen.permutation(n), 0
@@ -129,6 +134,8 @@ def lr_range_test(model: Sequential, x: Any, y: Any, start: float = 1e-8,
         model.optimizer = original
         model.set_weights(weights)
         model.rng.bit_generator.state = rng_state
+        for layer, state in zip(model.layers, layer_states):
+            layer.set_state(state)
     if not lrs:
         raise ValueError("lr_range_test: the loss was not finite even at "
                          f"the first learning rate {start}; check the "

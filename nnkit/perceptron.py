@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from . import _validate as check
 from .activations import Step
 
 __all__ = ["Perceptron"]
@@ -60,20 +61,15 @@ class Perceptron:
     def __init__(self, learning_rate: float = 1.0, max_epochs: int = 100,
                  seed: int | np.random.Generator | None = None,
                  shuffle: bool = False, w_init: str = "zeros"):
-        if not learning_rate > 0:
-            raise ValueError(f"Perceptron: learning_rate must be > 0, got "
-                             f"{learning_rate!r}")
-        if int(max_epochs) != max_epochs or max_epochs < 1:
-            raise ValueError(f"Perceptron: max_epochs must be an integer "
-                             f">= 1, got {max_epochs!r}")
-        if w_init not in ("zeros", "random"):
-            raise ValueError(f"Perceptron: w_init must be 'zeros' or "
-                             f"'random', got {w_init!r}")
-        self.learning_rate = float(learning_rate)
-        self.max_epochs = int(max_epochs)
-        self.seed = seed
-        self.shuffle = bool(shuffle)
-        self.w_init = w_init
+        owner = "Perceptron"
+        self.learning_rate = check.positive(owner, "learning_rate",
+                                            learning_rate)
+        self.max_epochs = check.positive_int(owner, "max_epochs",
+                                             max_epochs)
+        self.seed = check.generator_seed(owner, "seed", seed)
+        self.shuffle = check.boolean(owner, "shuffle", shuffle)
+        self.w_init = check.one_of(owner, "w_init", w_init,
+                                   ("zeros", "random"))
         self.step = Step()
 
     # -- checks ------------------------------------------------------------

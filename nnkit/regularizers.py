@@ -12,6 +12,8 @@ from typing import Any
 
 import numpy as np
 
+from . import _validate as check
+
 __all__ = ["Regularizer", "L1", "L2", "L1L2", "get", "serialize"]
 
 
@@ -34,21 +36,15 @@ class Regularizer:
         return f"{type(self).__name__}({args})"
 
 
-def _rate(name: str, value: float) -> float:
-    value = float(value)
-    if not np.isfinite(value) or value < 0:
-        raise ValueError(f"{name} must be a finite number >= 0, got {value}")
-    return value
-
-
 class L1L2(Regularizer):
     """l1 * sum|w| + l2 * sum w^2;  gradient l1 sign(w) + 2 l2 w."""
 
     name = "l1_l2"
 
     def __init__(self, l1: float = 0.0, l2: float = 0.0):
-        self.l1 = _rate("L1L2: l1", l1)
-        self.l2 = _rate("L1L2: l2", l2)
+        owner = type(self).__name__
+        self.l1 = check.non_negative(owner, "l1", l1)
+        self.l2 = check.non_negative(owner, "l2", l2)
 
     def __call__(self, w):
         total = 0.0
@@ -109,14 +105,19 @@ def get(identifier: Any) -> Regularizer | None:
         cls = _REGISTRY.get(cfg.pop("name", None))
         if cls is None:
             raise ValueError(f"unknown regularizer config {identifier!r}")
-        return cls(**cfg)
+        return cls(**check.known_arguments("regularizer config", cls, cfg))
     if isinstance(identifier, str):
         key = identifier.lower()
         key = _ALIASES.get(key, key)
         if key in _REGISTRY:
             return _REGISTRY[key]()
-    raise ValueError(f"unknown regularizer {identifier!r}; choose one of "
-                     f"{', '.join(sorted(set(_REGISTRY) | set(_ALIASES)))}")
+        known = sorted(set(_REGISTRY) | set(_ALIASES))
+        raise ValueError(f"unknown regularizer {identifier!r}; choose one "
+                         f"of {', '.join(known)}")
+    raise check.ArgumentTypeError(
+        f"a regularizer must be None, a name such as 'l2', a config dict "
+        f"or a Regularizer (e.g. nnkit.regularizers.L2(1e-4)), got "
+        f"{check.show(identifier)} ({check.type_name(identifier)})")
 
 
 def serialize(reg: Regularizer | None) -> Any:

@@ -17,16 +17,10 @@ from typing import Any
 
 import numpy as np
 
+from . import _validate as check
+
 __all__ = ["make_windows", "pad_sequences", "CharVocab", "one_hot",
            "sample_with_temperature"]
-
-
-def _positive(fn: str, arg: str, value: Any) -> int:
-    if (not isinstance(value, (int, np.integer)) or isinstance(value, bool)
-            or value < 1):
-        raise ValueError(f"{fn}: {arg} must be a positive integer, got "
-                         f"{value!r}")
-    return int(value)
 
 
 def make_windows(series: Any, window: int, horizon: int = 1
@@ -49,8 +43,8 @@ def make_windows(series: Any, window: int, horizon: int = 1
         y has shape (n, horizon), or (n, horizon, D).
     """
     s = np.asarray(series)
-    window = _positive("make_windows", "window", window)
-    horizon = _positive("make_windows", "horizon", horizon)
+    window = check.positive_int("make_windows", "window", window)
+    horizon = check.positive_int("make_windows", "horizon", horizon)
     if s.ndim not in (1, 2):
         raise ValueError(f"make_windows: series must have shape (T,) or "
                          f"(T, D), got {s.shape}")
@@ -82,60 +76,120 @@ def pad_sequences(sequences: Sequence, maxlen: int | None = None,
     Steps may be scalars or arrays of one shape (taken from the first
     non-empty sequence).
 
+    Like Keras, the result has the ``dtype`` you ask for, whatever the
+    input's: with the default ``"int32"``, real-valued steps are cast
+    to integers (1.7 becomes 1, toward zero, as Keras does), so pass
+    ``dtype="float32"`` for real-valued steps. Unlike Keras, a value
+    that the dtype cannot hold is refused instead of silently changed:
+    an id of 2**40 in ``int32`` (Keras wraps it around to 0), an id
+    above 2**24 in ``float32`` (it would be rounded to a neighbour), a
+    NaN in an integer dtype.
+
     Args:
         sequences: N sequences (lists or arrays).
         maxlen: output length; default, the longest sequence's.
         dtype: output dtype (Keras default ``"int32"``: pass
-            ``"float32"`` for real-valued steps).
+            ``"float32"`` for real-valued steps, ``"int64"`` for ids
+            beyond 2**31).
         padding, truncating: ``"pre"`` or ``"post"``.
-        value: the padding value.
+        value: the padding value (a number the dtype holds).
 
     Returns:
-        (N, maxlen) + step shape array.
+        (N, maxlen) + step shape array of ``dtype``.
     """
-    for arg, v in (("padding", padding), ("truncating", truncating)):
-        if v not in ("pre", "post"):
-            raise ValueError(f"pad_sequences: {arg} must be 'pre' or "
-                             f"'post', got {v!r}")
+    fn = "pad_sequences"
+    check.one_of(fn, "padding", padding, ("pre", "post"))
+    check.one_of(fn, "truncating", truncating, ("pre", "post"))
+    dtype = _numeric_dtype(fn, dtype)
+    check.number(fn, "value", value, allow_inf=dtype.kind == "f")
+    _refuse_unrepresentable(fn, "value", np.asarray(value), dtype)
     if isinstance(sequences, (str, bytes)) or not hasattr(sequences,
                                                           "__len__"):
-        raise ValueError("pad_sequences: sequences must be a list of "
-                         "sequences")
-    lengths, step_shape = [], None
+        raise check.ArgumentTypeError(
+            f"{fn}: sequences must be a list of sequences, got "
+            f"{check.show(sequences)} ({check.type_name(sequences)})")
+    arrays, step_shape = [], None
     for i, s in enumerate(sequences):
-        if not hasattr(s, "__len__"):
-            raise ValueError(f"pad_sequences: sequence {i} is not a "
-                             f"sequence ({s!r}); pass a list of lists")
-        lengths.append(len(s))
-        if step_shape is None and len(s):
-            step_shape = np.asarray(s).shape[1:]
+        if not hasattr(s, "__len__") or isinstance(s, (str, bytes)):
+            raise check.ArgumentTypeError(
+                f"{fn}: sequence {i} is not a sequence ({s!r}); pass a "
+                f"list of lists")
+        a = check.array(fn, f"sequence {i}", s)
+        if step_shape is None and len(a):
+            step_shape = a.shape[1:]
+        arrays.append(a)
     step_shape = step_shape or ()
     if maxlen is None:
-        maxlen = max(lengths, default=0)
+        maxlen = max((len(a) for a in arrays), default=0)
     else:
-        maxlen = _positive("pad_sequences", "maxlen", maxlen)
-    out = np.full((len(lengths), maxlen) + step_shape, value, dtype=dtype)
-    for i, s in enumerate(sequences):
-        if not len(s):
+        maxlen = check.positive_int(fn, "maxlen", maxlen)
+    out = np.full((len(arrays), maxlen) + step_shape, value, dtype=dtype)
+    for i, a in enumerate(arrays):
+        if not len(a):
             continue
-        s = np.asarray(s, dtype=dtype)
-        s = s[-maxlen:] if truncating == "pre" else s[:maxlen]
-        if s.shape[1:] != step_shape:
-            raise ValueError(f"pad_sequences: steps of sequence {i} have "
-                             f"shape {s.shape[1:]}, but earlier ones "
-                             f"have {step_shape}")
+        a = a[-maxlen:] if truncating == "pre" else a[:maxlen]
+        if a.shape[1:] != step_shape:
+            raise ValueError(f"{fn}: steps of sequence {i} have shape "
+                             f"{a.shape[1:]}, but earlier ones have "
+                             f"{step_shape}")
+        _refuse_unrepresentable(fn, f"sequence {i}", a, dtype)
         if padding == "pre":
-            out[i, maxlen - len(s):] = s
+            out[i, maxlen - len(a):] = a
         else:
-            out[i, :len(s)] = s
+            out[i, :len(a)] = a
     return out
+
+
+def _numeric_dtype(fn: str, dtype: Any) -> np.dtype:
+    """``dtype`` as a numpy dtype of numbers (bool, int, float)."""
+    try:
+        dt = np.dtype(dtype)
+    except TypeError:
+        raise check.ArgumentTypeError(
+            f"{fn}: dtype must be a numeric dtype such as 'int32' or "
+            f"'float32', got {check.show(dtype)}") from None
+    if dt.kind not in "biuf":
+        raise ValueError(f"{fn}: dtype must be a numeric dtype such as "
+                         f"'int32' or 'float32', got {dt}")
+    return dt
+
+
+def _refuse_unrepresentable(fn: str, what: str, a: np.ndarray,
+                            dtype: np.dtype) -> None:
+    """Refuse values that casting to ``dtype`` would change, other than
+    dropping a fractional part (which Keras does, so nnkit does too)."""
+    if a.size == 0 or a.dtype.kind == "b" or dtype.kind == "b":
+        return
+    if dtype.kind in "iu":
+        info = np.iinfo(dtype)
+        if a.dtype.kind == "f":
+            bad = ~np.isfinite(a) | (a < info.min) | (a >= info.max + 1.0)
+        else:
+            bad = (a < info.min) | (a > info.max)
+        hint = ("; pass dtype='int64'" if dtype.itemsize < 8 else "")
+    elif a.dtype.kind in "iu":
+        # an integer survives the round trip iff the float holds it
+        bad = a.astype(dtype).astype(a.dtype) != a
+        hint = (f" exactly (above 2**{np.finfo(dtype).nmant + 1} a "
+                f"{dtype} skips integers); keep ids integer, e.g. "
+                f"dtype='int64'")
+    else:
+        with np.errstate(over="ignore"):
+            bad = np.isfinite(a) & ~np.isfinite(a.astype(dtype))
+        hint = "; pass dtype='float64'"
+    if bad.any():
+        first = a[bad].flat[0].item()
+        if not np.isfinite(first):
+            hint = "; NaN and inf are not integers: use dtype='float32'"
+        raise ValueError(f"{fn}: {what} holds {first!r}, which dtype "
+                         f"{dtype} cannot hold{hint}")
 
 
 def one_hot(ids: Any, num_classes: int, dtype: Any = "float32"
             ) -> np.ndarray:
     """Integer ids (any shape) -> one-hot vectors, shape + (C,)."""
     ids = np.asarray(ids)
-    num_classes = _positive("one_hot", "num_classes", num_classes)
+    num_classes = check.positive_int("one_hot", "num_classes", num_classes)
     if ids.dtype.kind not in "iu":
         raise TypeError(f"one_hot: ids must be integers, got dtype "
                         f"{ids.dtype}")

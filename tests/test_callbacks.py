@@ -369,7 +369,7 @@ def test_invalid_callback_arguments_raise_clear_errors(make, words):
 
 
 def test_schedule_returning_a_non_number_fails_clearly(rng):
-    with pytest.raises(ValueError, match="must return a number"):
+    with pytest.raises(ValueError, match="must return a finite number"):
         tiny_model().fit(rng.standard_normal((4, 2)),
                          rng.standard_normal((4, 1)), verbose=0,
                          callbacks=[LearningRateScheduler(

@@ -210,7 +210,8 @@ def test_mnist_subset_is_class_balanced_and_flattens(offline, mnist):
     # Flattening is a reshape of the same images.
     full = datasets.load_mnist(n=1234, seed=0)
     np.testing.assert_array_equal(full.x.reshape(1234, -1), sub.x)
-    with pytest.raises(ValueError, match="n must be an integer in 1..5000"):
+    with pytest.raises(ValueError,
+                       match=r"n must be an integer in \[1, 5000\]"):
         datasets.load_mnist(n=6000)
 
 

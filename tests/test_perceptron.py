@@ -122,7 +122,8 @@ def test_labels_other_than_0_and_1_are_rejected(y, bad):
 
 
 def test_argument_and_usage_errors():
-    with pytest.raises(ValueError, match="learning_rate must be > 0"):
+    with pytest.raises(ValueError,
+                       match="learning_rate must be a finite number > 0"):
         Perceptron(learning_rate=0)
     with pytest.raises(ValueError, match="w_init must be"):
         Perceptron(w_init="glorot")

@@ -279,30 +279,32 @@ def test_schedules_without_a_twin_say_so(sched):
 
 @pytest.mark.parametrize("make,match", [
     (lambda: ExponentialDecay(0.1, 0, 0.5), r"ExponentialDecay: "
-     r"decay_steps must be > 0, got 0.0"),
+     r"decay_steps must be a finite number > 0, got 0"),
     (lambda: ExponentialDecay(-0.1, 10, 0.5), r"ExponentialDecay: "
-     r"initial_learning_rate must be >= 0, got -0.1"),
+     r"initial_learning_rate must be a finite number >= 0, "
+     r"got -0.1"),
     (lambda: InverseTimeDecay(0.1, 10, -1), r"InverseTimeDecay: "
-     r"decay_rate must be >= 0, got -1.0"),
+     r"decay_rate must be a finite number >= 0, got -1"),
     (lambda: PiecewiseConstantDecay([10], [0.1]), r"one more entry"),
     (lambda: PiecewiseConstantDecay([10, 5], [0.1, 0.2, 0.3]),
      r"boundaries must be increasing, got \[10, 5\]"),
     (lambda: CosineDecay(0.1, 100, alpha=1.5), r"CosineDecay: alpha must "
-     r"be in \[0, 1.0\], got 1.5"),
+     r"be a number in \[0, 1\], got 1.5"),
     (lambda: OneCycle(0.1, 1), r"OneCycle: total_steps must be an integer "
      r">= 2, got 1"),
     (lambda: OneCycle(0.1, 100, annihilation=1.0), r"annihilation must "
-     r"be in \[0, 1\)"),
+     r"be a number in \[0, 1\)"),
     (lambda: OneCycle(0.1, 100, initial_learning_rate=0.2),
-     r"OneCycle: initial_learning_rate must be in \[0, 0.1\], got 0.2"),
+     r"OneCycle: initial_learning_rate must be a number in "
+     r"\[0, 0.1\], got 0.2"),
     (lambda: OneCycle(0.1, 100, min_momentum=0.99), r"min_momentum must "
-     r"be in \[0, 0.95\], got 0.99"),
+     r"be a number in \[0, 0.95\], got 0.99"),
     (lambda: CyclicalLearningRate(0.1, 0.01, 10), r"max_learning_rate "
      r"must be >= base_learning_rate"),
     (lambda: CyclicalLearningRate(0.01, 0.1, 10, mode="sine"),
      r"mode must be one of"),
     (lambda: CyclicalLearningRate(0.01, 0.1, 10, mode="exp_range",
-                                  gamma=0.0), r"gamma must be in \(0, 1.0\]"),
+                                  gamma=0.0), r"gamma must be a number in \(0, 1\]"),
     (lambda: PerEpoch(StepDecay(0.1), 0), r"steps_per_epoch must be a "
      r"positive integer, got 0"),
     (lambda: get({"schedule": "Sine", "config": {}}), r"unknown schedule "
@@ -364,10 +366,10 @@ def test_lr_range_test_leaves_the_model_exactly_as_it_was():
 
 @pytest.mark.parametrize("kwargs,match", [
     (dict(start=1.0, end=0.1), r"need 0 < start < end"),
-    (dict(steps=1), r"steps must be >= 2"),
+    (dict(steps=1), r"steps must be an integer >= 2"),
     (dict(batch_size=0), r"batch_size must be a positive integer"),
-    (dict(smooth=1.0), r"smooth must be in \[0, 1\)"),
-    (dict(divergence=1.0), r"divergence must be > 1"),
+    (dict(smooth=1.0), r"smooth must be a number in \[0, 1\)"),
+    (dict(divergence=1.0), r"divergence must be a finite number > 1"),
 ])
 def test_lr_range_test_rejects_bad_arguments(kwargs, match):
     x, y = regression(16)

@@ -42,8 +42,8 @@ def test_windows_of_a_short_series_give_a_clear_error():
     with pytest.raises(ValueError, match=r"length 4 is too short for "
                        r"window=3 and horizon=2 \(needs at least 5\)"):
         make_windows(np.arange(4), 3, 2)
-    with pytest.raises(ValueError, match="window must be a positive "
-                       "integer, got 0"):
+    with pytest.raises(ValueError, match=r"window must be a positive "
+                       r"integer \(>= 1\), got 0"):
         make_windows(np.arange(4), 0)
 
 

@@ -6,6 +6,8 @@ import sys
 import time
 from typing import Any
 
+from .. import _validate as check
+
 __all__ = ["Callback", "CallbackList", "History", "ProgbarLogger"]
 
 
@@ -107,7 +109,13 @@ class ProgbarLogger(Callback):
 
     def __init__(self, verbose: int = 1, stream: Any = None):
         super().__init__()
-        self.verbose = verbose
+        self.verbose = check.one_of("ProgbarLogger", "verbose", verbose,
+                                    (0, 1, 2))
+        if stream is not None and not callable(getattr(stream, "write",
+                                                       None)):
+            raise check.ArgumentTypeError(
+                f"ProgbarLogger: stream must be a text stream (with a "
+                f"write method) or None, got {check.show(stream)}")
         self.stream = stream
 
     def _out(self):

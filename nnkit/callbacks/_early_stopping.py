@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import _validate as check
 from ._monitor import MonitorCallback
 
 __all__ = ["EarlyStopping"]
@@ -42,14 +43,14 @@ class EarlyStopping(MonitorCallback):
                  restore_best_weights: bool = False,
                  start_from_epoch: int = 0):
         super().__init__(monitor, mode, min_delta=min_delta)
-        for arg, v in (("patience", patience),
-                       ("start_from_epoch", start_from_epoch)):
-            if not isinstance(v, (int, np.integer)) or v < 0:
-                raise ValueError(f"EarlyStopping: {arg} must be an integer "
-                                 f">= 0, got {v!r}")
-        self.patience, self.start_from_epoch = patience, start_from_epoch
-        self.baseline = baseline
-        self.restore_best_weights = restore_best_weights
+        owner = "EarlyStopping"
+        self.patience = check.non_negative_int(owner, "patience", patience)
+        self.start_from_epoch = check.non_negative_int(
+            owner, "start_from_epoch", start_from_epoch)
+        self.baseline = check.number(owner, "baseline", baseline,
+                                     allow_none=True, allow_inf=True)
+        self.restore_best_weights = check.boolean(
+            owner, "restore_best_weights", restore_best_weights)
         self.wait = self.stopped_epoch = self.best_epoch = 0
         self.best_weights: list[np.ndarray] | None = None
 

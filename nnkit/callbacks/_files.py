@@ -6,6 +6,7 @@ import csv
 import os
 from typing import Any
 
+from .. import _validate as check
 from ._base import Callback
 from ._monitor import MonitorCallback
 
@@ -30,10 +31,14 @@ class ModelCheckpoint(MonitorCallback):
                  save_best_only: bool = False,
                  save_weights_only: bool = False, mode: str = "auto",
                  initial_value_threshold: float | None = None):
-        super().__init__(monitor, mode, baseline=initial_value_threshold)
-        self.filepath = os.fspath(filepath)
-        self.save_best_only = bool(save_best_only)
-        self.save_weights_only = bool(save_weights_only)
+        super().__init__(monitor, mode, baseline=initial_value_threshold,
+                         baseline_arg="initial_value_threshold")
+        owner = "ModelCheckpoint"
+        self.filepath = check.path(owner, "filepath", filepath)
+        self.save_best_only = check.boolean(owner, "save_best_only",
+                                            save_best_only)
+        self.save_weights_only = check.boolean(owner, "save_weights_only",
+                                               save_weights_only)
 
     def on_epoch_end(self, epoch, logs=None):
         logs = logs or {}
@@ -75,8 +80,10 @@ class CSVLogger(Callback):
     def __init__(self, filename: str, separator: str = ",",
                  append: bool = False):
         super().__init__()
-        self.filename = os.fspath(filename)
-        self.sep, self.append = separator, bool(append)
+        owner = "CSVLogger"
+        self.filename = check.path(owner, "filename", filename)
+        self.sep = check.string(owner, "separator", separator)
+        self.append = check.boolean(owner, "append", append)
         self._file: Any = None
         self._writer: Any = None
         self.keys: list[str] | None = None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from .. import _validate as check
 from ._base import Callback
 
 __all__ = ["LambdaCallback"]
@@ -33,9 +34,6 @@ class LambdaCallback(Callback):
                  "on_train_batch_begin": on_train_batch_begin,
                  "on_train_batch_end": on_train_batch_end}
         for hook, fn in hooks.items():
-            if fn is None:
-                continue
-            if not callable(fn):
-                raise ValueError(f"LambdaCallback: {hook} must be a "
-                                 f"function, got {fn!r}")
-            setattr(self, hook, fn)
+            if check.function("LambdaCallback", hook, fn,
+                              allow_none=True) is not None:
+                setattr(self, hook, fn)

@@ -8,10 +8,25 @@ from numbers import Real
 
 import numpy as np
 
+from .. import _validate as check
 from ._base import Callback
-from ._monitor import MonitorCallback, _check_number
+from ._monitor import MonitorCallback
 
 __all__ = ["ReduceLROnPlateau", "LearningRateScheduler"]
+
+
+def _refuse_schedule(callback: Callback, optimizer: object) -> None:
+    """A learning rate that is a schedule cannot be set (Keras 3 raises
+    TypeError as well): refuse before training rather than replace the
+    schedule by a constant."""
+    schedule = getattr(optimizer, "_schedule", None)
+    if schedule is not None:
+        raise TypeError(
+            f"{type(callback).__name__}: the optimizer's learning rate is "
+            f"a schedule ({type(schedule).__name__}), which this callback "
+            f"would replace by a constant. Use one or the other: create "
+            f"the optimizer with a number as learning_rate, or drop the "
+            f"callback and let the schedule set the rate")
 
 
 class ReduceLROnPlateau(MonitorCallback):
@@ -42,19 +57,15 @@ class ReduceLROnPlateau(MonitorCallback):
                  min_lr: float = 0.0):
         super().__init__(monitor, mode, min_delta=min_delta)
         owner = "ReduceLROnPlateau"
-        self.factor = float(_check_number(owner, "factor", factor,
-                                          lambda v: 0 < v < 1, "in (0, 1)"))
-        self.min_lr = float(_check_number(owner, "min_lr", min_lr,
-                                          lambda v: 0 <= v < np.inf,
-                                          "a finite number >= 0"))
-        for arg, v in (("patience", patience), ("cooldown", cooldown)):
-            if not isinstance(v, (int, np.integer)) or v < 0:
-                raise ValueError(f"{owner}: {arg} must be an integer >= 0, "
-                                 f"got {v!r}")
-        self.patience, self.cooldown = patience, cooldown
+        self.factor = check.number(owner, "factor", factor, 0.0, 1.0,
+                                   low_open=True, high_open=True)
+        self.min_lr = check.non_negative(owner, "min_lr", min_lr)
+        self.patience = check.non_negative_int(owner, "patience", patience)
+        self.cooldown = check.non_negative_int(owner, "cooldown", cooldown)
         self.wait = self.cooldown_counter = 0
 
     def on_train_begin(self, logs=None):
+        _refuse_schedule(self, self.model.optimizer)
         self.best = None
         self.wait = self.cooldown_counter = 0
 
@@ -99,25 +110,27 @@ class LearningRateScheduler(Callback):
 
     def __init__(self, schedule: Callable[..., float]):
         super().__init__()
-        if not callable(schedule):
-            raise ValueError(f"LearningRateScheduler: schedule must be a "
-                             f"function (epoch, lr) -> lr, got "
-                             f"{schedule!r}")
-        self.schedule = schedule
+        self.schedule = check.function(
+            "LearningRateScheduler", "schedule", schedule,
+            "a function (epoch, lr) -> lr")
         try:
             n_args = len(inspect.signature(schedule).parameters)
         except (TypeError, ValueError):     # some builtins: assume 2
             n_args = 2
         self._takes_lr = n_args >= 2
 
+    def on_train_begin(self, logs=None):
+        _refuse_schedule(self, self.model.optimizer)
+
     def on_epoch_begin(self, epoch, logs=None):
         optimizer = self.model.optimizer
         lr = (self.schedule(epoch, float(optimizer.learning_rate))
               if self._takes_lr else self.schedule(epoch))
-        if not isinstance(lr, Real) or isinstance(lr, bool):
+        if not isinstance(lr, Real) or isinstance(lr, bool) \
+                or not np.isfinite(lr) or lr < 0:
             raise ValueError(f"LearningRateScheduler: the schedule must "
-                             f"return a number, got {lr!r} at epoch "
-                             f"{epoch}")
+                             f"return a finite number >= 0, got {lr!r} at "
+                             f"epoch {epoch}")
         optimizer.learning_rate = float(lr)
 
     def on_epoch_end(self, epoch, logs=None):

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable
-from numbers import Real
-from typing import Any
 
 import numpy as np
 
+from .. import _validate as check
 from ._base import Callback
 
 __all__ = ["MonitorCallback"]
@@ -30,9 +28,7 @@ def _direction(owner: str, monitor: str, mode: str) -> str:
     metric objects: "loss" (and "val_loss") goes down, accuracy-like
     names go up, error-like names go down; anything else is an error.
     """
-    if mode not in ("auto", "min", "max"):
-        raise ValueError(f"{owner}: mode must be 'auto', 'min' or 'max', "
-                         f"got {mode!r}")
+    check.one_of(owner, "mode", mode, ("auto", "min", "max"))
     if mode != "auto":
         return mode
     name = monitor.removeprefix("val_").lower()
@@ -43,14 +39,6 @@ def _direction(owner: str, monitor: str, mode: str) -> str:
     raise ValueError(f"{owner}: cannot tell whether {monitor!r} should "
                      f"be minimised or maximised; pass mode='min' or "
                      f"mode='max'")
-
-
-def _check_number(owner: str, arg: str, value: Any, ok: Callable,
-                  valid: str) -> float:
-    if (not isinstance(value, Real) or isinstance(value, bool)
-            or not ok(value)):
-        raise ValueError(f"{owner}: {arg} must be {valid}, got {value!r}")
-    return value
 
 
 class MonitorCallback(Callback):
@@ -69,18 +57,20 @@ class MonitorCallback(Callback):
     """
 
     def __init__(self, monitor: str = "val_loss", mode: str = "auto",
-                 baseline: float | None = None, min_delta: float = 0.0):
+                 baseline: float | None = None, min_delta: float = 0.0,
+                 baseline_arg: str = "baseline"):
         super().__init__()
         owner = type(self).__name__
-        if not isinstance(monitor, str):
-            raise ValueError(f"{owner}: monitor must be a metric name such "
-                             f"as 'val_loss', got {monitor!r}")
-        _check_number(owner, "min_delta", min_delta, np.isfinite,
-                      "a finite number")
+        if not isinstance(monitor, str) or not monitor:
+            raise check.ArgumentTypeError(
+                f"{owner}: monitor must be a metric name such as "
+                f"'val_loss', got {check.show(monitor)}")
+        min_delta = check.number(owner, "min_delta", min_delta)
         self.monitor, self.mode = monitor, mode
         self.direction = _direction(owner, monitor, mode)
-        self.best = baseline
-        self.min_delta = abs(float(min_delta))
+        self.best = check.number(owner, baseline_arg, baseline,
+                                 allow_none=True, allow_inf=True)
+        self.min_delta = abs(min_delta)
 
     def _is_improvement(self, current: float,
                         reference: float | None) -> bool:

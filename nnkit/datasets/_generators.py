@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import _validate as check
 from ._dataset import Seed
 
 __all__ = ["make_circle", "make_xor", "make_gauss", "make_spiral",
@@ -14,12 +15,15 @@ __all__ = ["make_circle", "make_xor", "make_gauss", "make_spiral",
 # TensorFlow Playground generators
 # --------------------------------------------------------------------------
 
-def _check(n: int, noise: float) -> float:
-    if int(n) != n or n < 2:
-        raise ValueError(f"n must be an integer >= 2, got {n!r}")
-    if not 0 <= noise <= 50:
-        raise ValueError(f"noise is on the Playground's 0-50 scale, got "
-                         f"{noise!r}")
+def _check(fn: str, n: int, noise: float, seed: Seed,
+           signed: bool | None = None) -> float:
+    """Check a generator's arguments; return noise as a fraction."""
+    check.integer(fn, "n", n, 2)
+    check.number(fn, "noise", noise, 0.0, 50.0,
+                 hint=" (noise is on the Playground's 0-50 slider scale)")
+    check.generator_seed(fn, "seed", seed)
+    if signed is not None:
+        check.boolean(fn, "signed", signed)
     return noise / 100.0
 
 
@@ -51,7 +55,7 @@ def make_circle(n: int = 500, noise: float = 0, seed: Seed = 0,
     Returns:
         x: float32 (n, 2); y: int (n,) in {0, 1} ({-1, 1} if signed).
     """
-    noise = _check(n, noise)
+    noise = _check("make_circle", n, noise, seed, signed)
     rng = np.random.default_rng(seed)
     radius = 5.0
     x = np.vstack([_ring(rng, n // 2, 0, radius * 0.5),
@@ -71,7 +75,7 @@ def make_xor(n: int = 500, noise: float = 0, seed: Seed = 0,
     Returns:
         x: float32 (n, 2); y: int (n,) in {0, 1} ({-1, 1} if signed).
     """
-    noise = _check(n, noise)
+    noise = _check("make_xor", n, noise, seed, signed)
     rng = np.random.default_rng(seed)
     x = rng.uniform(-5, 5, (n, 2))
     x += np.where(x > 0, 0.3, -0.3)
@@ -90,7 +94,7 @@ def make_gauss(n: int = 500, noise: float = 0, seed: Seed = 0,
     Returns:
         x: float32 (n, 2); y: int (n,) in {0, 1} ({-1, 1} if signed).
     """
-    noise = _check(n, noise)
+    noise = _check("make_gauss", n, noise, seed, signed)
     rng = np.random.default_rng(seed)
     std = np.sqrt(0.5 + 7.0 * noise)
     n_pos = n // 2
@@ -109,7 +113,7 @@ def make_spiral(n: int = 500, noise: float = 0, seed: Seed = 0,
     Returns:
         x: float32 (n, 2); y: int (n,) in {0, 1} ({-1, 1} if signed).
     """
-    noise = _check(n, noise)
+    noise = _check("make_spiral", n, noise, seed, signed)
     rng = np.random.default_rng(seed)
 
     def arm(m, delta):
@@ -135,7 +139,7 @@ def make_plane(n: int = 1200, noise: float = 0,
     Returns:
         x: float32 (n, 2) uniform on [-6, 6]^2; y: float32 (n,).
     """
-    noise = _check(n, noise)
+    noise = _check("make_plane", n, noise, seed)
     rng = np.random.default_rng(seed)
     x = rng.uniform(-6, 6, (n, 2))
     xs = x + rng.uniform(-6, 6, x.shape) * noise
@@ -160,7 +164,7 @@ def make_multi_gauss(n: int = 1200, noise: float = 0,
         x: float32 (n, 2) uniform on [-6, 6]^2; y: float32 (n,) in
         [-1, 1].
     """
-    noise = _check(n, noise)
+    noise = _check("make_multi_gauss", n, noise, seed)
     rng = np.random.default_rng(seed)
     x = rng.uniform(-6, 6, (n, 2))
     xs = x + rng.uniform(-6, 6, x.shape) * noise

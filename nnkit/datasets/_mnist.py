@@ -11,6 +11,7 @@ import os
 
 import numpy as np
 
+from .. import _validate as check
 from ._dataset import Dataset, Seed
 
 __all__ = ["load_mnist"]
@@ -31,9 +32,7 @@ def _balanced_subset(y: np.ndarray, n: int,
 
 
 def _check_n(n: int, available: int) -> None:
-    if int(n) != n or not 1 <= n <= available:
-        raise ValueError(f"load_mnist: n must be an integer in "
-                         f"1..{available}, got {n!r}")
+    check.integer("load_mnist", "n", n, 1, available)
 
 
 def load_mnist(n: int | None = None, flatten: bool = False,
@@ -60,6 +59,8 @@ def load_mnist(n: int | None = None, flatten: bool = False,
         Dataset with x float32 (N, 28, 28) or (N, 784) in [0, 1] and
         y int (N,) in 0..9.
     """
+    check.boolean("load_mnist", "flatten", flatten)
+    check.generator_seed("load_mnist", "seed", seed)
     if os.environ.get("NNKIT_FULL_DATA") == "1":
         from keras.datasets import mnist
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import _validate as check
 from ._dataset import Seed
 from ._generators import (
     make_circle,
@@ -44,10 +45,12 @@ def playground(name: str, n: int | None = None, noise: float = 0,
     Returns:
         x: float32 (n, 2); y: (n,) int labels or float32 targets.
     """
-    key = _PLAYGROUND_ALIASES.get(str(name).lower(), str(name).lower())
+    check.string("playground", "name", name)
+    key = _PLAYGROUND_ALIASES.get(name.lower(), name.lower())
     if key not in _GENERATORS:
-        raise ValueError(f"unknown Playground data set {name!r}; choose "
-                         f"one of {', '.join(PLAYGROUND_PROBLEMS)}")
+        raise ValueError(f"playground: unknown Playground data set "
+                         f"{name!r}; choose one of "
+                         f"{', '.join(PLAYGROUND_PROBLEMS)}")
     regression = key in ("plane", "multi_gauss")
     if n is None:
         n = 1200 if regression else 500

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .. import _validate as check
 from .. import activations
 from .. import regularizers as _reg
 from .base import Layer
@@ -33,8 +34,11 @@ class Activation(Layer):
     def __init__(self, activation: Any, activity_regularizer: Any = None,
                  **kwargs: Any):
         super().__init__(**kwargs)
-        self.activation = activations.get(activation)
-        self.activity_regularizer = _reg.get(activity_regularizer)
+        owner = self.describe()
+        self.activation = check.lookup(owner, "activation", activation,
+                                       activations.get)
+        self.activity_regularizer = check.lookup(
+            owner, "activity_regularizer", activity_regularizer, _reg.get)
 
     def forward(self, x, training=False):
         x = self.check_input(x)

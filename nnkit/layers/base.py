@@ -16,10 +16,17 @@ contributions; the model zeroes them before each step.
 
 from __future__ import annotations
 
+<<<<<<< HEAD
 import re
+=======
+import difflib
+import inspect
+>>>>>>> main
 from typing import Any
 
 import numpy as np
+
+from .. import _validate as check
 
 __all__ = ["Parameter", "Layer", "as_shape", "shape_str"]
 
@@ -95,18 +102,24 @@ class Layer:
     input_grad_needed: bool = True
 
     def __init__(self, name: str | None = None, dtype: str | None = None,
-                 input_shape: Any = None, seed: int | None = None):
-        self.name = name or _snake(type(self).__name__)
+                 input_shape: Any = None, seed: int | None = None,
+                 **unknown: Any):
+        cls = type(self).__name__
+        if unknown:
+            raise TypeError(_unknown_arguments(type(self), unknown))
+        check.string(cls, "name", name, allow_none=True)
+        if name is not None and "/" in name:
+            # "/" separates layer and weight in paths ("dense/kernel")
+            raise ValueError(f"{cls}: name must not contain '/', got "
+                             f"{name!r}")
+        self.name = name or _snake(cls)
         self._explicit_name = name is not None
         self._explicit_dtype = dtype is not None
-        self.dtype = np.dtype(dtype or "float32")
-        if self.dtype not in (np.float32, np.float64):
-            raise ValueError(
-                f"{type(self).__name__} '{self.name}': dtype must be "
-                f"'float32' or 'float64', got {dtype!r}")
-        self.input_shape = (None if input_shape is None
-                            else as_shape(input_shape))
-        self.seed = seed
+        owner = self.describe()
+        self.dtype = check.float_dtype(owner, "dtype", dtype or "float32")
+        self.input_shape = (None if input_shape is None else check.shape(
+            owner, "input_shape", input_shape))
+        self.seed = check.seed(owner, "seed", seed)
         self.built = False
         self._params: list[Parameter] = []
 
@@ -160,9 +173,12 @@ class Layer:
     def check_input(self, x: np.ndarray) -> np.ndarray:
         """Validate a batch against the built shape; cast the dtype."""
         x = np.asarray(x)
-        if not np.issubdtype(x.dtype, np.number) and x.dtype != bool:
-            raise TypeError(f"{self.describe()} expects a numeric array, "
-                            f"got dtype {x.dtype}")
+        if x.dtype.kind not in "biuf":
+            what = ("complex numbers; pass the real part (x.real) or the "
+                    "magnitude (abs(x)) explicitly" if x.dtype.kind == "c"
+                    else f"dtype {x.dtype}")
+            raise TypeError(f"{self.describe()} expects a numeric array "
+                            f"of real numbers, got {what}")
         if x.ndim == 0:
             raise ValueError(f"{self.describe()} expects a batch of "
                              f"examples, got a scalar")
@@ -255,6 +271,24 @@ class Layer:
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} '{self.name}'>"
+
+
+def _unknown_arguments(cls: type, unknown: dict[str, Any]) -> str:
+    """The message for keyword arguments a layer does not take."""
+    known: list[str] = []
+    for klass in cls.__mro__:
+        init = vars(klass).get("__init__")
+        if init is None:
+            continue
+        for p in inspect.signature(init).parameters.values():
+            if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY) \
+                    and p.name != "self" and p.name not in known:
+                known.append(p.name)
+    bad = next(iter(unknown))
+    close = difflib.get_close_matches(bad, known, n=1)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    return (f"{cls.__name__}: unknown argument {bad!r}{hint}; it takes "
+            f"{', '.join(known)}")
 
 
 def _snake(name: str) -> str:

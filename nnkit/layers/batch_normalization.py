@@ -30,21 +30,17 @@ gamma, beta, moving_mean, moving_variance: (C,), Keras' weight order.
 
 from __future__ import annotations
 
-from numbers import Real
 from typing import Any
 
 import numpy as np
 
+from .. import _validate as check
 from .. import initializers
 from .. import regularizers as _reg
 from .base import Layer
 from .dense import Dense
 
 __all__ = ["BatchNormalization"]
-
-
-def _is_real(v: Any) -> bool:
-    return isinstance(v, Real) and not isinstance(v, bool)
 
 
 class BatchNormalization(Layer):
@@ -78,6 +74,7 @@ class BatchNormalization(Layer):
                  beta_regularizer: Any = None,
                  gamma_regularizer: Any = None, **kwargs: Any):
         super().__init__(**kwargs)
+<<<<<<< HEAD
         where = f"BatchNormalization '{self.name}'"
         if not isinstance(axis, (int, np.integer)) or isinstance(axis, bool):
             raise ValueError(f"{where}: axis must be an integer, got "
@@ -99,6 +96,24 @@ class BatchNormalization(Layer):
             moving_variance_initializer)
         self.beta_regularizer = _reg.get(beta_regularizer)
         self.gamma_regularizer = _reg.get(gamma_regularizer)
+=======
+        where = self.describe()
+        self.axis = check.integer(where, "axis", axis)
+        self.momentum = check.number(where, "momentum", momentum, 0.0, 1.0)
+        self.epsilon = check.positive(where, "epsilon", epsilon)
+        self.center = check.boolean(where, "center", center)
+        self.scale = check.boolean(where, "scale", scale)
+        for arg, value, get in (
+                ("beta_initializer", beta_initializer, initializers.get),
+                ("gamma_initializer", gamma_initializer, initializers.get),
+                ("moving_mean_initializer", moving_mean_initializer,
+                 initializers.get),
+                ("moving_variance_initializer",
+                 moving_variance_initializer, initializers.get),
+                ("beta_regularizer", beta_regularizer, _reg.get),
+                ("gamma_regularizer", gamma_regularizer, _reg.get)):
+            setattr(self, arg, check.lookup(where, arg, value, get))
+>>>>>>> main
 
     def build(self, input_shape, rng=None):
         ndim = len(input_shape) + 1                  # with the batch axis

@@ -32,20 +32,20 @@ from typing import Any
 
 import numpy as np
 
+from .. import _validate as check
 from .base import Layer
-from .im2col import col2im, conv_output_size, im2col, resolve_padding, to_pair
+from .im2col import col2im, conv_output_size, im2col, resolve_padding
 from .kernel import KernelMixin
 
 __all__ = ["Conv2D", "check_padding", "check_images"]
 
 
 def check_padding(padding: Any, owner: str) -> str:
-    """'valid' or 'same' (any case), else a ValueError naming owner."""
-    if not isinstance(padding, str) or padding.lower() not in ("valid",
-                                                               "same"):
-        raise ValueError(f"{owner}: padding must be 'valid' or 'same', "
-                         f"got {padding!r}")
-    return padding.lower()
+    """'valid' or 'same' (any case, as Keras), else an error naming owner.
+    """
+    if isinstance(padding, str):
+        padding = padding.lower()
+    return check.one_of(owner, "padding", padding, ("valid", "same"))
 
 
 def check_images(layer: Layer, x: np.ndarray) -> np.ndarray:
@@ -102,15 +102,12 @@ class Conv2D(KernelMixin, Layer):
                  activity_regularizer: Any = None, **kwargs: Any):
         super().__init__(**kwargs)
         owner = f"Conv2D '{self.name}'"
-        if (not isinstance(filters, (int, np.integer))
-                or isinstance(filters, bool) or filters <= 0):
-            raise ValueError(f"{owner}: filters must be a positive "
-                             f"integer, got {filters!r}")
-        self.filters = int(filters)
-        self.kernel_size = to_pair(kernel_size, "kernel_size", owner)
-        self.strides = to_pair(strides, "strides", owner)
+        self.filters = check.positive_int(owner, "filters", filters)
+        self.kernel_size = check.int_pair(owner, "kernel_size", kernel_size)
+        self.strides = check.int_pair(owner, "strides", strides)
         self.padding = check_padding(padding, owner)
-        self.dilation_rate = to_pair(dilation_rate, "dilation_rate", owner)
+        self.dilation_rate = check.int_pair(owner, "dilation_rate",
+                                            dilation_rate)
         self._init_kernel(activation, use_bias, kernel_initializer,
                           bias_initializer, kernel_regularizer,
                           bias_regularizer, activity_regularizer)

@@ -17,8 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-
+from .. import _validate as check
 from .base import Layer
 from .kernel import KernelMixin
 
@@ -53,11 +52,7 @@ class Dense(KernelMixin, Layer):
                  bias_regularizer: Any = None,
                  activity_regularizer: Any = None, **kwargs: Any):
         super().__init__(**kwargs)
-        if (not isinstance(units, (int, np.integer)) or isinstance(
-                units, bool) or units <= 0):
-            raise ValueError(f"Dense '{self.name}': units must be a "
-                             f"positive integer, got {units!r}")
-        self.units = int(units)
+        self.units = check.positive_int(self.describe(), "units", units)
         self._init_kernel(activation, use_bias, kernel_initializer,
                           bias_initializer, kernel_regularizer,
                           bias_regularizer, activity_regularizer)

@@ -28,11 +28,11 @@ inference outputs and statistics, not individual masks.
 
 from __future__ import annotations
 
-from numbers import Real
 from typing import Any
 
 import numpy as np
 
+from .. import _validate as check
 from .base import Layer
 
 __all__ = ["Dropout"]
@@ -56,18 +56,12 @@ class Dropout(Layer):
     def __init__(self, rate: float, seed: int | None = None,
                  **kwargs: Any):
         super().__init__(**kwargs)
-        if (not isinstance(rate, Real) or isinstance(rate, bool)
-                or not 0.0 <= rate < 1.0):
-            hint = (" (rate=1 would drop every unit, so nothing could "
-                    "learn)" if rate == 1 else "")
-            raise ValueError(f"Dropout '{self.name}': rate must be in "
-                             f"[0, 1), got {rate!r}{hint}")
-        if seed is not None and (not isinstance(seed, (int, np.integer))
-                                 or isinstance(seed, bool) or seed < 0):
-            raise ValueError(f"Dropout '{self.name}': seed must be a "
-                             f"non-negative integer or None, got {seed!r}")
-        self.rate = float(rate)
-        self.seed = None if seed is None else int(seed)
+        if type(rate) in (int, float) and rate == 1:
+            raise ValueError(f"{self.describe()}: rate must be in [0, 1), "
+                             f"got {rate!r} (rate=1 would drop every "
+                             f"unit, so nothing could learn)")
+        self.rate = check.rate(self.describe(), "rate", rate)
+        self.seed = check.seed(self.describe(), "seed", seed)
         self.rng: np.random.Generator | None = None
         self.mask: np.ndarray | None = None
 

@@ -6,11 +6,9 @@ Backward: dx = dout if x > 0 else dout * alpha * exp(x)
 
 from __future__ import annotations
 
-from numbers import Real
 from typing import Any
 
-import numpy as np
-
+from .. import _validate as check
 from .. import activations
 from .activation import Activation
 from .base import Layer
@@ -32,12 +30,7 @@ class ELU(Activation):
     """
 
     def __init__(self, alpha: float = 1.0, **kwargs: Any):
-        if (not isinstance(alpha, Real) or isinstance(alpha, bool)
-                or not np.isfinite(alpha)):
-            name = kwargs.get("name") or "elu"
-            raise ValueError(f"ELU '{name}': alpha must be a finite "
-                             f"number, got {alpha!r}")
-        self.alpha = float(alpha)
+        self.alpha = check.number("ELU", "alpha", alpha)
         # forward/backward are the Activation layer's, with this function
         super().__init__(activations.ELU(self.alpha), **kwargs)
 

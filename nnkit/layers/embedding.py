@@ -20,10 +20,10 @@ from typing import Any
 
 import numpy as np
 
+from .. import _validate as check
 from .. import initializers
 from .. import regularizers as _reg
 from .base import Layer
-from .sequence_checks import positive_int
 
 __all__ = ["Embedding"]
 
@@ -50,6 +50,7 @@ class Embedding(Layer):
                  embeddings_initializer: Any = "uniform",
                  embeddings_regularizer: Any = None, **kwargs: Any):
         super().__init__(**kwargs)
+<<<<<<< HEAD
         self.input_dim = positive_int(self.describe(), "input_dim",
                                       input_dim)
         self.output_dim = positive_int(self.describe(), "output_dim",
@@ -57,6 +58,18 @@ class Embedding(Layer):
         self.embeddings_initializer = initializers.for_weight(
             embeddings_initializer)
         self.embeddings_regularizer = _reg.get(embeddings_regularizer)
+=======
+        owner = self.describe()
+        self.input_dim = check.positive_int(owner, "input_dim", input_dim)
+        self.output_dim = check.positive_int(owner, "output_dim",
+                                             output_dim)
+        self.embeddings_initializer = check.lookup(
+            owner, "embeddings_initializer", embeddings_initializer,
+            initializers.get)
+        self.embeddings_regularizer = check.lookup(
+            owner, "embeddings_regularizer", embeddings_regularizer,
+            _reg.get)
+>>>>>>> main
 
     def build(self, input_shape, rng=None):
         self.embeddings = self.add_weight(

@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import _validate as check
 from .base import Layer
 from .conv import check_images
 from .conv1d import check_data_format, check_steps
@@ -47,7 +48,8 @@ class _GlobalPooling2D(Layer):
 
     def __init__(self, keepdims: bool = False, **kwargs: Any):
         super().__init__(**kwargs)
-        self.keepdims = bool(keepdims)
+        self.keepdims = check.boolean(self.describe(), "keepdims",
+                                      keepdims)
 
     def compute_output_shape(self, input_shape):
         c = input_shape[-1]

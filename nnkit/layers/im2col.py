@@ -34,6 +34,8 @@ from typing import Any
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
+from .. import _validate as check
+
 __all__ = ["conv_output_size", "same_padding", "resolve_padding",
            "pad_input", "windows", "im2col", "col2im", "kernel_offsets",
            "to_pair"]
@@ -42,20 +44,9 @@ Pads = tuple[tuple[int, int], tuple[int, int]]
 
 
 def to_pair(value: Any, arg: str, owner: str) -> tuple[int, int]:
-    """An int or a pair of ints as a validated (positive) pair.
-
-    Raises:
-        ValueError: naming ``owner`` and ``arg`` if a value is not a
-            positive integer.
-    """
-    pair = (value, value) if not isinstance(value, (tuple, list)) \
-        else tuple(value)
-    if len(pair) != 2 or not all(
-            isinstance(v, (int, np.integer)) and not isinstance(v, bool)
-            and v > 0 for v in pair):
-        raise ValueError(f"{owner}: {arg} must be a positive integer or a "
-                         f"pair of positive integers, got {value!r}")
-    return int(pair[0]), int(pair[1])
+    """An int or a pair of ints as a validated (positive) pair
+    (``nnkit._validate.int_pair``, arguments in this module's order)."""
+    return check.int_pair(owner, arg, value)
 
 
 def conv_output_size(n: int, f: int, p: int, s: int, d: int = 1) -> int:

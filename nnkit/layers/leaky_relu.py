@@ -12,9 +12,9 @@ needs a slope float32 holds exactly (0.25, 0.125...).
 
 from __future__ import annotations
 
-from numbers import Real
 from typing import Any
 
+from .. import _validate as check
 from .. import activations
 from .activation import Activation
 from .base import Layer
@@ -36,14 +36,8 @@ class LeakyReLU(Activation):
     """
 
     def __init__(self, negative_slope: float = 0.3, **kwargs: Any):
-        if (not isinstance(negative_slope, Real)
-                or isinstance(negative_slope, bool)
-                or not 0.0 <= negative_slope < float("inf")):
-            name = kwargs.get("name") or "leaky_re_lu"
-            raise ValueError(f"LeakyReLU '{name}': negative_slope "
-                             f"must be a finite number >= 0, got "
-                             f"{negative_slope!r}")
-        self.negative_slope = float(negative_slope)
+        self.negative_slope = check.non_negative(
+            "LeakyReLU", "negative_slope", negative_slope)
         # forward/backward are the Activation layer's, with this function
         super().__init__(activations.LeakyReLU(self.negative_slope),
                          **kwargs)

@@ -31,6 +31,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import _validate as check
 from .base import Layer
 from .conv import check_images, check_padding
 from .im2col import (
@@ -38,7 +39,6 @@ from .im2col import (
     kernel_offsets,
     pad_input,
     resolve_padding,
-    to_pair,
 )
 
 __all__ = ["MaxPooling2D", "AveragePooling2D"]
@@ -65,9 +65,9 @@ class _Pooling2D(Layer):
                  padding: str = "valid", **kwargs: Any):
         super().__init__(**kwargs)
         owner = f"{type(self).__name__} '{self.name}'"
-        self.pool_size = to_pair(pool_size, "pool_size", owner)
+        self.pool_size = check.int_pair(owner, "pool_size", pool_size)
         self.strides = (self.pool_size if strides is None
-                        else to_pair(strides, "strides", owner))
+                        else check.int_pair(owner, "strides", strides))
         self.padding = check_padding(padding, owner)
 
     def _geometry(self, input_shape: tuple[int, ...]):

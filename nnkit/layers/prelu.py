@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import _validate as check
 from .. import initializers
 from .. import regularizers as _reg
 from .base import Layer
@@ -48,20 +49,28 @@ class PReLU(Layer):
                  shared_axes: int | list[int] | None = None,
                  **kwargs: Any):
         super().__init__(**kwargs)
+        owner = self.describe()
         if isinstance(shared_axes, (int, np.integer)):
             shared_axes = [shared_axes]
         if shared_axes is not None:
-            shared_axes = list(shared_axes)
-            if not all(isinstance(a, (int, np.integer))
-                       and not isinstance(a, bool) and a >= 1
-                       for a in shared_axes):
-                raise ValueError(
-                    f"PReLU '{self.name}': shared_axes must be integers "
-                    f">= 1 (axis 0 is the batch), got {shared_axes!r}")
-            shared_axes = [int(a) for a in shared_axes]
+            if not isinstance(shared_axes, (list, tuple)):
+                raise check.ArgumentTypeError(
+                    f"{owner}: shared_axes must be an integer, a list of "
+                    f"integers or None, got {check.show(shared_axes)}")
+            shared_axes = [check.integer(
+                owner, "shared_axes", a, 1,
+                expected="a list of integers >= 1 (axis 0 is the batch)")
+                for a in shared_axes]
         self.shared_axes = shared_axes
+<<<<<<< HEAD
         self.alpha_initializer = initializers.for_weight(alpha_initializer)
         self.alpha_regularizer = _reg.get(alpha_regularizer)
+=======
+        self.alpha_initializer = check.lookup(
+            owner, "alpha_initializer", alpha_initializer, initializers.get)
+        self.alpha_regularizer = check.lookup(
+            owner, "alpha_regularizer", alpha_regularizer, _reg.get)
+>>>>>>> main
 
     def build(self, input_shape, rng=None):
         shape = list(input_shape)

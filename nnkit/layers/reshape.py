@@ -14,7 +14,8 @@ from typing import Any
 
 import numpy as np
 
-from .base import Layer, as_shape
+from .. import _validate as check
+from .base import Layer
 
 __all__ = ["Flatten", "Reshape"]
 
@@ -56,12 +57,17 @@ class Reshape(Layer):
 
     def __init__(self, target_shape: Any, **kwargs: Any):
         super().__init__(**kwargs)
-        shape = as_shape(target_shape)
+        owner, expected = self.describe(), (
+            "positive integers and at most one -1")
+        dims = (target_shape if isinstance(target_shape, (tuple, list))
+                else [target_shape])
+        shape = tuple(check.integer(owner, "target_shape", s,
+                                    expected="a tuple of " + expected)
+                      for s in dims)
         if (sum(s == -1 for s in shape) > 1
                 or any(s == 0 or s < -1 for s in shape)):
-            raise ValueError(
-                f"Reshape '{self.name}': target_shape must hold positive "
-                f"integers and at most one -1, got {tuple(target_shape)}")
+            raise ValueError(f"{owner}: target_shape must hold {expected}, "
+                             f"got {check.show(target_shape)}")
         self.target_shape = shape
 
     def compute_output_shape(self, input_shape):

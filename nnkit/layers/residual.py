@@ -29,6 +29,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import _validate as check
 from .. import activations
 from .base import Layer
 
@@ -55,17 +56,22 @@ class Residual(Layer):
     def __init__(self, layers: list[Layer], projection: Layer | None = None,
                  activation: Any = None, **kwargs: Any):
         super().__init__(**kwargs)
-        layers = list(layers)
+        owner = self.describe()
+        if isinstance(layers, Layer):
+            raise check.ArgumentTypeError(
+                f"{owner}: layers must be a list of layers, got one "
+                f"{type(layers).__name__}; wrap it in a list: [layer]")
+        check.instance(owner, "layers", layers, (list, tuple),
+                       "a non-empty list of nnkit layers")
         if not layers or not all(isinstance(lay, Layer) for lay in layers):
-            raise ValueError(f"Residual '{self.name}': layers must be a "
-                             f"non-empty list of nnkit layers, got "
-                             f"{layers!r}")
-        if projection is not None and not isinstance(projection, Layer):
-            raise ValueError(f"Residual '{self.name}': projection must be "
-                             f"an nnkit layer or None, got {projection!r}")
-        self.layers = layers
-        self.projection = projection
-        self.activation = activations.get(activation)
+            raise ValueError(f"{owner}: layers must be a non-empty list "
+                             f"of nnkit layers, got {check.show(layers)}")
+        self.layers = list(layers)
+        self.projection = check.instance(owner, "projection", projection,
+                                         Layer, "an nnkit layer or None",
+                                         allow_none=True)
+        self.activation = check.lookup(owner, "activation", activation,
+                                       activations.get)
         names: set[str] = set()
         for lay in self.sublayers():
             base, k = lay.name, 1

@@ -12,21 +12,11 @@ from typing import Any
 
 import numpy as np
 
+# re-exported for the recurrent layers; defined with the other checks
+from .._validate import positive_int
+
 __all__ = ["positive_int", "check_sequence_rank", "check_sequences",
            "check_initial_states"]
-
-
-def positive_int(owner: str, arg: str, value: Any,
-                 allow_none: bool = False) -> int | None:
-    """``value`` as an int, or a ValueError naming owner and argument."""
-    if value is None and allow_none:
-        return None
-    if (not isinstance(value, (int, np.integer)) or isinstance(value, bool)
-            or value <= 0):
-        extra = " or None" if allow_none else ""
-        raise ValueError(f"{owner}: {arg} must be a positive integer "
-                         f"(>= 1){extra}, got {value!r}")
-    return int(value)
 
 
 def check_sequence_rank(owner: str, shape: tuple[int, ...]) -> None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .. import _validate as check
 from .base import Layer
 
 __all__ = ["TimeDistributed"]
@@ -37,10 +38,8 @@ class TimeDistributed(Layer):
 
     def __init__(self, layer: Layer, **kwargs: Any):
         super().__init__(**kwargs)
-        if not isinstance(layer, Layer):
-            raise TypeError(f"{self.describe()}: layer must be an nnkit "
-                            f"Layer, got {type(layer).__name__}")
-        self.layer = layer
+        self.layer = check.instance(self.describe(), "layer", layer, Layer,
+                                    "an nnkit Layer")
 
     def _check_rank(self, shape):
         if len(shape) < 1:

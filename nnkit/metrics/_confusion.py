@@ -60,11 +60,60 @@ def confusion_matrix(y_true: Any, y_pred: Any,
 
 
 def accuracy_score(y_true: Any, y_pred: Any) -> float:
-    """Fraction of examples whose predicted label equals the true one."""
+    """Fraction of examples whose predicted label equals the true one.
+
+    ``y_pred`` may also be a model's output, turned into labels the way
+    the accuracy Keras picks for ``compile(metrics=["accuracy"])``
+    does: several columns (N, C) of scores give ``argmax`` over the
+    columns; one column (N,) or (N, 1) of probabilities (floats in
+    [0, 1] that are not all 0 or 1) gives ``p > 0.5``, which must then
+    be compared with 0/1 labels. A one-hot ``y_true`` (N, C) is read
+    as ``argmax`` too.
+
+    Args:
+        y_true: labels (N,) or (N, 1), or one-hot rows (N, C).
+        y_pred: labels (N,), probabilities (N,) or (N, 1), or scores
+            (N, C).
+
+    Returns:
+        the fraction of matches (0.0 for no examples).
+    """
+    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
+    if y_pred.ndim == 2 and y_pred.shape[1] > 1:
+        y_pred = np.argmax(y_pred, axis=1)
+        if y_true.ndim == 2 and y_true.shape[1] > 1:
+            y_true = np.argmax(y_true, axis=1)
+    elif _are_probabilities(y_pred):
+        y_pred = (np.reshape(y_pred, len(y_pred)) > 0.5).astype(np.int64)
+        labels = np.unique(np.asarray(y_true))
+        if labels.dtype.kind not in "biuf" or not np.isin(labels,
+                                                          (0, 1)).all():
+            raise ValueError(
+                f"accuracy_score: y_pred holds probabilities (floats in "
+                f"[0, 1]), which are compared with 0/1 labels after "
+                f"thresholding at 0.5, but y_true holds the labels "
+                f"{labels[:5].tolist()}; pass predicted labels instead")
+    elif y_pred.dtype.kind == "f" and y_pred.size and not np.all(
+            y_pred == np.round(y_pred)):
+        frac = y_pred[y_pred != np.round(y_pred)].flat[0].item()
+        raise ValueError(
+            f"accuracy_score: y_pred holds fractional values outside "
+            f"[0, 1] (e.g. {frac!r}), which are neither labels nor "
+            f"probabilities; pass predicted labels")
     y_true, y_pred = _pair(y_true, y_pred)
     if y_true.size == 0:
         return 0.0
     return float(np.mean(y_true == y_pred))
+
+
+def _are_probabilities(y_pred: np.ndarray) -> bool:
+    """A float column with values in [0, 1], not all of them 0 or 1."""
+    if y_pred.dtype.kind != "f" or y_pred.ndim not in (1, 2) or (
+            y_pred.ndim == 2 and y_pred.shape[1] != 1) or not y_pred.size:
+        return False
+    finite = np.isfinite(y_pred).all()
+    return bool(finite and y_pred.min() >= 0 and y_pred.max() <= 1
+                and not np.isin(y_pred, (0.0, 1.0)).all())
 
 
 def _per_class_counts(y_true, y_pred, average, pos_label, labels):

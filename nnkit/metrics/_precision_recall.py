@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import _validate as check
 from ._checks import _div
 from ._confusion import _average, _per_class_counts, confusion_matrix
 
@@ -75,8 +76,7 @@ def fbeta_score(y_true: Any, y_pred: Any, beta: float,
     is 0.0 when TP = 0, and ``"micro"``/``"macro"`` follow the same
     rules as ``precision``.
     """
-    if not np.isfinite(beta) or beta < 0:
-        raise ValueError(f"beta must be a finite number >= 0, got {beta}")
+    check.non_negative("fbeta_score", "beta", beta)
     tp, fp, fn, tn, _ = _per_class_counts(y_true, y_pred, average,
                                           pos_label, labels)
     b2 = beta * beta
@@ -126,8 +126,8 @@ def binary_report(tn: int, fp: int, fn: int, tp: int) -> dict[str, float]:
     """
     counts = {"tn": tn, "fp": fp, "fn": fn, "tp": tp}
     for k, v in counts.items():
-        if int(v) != v or v < 0:
-            raise ValueError(f"{k} must be a count (integer >= 0), got {v}")
+        check.integer("binary_report", k, v, 0,
+                      expected="a count (integer >= 0)")
     tn, fp, fn, tp = (int(v) for v in (tn, fp, fn, tp))
     prec = float(_div(tp, tp + fp))
     rec = float(_div(tp, tp + fn))

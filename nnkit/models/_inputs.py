@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .. import _validate as check
 from ..layers.base import as_shape
 from ..layers.sequence_checks import check_not_ragged
 
@@ -69,13 +70,9 @@ def check_fit_args(model: Sequential, x: Any, y: Any, epochs: int,
                    batch_size: int, validation_split: float,
                    validation_data: tuple | None) -> tuple:
     """``fit``'s arguments checked: x, y, x_val, y_val (None if absent)."""
-    for arg, v in (("epochs", epochs), ("batch_size", batch_size)):
-        if not isinstance(v, (int, np.integer)) or v < 1:
-            raise ValueError(f"fit: {arg} must be a positive integer, "
-                             f"got {v!r}")
-    if not 0.0 <= validation_split < 1.0:
-        raise ValueError(f"fit: validation_split must be in [0, 1), "
-                         f"got {validation_split}")
+    check.positive_int("fit", "epochs", epochs)
+    check.positive_int("fit", "batch_size", batch_size)
+    check.rate("fit", "validation_split", validation_split)
     x, y = check_xy(model, x, y, "fit")
     if validation_data is not None:
         if len(validation_data) != 2:

@@ -6,7 +6,8 @@ from typing import Any
 
 import numpy as np
 
-from ._base import Optimizer, _check_positive, _check_rate
+from .. import _validate as check
+from ._base import Optimizer
 
 __all__ = ["Adadelta"]
 
@@ -38,8 +39,8 @@ class Adadelta(Optimizer):
                  epsilon: float = 1e-7, **kwargs: Any):
         super().__init__(learning_rate, **kwargs)
         owner = type(self).__name__
-        self.rho = _check_rate(owner, "rho", rho, 0.0, 1.0)
-        self.epsilon = _check_positive(owner, "epsilon", epsilon)
+        self.rho = check.number(owner, "rho", rho, 0.0, 1.0)
+        self.epsilon = check.positive(owner, "epsilon", epsilon)
 
     def update_step(self, p, g, slots, lr):
         dt = p.data.dtype.type

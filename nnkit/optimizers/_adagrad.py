@@ -6,7 +6,8 @@ from typing import Any
 
 import numpy as np
 
-from ._base import Optimizer, _check_positive, _check_rate
+from .. import _validate as check
+from ._base import Optimizer
 
 __all__ = ["Adagrad"]
 
@@ -42,9 +43,9 @@ class Adagrad(Optimizer):
                  epsilon: float = 1e-7, **kwargs: Any):
         super().__init__(learning_rate, **kwargs)
         owner = type(self).__name__
-        self.initial_accumulator_value = _check_rate(
+        self.initial_accumulator_value = check.non_negative(
             owner, "initial_accumulator_value", initial_accumulator_value)
-        self.epsilon = _check_positive(owner, "epsilon", epsilon)
+        self.epsilon = check.positive(owner, "epsilon", epsilon)
 
     def init_slot(self, slot, p):
         return np.full_like(p.data, self.initial_accumulator_value)

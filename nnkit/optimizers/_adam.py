@@ -6,7 +6,8 @@ from typing import Any
 
 import numpy as np
 
-from ._base import Optimizer, _check_beta, _check_positive
+from .. import _validate as check
+from ._base import Optimizer
 
 __all__ = ["Adam", "AdamW"]
 
@@ -55,10 +56,10 @@ class Adam(Optimizer):
                  amsgrad: bool = False, **kwargs: Any):
         super().__init__(learning_rate, **kwargs)
         owner = type(self).__name__
-        self.beta_1 = _check_beta(owner, "beta_1", beta_1)
-        self.beta_2 = _check_beta(owner, "beta_2", beta_2)
-        self.epsilon = _check_positive(owner, "epsilon", epsilon)
-        self.amsgrad = bool(amsgrad)
+        self.beta_1 = check.rate(owner, "beta_1", beta_1)
+        self.beta_2 = check.rate(owner, "beta_2", beta_2)
+        self.epsilon = check.positive(owner, "epsilon", epsilon)
+        self.amsgrad = check.boolean(owner, "amsgrad", amsgrad)
         self.slot_names = ("momentum", "velocity") + (
             ("velocity_hat",) if self.amsgrad else ())
 
@@ -133,8 +134,6 @@ class AdamW(Adam):
                  weight_decay: float = 0.004, beta_1: float = 0.9,
                  beta_2: float = 0.999, epsilon: float = 1e-7,
                  amsgrad: bool = False, **kwargs: Any):
-        if weight_decay is None:
-            raise ValueError("AdamW: weight_decay must be a float >= 0, "
-                             "got None")
+        check.non_negative("AdamW", "weight_decay", weight_decay)
         super().__init__(learning_rate, beta_1, beta_2, epsilon, amsgrad,
                          weight_decay=weight_decay, **kwargs)

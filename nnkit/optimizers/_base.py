@@ -12,47 +12,41 @@ from typing import Any
 
 import numpy as np
 
+from .. import _validate as check
 from ..layers.base import Parameter
 
 __all__ = ["Optimizer"]
 
 
-def _check_rate(owner: str, name: str, value: float,
-                low: float = 0.0, high: float | None = None,
-                high_open: bool = False) -> float:
-    value = float(value)
-    bad = not np.isfinite(value) or value < low
-    if high is not None:
-        bad = bad or value > high or (high_open and value == high)
-    if bad:
-        rng = (f"[{low}, {high}{')' if high_open else ']'}"
-               if high is not None else f">= {low}")
-        raise ValueError(f"{owner}: {name} must be in {rng}, got {value}")
-    return value
-
-
-def _check_positive(owner: str, name: str, value: float) -> float:
-    value = float(value)
-    if not (np.isfinite(value) and value > 0):
-        raise ValueError(f"{owner}: {name} must be > 0, got {value}")
-    return value
-
-
-def _check_beta(owner: str, name: str, value: float) -> float:
-    return _check_rate(owner, name, value, 0.0, 1.0, high_open=True)
+def _learning_rate(owner: str, value: Any) -> tuple[Any, float | None]:
+    """(schedule, None) for a callable, (None, lr) for a number >= 0."""
+    if callable(value):
+        return value, None
+    if value is None or isinstance(value, (str, bytes)):
+        raise check.ArgumentTypeError(
+            f"{owner}: learning_rate must be a number >= 0 or a schedule "
+            f"(a function of the step, see nnkit.schedules), got "
+            f"{check.show(value)} ({check.type_name(value)})")
+    return None, check.non_negative(owner, "learning_rate", value)
 
 
 class Optimizer:
     """Base class with Keras' shared arguments.
 
     Args:
-        learning_rate: a float > 0 or a schedule ``step -> lr``.
+        learning_rate: a float >= 0 or a schedule ``step -> lr``.
         clipvalue: clip each gradient element into [-v, v].
         clipnorm: rescale each gradient whose L2 norm exceeds this.
         global_clipnorm: rescale all gradients together when their joint
-            L2 norm exceeds this (not combinable with ``clipnorm``).
+            L2 norm exceeds this.
         weight_decay: decoupled decay ``w -= lr * wd * w`` each step.
         name: used in error messages.
+
+    At most one of ``clipvalue``, ``clipnorm`` and ``global_clipnorm``
+    may be given (Keras 3 refuses more too). An optimizer belongs to
+    the weights it first updates: its step count and slots describe
+    them, so ``apply`` refuses another model's weights (as Keras 3
+    does); create one optimizer per model.
     """
 
     name = "optimizer"
@@ -64,28 +58,30 @@ class Optimizer:
                  global_clipnorm: float | None = None,
                  weight_decay: float | None = None,
                  name: str | None = None):
-        self.name = name or type(self).name
         owner = type(self).__name__
-        if callable(learning_rate):
-            self._schedule, self._lr = learning_rate, None
-        else:
-            self._schedule = None
-            self._lr = _check_rate(owner, "learning_rate", learning_rate)
-        if clipnorm is not None and global_clipnorm is not None:
-            raise ValueError(f"{owner}: set clipnorm or global_clipnorm, "
-                             "not both")
-        for arg, v in (("clipnorm", clipnorm), ("clipvalue", clipvalue),
-                       ("global_clipnorm", global_clipnorm)):
-            if v is not None and not (np.isfinite(v) and v > 0):
-                raise ValueError(f"{owner}: {arg} must be > 0, got {v}")
-        self.clipnorm, self.clipvalue = clipnorm, clipvalue
-        self.global_clipnorm = global_clipnorm
-        self.weight_decay = (None if weight_decay is None else
-                             _check_rate(owner, "weight_decay",
-                                         weight_decay))
+        self.name = check.string(owner, "name", name, allow_none=True) \
+            or type(self).name
+        self._schedule, self._lr = _learning_rate(owner, learning_rate)
+        clips = {"clipnorm": clipnorm, "clipvalue": clipvalue,
+                 "global_clipnorm": global_clipnorm}
+        for arg, v in clips.items():
+            clips[arg] = check.positive(owner, arg, v, allow_none=True)
+        given = [arg for arg, v in clips.items() if v is not None]
+        if len(given) > 1:
+            # Keras 3 refuses this too: the modes would not combine.
+            raise ValueError(
+                f"{owner}: only one of clipnorm, clipvalue and "
+                f"global_clipnorm can be set, got "
+                + ", ".join(f"{a}={clips[a]}" for a in given))
+        self.clipnorm, self.clipvalue = clips["clipnorm"], clips["clipvalue"]
+        self.global_clipnorm = clips["global_clipnorm"]
+        self.weight_decay = check.non_negative(owner, "weight_decay",
+                                               weight_decay, allow_none=True)
         self.iterations = 0
         self._slots: dict[Parameter, dict[str, np.ndarray]] = {}
         self._scratch: dict[tuple[Parameter, int], np.ndarray] = {}
+        # the weights of the first step (see _bind)
+        self._params: tuple[Parameter, ...] | None = None
 
     # ----- learning rate -----------------------------------------------
     @property
@@ -97,17 +93,22 @@ class Optimizer:
 
     @learning_rate.setter
     def learning_rate(self, value: Any) -> None:
-        if callable(value):
-            self._schedule, self._lr = value, None
-        else:
-            self._schedule = None
-            self._lr = _check_rate(type(self).__name__, "learning_rate",
-                                   value)
+        owner = type(self).__name__
+        if self._schedule is not None and not callable(value):
+            # Keras 3 refuses this as well: replacing the schedule by a
+            # constant would silently end it.
+            raise TypeError(
+                f"{owner}: the learning rate is a schedule "
+                f"({type(self._schedule).__name__}), so it cannot be set "
+                f"to the number {value!r}; create the optimizer with a "
+                f"number as learning_rate if it must be settable (e.g. "
+                f"by LearningRateScheduler or ReduceLROnPlateau)")
+        self._schedule, self._lr = _learning_rate(owner, value)
 
     # ----- one step -------------------------------------------------------
     def clip_gradients(self, grads: list[np.ndarray]) -> list[np.ndarray]:
-        """Keras' clipping. As in Keras, only one mode acts: clipnorm
-        if set, else global_clipnorm, else clipvalue."""
+        """Keras' clipping, by whichever of clipnorm, global_clipnorm
+        or clipvalue is set (the constructor allows only one)."""
         if self.clipnorm is not None:
             c = self.clipnorm
             return [g * c / max(np.sqrt(np.sum(g * g)), c) for g in grads]
@@ -154,6 +155,7 @@ class Optimizer:
         hook = getattr(self._schedule, "update_optimizer", None)
         if hook is not None:
             hook(self)
+        self._bind(params)
         params = [p for p in params if p.trainable]
         grads = self.clip_gradients([p.grad for p in params])
         lr = self.learning_rate
@@ -164,6 +166,34 @@ class Optimizer:
                     * p.data
             self.update_step(p, g, self.slots(p), lr_t)
         self.iterations += 1
+
+    def _bind(self, params: list[Parameter]) -> None:
+        """Remember the weights of the first step; refuse any others."""
+        params = tuple(params)
+        if self._params is None:
+            self._params = params
+        elif self._params != params:
+            raise ValueError(self._foreign_message(params))
+
+    def _foreign_message(self, params: tuple[Parameter, ...]) -> str:
+        def names(ps):
+            shown = ", ".join(p.path for p in ps[:3])
+            return shown + (", ..." if len(ps) > 3 else "")
+        cls = type(self).__name__
+        return (f"{cls}: this optimizer was built for the "
+                f"{len(self._params)} weight arrays of another model "
+                f"({names(self._params)}) and cannot update the "
+                f"{len(params)} of this one: its step count and slots "
+                f"(momentum, moments, schedule position) belong to those "
+                f"weights. "
+                f"Create a new optimizer for each model, e.g. "
+                f"{cls}.from_config(optimizer.get_config()), or call "
+                f"optimizer.reset_state() to start this one afresh")
+
+    def check_parameters(self, params: list[Parameter]) -> None:
+        """Raise now if ``apply(params)`` would refuse these weights."""
+        if self._params is not None and self._params != tuple(params):
+            raise ValueError(self._foreign_message(tuple(params)))
 
     def update_step(self, p: Parameter, g: np.ndarray,
                     slots: dict[str, np.ndarray], lr: Any) -> None:
@@ -202,6 +232,7 @@ class Optimizer:
         """Forget every slot and restart ``iterations`` at 0."""
         self._slots = {}
         self._scratch = {}
+        self._params = None
         self.iterations = 0
 
     def get_state(self, params: list[Parameter]) -> dict[str, np.ndarray]:
@@ -215,6 +246,7 @@ class Optimizer:
     def set_state(self, params: list[Parameter],
                   state: dict[str, np.ndarray]) -> None:
         self.iterations = int(state["iterations"])
+        self._params = tuple(params)
         for p in params:
             slots = {k: np.asarray(state[f"{p.path}/{k}"], p.data.dtype)
                      for k in self.slot_names if f"{p.path}/{k}" in state}

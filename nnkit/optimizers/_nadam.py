@@ -6,8 +6,9 @@ from typing import Any
 
 import numpy as np
 
+from .. import _validate as check
 from ..layers.base import Parameter
-from ._base import Optimizer, _check_beta, _check_positive
+from ._base import Optimizer
 
 __all__ = ["Nadam"]
 
@@ -57,15 +58,16 @@ class Nadam(Optimizer):
                  **kwargs: Any):
         super().__init__(learning_rate, **kwargs)
         owner = type(self).__name__
-        self.beta_1 = _check_beta(owner, "beta_1", beta_1)
-        self.beta_2 = _check_beta(owner, "beta_2", beta_2)
-        self.epsilon = _check_positive(owner, "epsilon", epsilon)
+        self.beta_1 = check.rate(owner, "beta_1", beta_1)
+        self.beta_2 = check.rate(owner, "beta_2", beta_2)
+        self.epsilon = check.positive(owner, "epsilon", epsilon)
         self.u_product = 1.0
 
     def _u(self, t: Any) -> Any:
         return self.beta_1 * (1.0 - 0.5 * _NADAM_DECAY ** t)
 
     def apply(self, params: list[Parameter]) -> None:
+        self.check_parameters(params)  # before changing any state
         # U_t is shared by all parameters: advance it once per step.
         self.u_product *= self._u(self.iterations + 1)
         super().apply(params)

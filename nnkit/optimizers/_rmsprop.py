@@ -6,7 +6,8 @@ from typing import Any
 
 import numpy as np
 
-from ._base import Optimizer, _check_beta, _check_positive, _check_rate
+from .. import _validate as check
+from ._base import Optimizer
 
 __all__ = ["RMSprop"]
 
@@ -51,10 +52,10 @@ class RMSprop(Optimizer):
                  centered: bool = False, **kwargs: Any):
         super().__init__(learning_rate, **kwargs)
         owner = type(self).__name__
-        self.rho = _check_rate(owner, "rho", rho, 0.0, 1.0)
-        self.momentum = _check_beta(owner, "momentum", momentum)
-        self.epsilon = _check_positive(owner, "epsilon", epsilon)
-        self.centered = bool(centered)
+        self.rho = check.number(owner, "rho", rho, 0.0, 1.0)
+        self.momentum = check.rate(owner, "momentum", momentum)
+        self.epsilon = check.positive(owner, "epsilon", epsilon)
+        self.centered = check.boolean(owner, "centered", centered)
         self.slot_names = (("velocity",)
                            + (("momentum",) if self.momentum > 0 else ())
                            + (("average_gradient",) if centered else ()))

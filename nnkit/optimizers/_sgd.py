@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._base import Optimizer, _check_rate
+from .. import _validate as check
+from ._base import Optimizer
 
 __all__ = ["SGD"]
 
@@ -33,9 +34,8 @@ class SGD(Optimizer):
     def __init__(self, learning_rate: Any = 0.01, momentum: float = 0.0,
                  nesterov: bool = False, **kwargs: Any):
         super().__init__(learning_rate, **kwargs)
-        self.momentum = _check_rate("SGD", "momentum", momentum, 0.0, 1.0,
-                                    high_open=True)
-        self.nesterov = bool(nesterov)
+        self.momentum = check.rate("SGD", "momentum", momentum)
+        self.nesterov = check.boolean("SGD", "nesterov", nesterov)
         if not self.momentum:
             self.slot_names = ()
 

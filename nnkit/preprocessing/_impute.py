@@ -6,6 +6,8 @@ from typing import Any
 
 import numpy as np
 
+from .. import _validate as check
+
 # --------------------------------------------------------------------------
 # Missing values
 # --------------------------------------------------------------------------
@@ -29,18 +31,19 @@ class SimpleImputer:
     _STRATEGIES = ("mean", "median", "most_frequent")
 
     def __init__(self, strategy: str = "mean"):
-        if strategy not in self._STRATEGIES:
-            raise ValueError(f"SimpleImputer: strategy must be one of "
-                             f"{self._STRATEGIES}, got {strategy!r}")
-        self.strategy = strategy
+        self.strategy = check.one_of("SimpleImputer", "strategy",
+                                     strategy, self._STRATEGIES)
 
     @staticmethod
     def _as_2d(x: Any, name: str) -> np.ndarray:
-        x = np.asarray(x, dtype=np.float64)
+        x = check.array(name, "x", x, ndim=(1, 2)).astype(np.float64)
         if x.ndim == 1:
             x = x[:, None]
-        if x.ndim != 2:
-            raise ValueError(f"{name}: expected shape (N, D), got {x.shape}")
+        if np.isinf(x).any():
+            raise ValueError(f"{name}: x contains inf, which is not a "
+                             f"missing value (NaN) and would make a "
+                             f"column's statistic inf; clip or drop it "
+                             f"first")
         return x
 
     def fit(self, x: Any) -> SimpleImputer:
@@ -65,7 +68,8 @@ class SimpleImputer:
         """A copy of x with each NaN replaced by its column's statistic."""
         if not hasattr(self, "statistics_"):
             raise RuntimeError("SimpleImputer.transform: call fit first")
-        was_1d = np.ndim(x) == 1
+        x = check.array("SimpleImputer.transform", "x", x, ndim=(1, 2))
+        was_1d = x.ndim == 1
         x = self._as_2d(x, "SimpleImputer.transform").copy()
         if x.shape[1] != self.statistics_.size:
             raise ValueError(f"SimpleImputer.transform: fitted on "

@@ -6,6 +6,8 @@ from typing import Any
 
 import numpy as np
 
+from .. import _validate as check
+
 # --------------------------------------------------------------------------
 # Categorical targets
 # --------------------------------------------------------------------------
@@ -22,7 +24,7 @@ def one_hot(labels: Any, num_classes: int | None = None,
     Returns:
         Array of shape (N, C) with a single 1 per row.
     """
-    y = np.asarray(labels)
+    y = check.array("one_hot", "labels", labels, kinds="biufcUSO")
     if y.ndim == 2 and y.shape[1] == 1:
         y = y[:, 0]
     if y.ndim != 1:
@@ -43,9 +45,8 @@ def one_hot(labels: Any, num_classes: int | None = None,
                          f"{y.min().item()}")
     if num_classes is None:
         num_classes = int(y.max()) + 1 if y.size else 0
-    elif int(num_classes) != num_classes or num_classes < 1:
-        raise ValueError(f"one_hot: num_classes must be a positive integer,"
-                         f" got {num_classes!r}")
+    else:
+        check.positive_int("one_hot", "num_classes", num_classes)
     if y.size and y.max() >= num_classes:
         raise ValueError(f"one_hot: label {y.max()} is out of range for "
                          f"num_classes={num_classes} (labels must be in "

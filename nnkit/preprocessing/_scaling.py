@@ -6,14 +6,14 @@ from typing import Any
 
 import numpy as np
 
+from .. import _validate as check
+
 # --------------------------------------------------------------------------
 # Scaling
 # --------------------------------------------------------------------------
 
 def _as_features(x: Any, name: str) -> np.ndarray:
-    x = np.asarray(x)
-    if x.dtype.kind not in "biuf":
-        raise TypeError(f"{name}: expected numbers, got dtype {x.dtype}")
+    x = check.array(name, "x", x)
     if x.ndim not in (1, 2):
         raise ValueError(f"{name}: expected shape (N, D) or (N,), got "
                          f"{x.shape}; reshape to 2-D first")
@@ -22,6 +22,15 @@ def _as_features(x: Any, name: str) -> np.ndarray:
     if np.isnan(x).any():
         raise ValueError(f"{name}: input contains NaN; fill missing "
                          "values first (nnkit.preprocessing.impute)")
+    if np.isinf(x).any():
+        # one inf makes its column's mean and std inf or NaN, and the
+        # whole column would become NaN
+        col = np.argwhere(np.isinf(x))[0]
+        where = f"column {col[1]}, row {col[0]}" if x.ndim == 2 else \
+            f"index {col[0]}"
+        raise ValueError(f"{name}: input contains inf ({where}), which "
+                         f"would turn its whole column into NaN; clip, "
+                         f"drop or impute it first")
     return x
 
 
@@ -113,11 +122,18 @@ class MinMaxScaler(_Scaler):
     """
 
     def __init__(self, feature_range: tuple[float, float] = (0.0, 1.0)):
-        lo, hi = feature_range
+        owner = "MinMaxScaler"
+        if not isinstance(feature_range, (tuple, list)) or \
+                len(feature_range) != 2:
+            raise check.ArgumentTypeError(
+                f"{owner}: feature_range must be a pair (lo, hi), got "
+                f"{check.show(feature_range)}")
+        lo = check.number(owner, "feature_range", feature_range[0])
+        hi = check.number(owner, "feature_range", feature_range[1])
         if not lo < hi:
             raise ValueError("MinMaxScaler: feature_range must be (lo, hi) "
                              f"with lo < hi, got {feature_range!r}")
-        self.feature_range = (float(lo), float(hi))
+        self.feature_range = (lo, hi)
 
     def _fit_stats(self, x):
         lo, hi = self.feature_range

@@ -6,6 +6,8 @@ from typing import Any
 
 import numpy as np
 
+from .. import _validate as check
+
 Seed = int | np.random.Generator | None
 
 
@@ -20,8 +22,10 @@ def _n_test(test_size: float | int, n: int) -> int:
     elif isinstance(test_size, (float, np.floating)) and 0 < test_size < 1:
         n_test = int(np.ceil(test_size * n))
     else:
-        raise ValueError("test_size must be a fraction in (0, 1) or a "
-                         f"number of examples, got {test_size!r}")
+        raise (ValueError if isinstance(test_size, (float, np.floating))
+               else check.ArgumentTypeError)(
+            "train_test_split: test_size must be a fraction in (0, 1) or "
+            f"a number of examples, got {test_size!r}")
     if not 0 < n_test < n:
         raise ValueError(f"test_size={test_size!r} leaves {n_test} test and "
                          f"{n - n_test} training examples out of {n}; "
@@ -69,9 +73,13 @@ def train_test_split(*arrays: Any, test_size: float | int = 0.25,
     Returns:
         [a_train, a_test, b_train, b_test, ...] for arrays a, b, ...
     """
+    fn = "train_test_split"
     if not arrays:
         raise ValueError("train_test_split needs at least one array")
-    arrays = tuple(np.asarray(a) for a in arrays)
+    shuffle = check.boolean(fn, "shuffle", shuffle)
+    check.generator_seed(fn, "seed", seed)
+    arrays = tuple(check.array(fn, f"array {i}", a, kinds="biufcUSOMm")
+                   for i, a in enumerate(arrays))
     n = arrays[0].shape[0] if arrays[0].ndim else 0
     for i, a in enumerate(arrays):
         if a.ndim == 0 or a.shape[0] != n:
@@ -115,9 +123,8 @@ def temporal_split(x: Any, y: Any = None,
     Returns:
         [x_train, x_test] or [x_train, x_test, y_train, y_test].
     """
-    if not 0 < test_fraction < 1:
-        raise ValueError("test_fraction must be in (0, 1), got "
-                         f"{test_fraction!r}")
+    check.number("temporal_split", "test_fraction", test_fraction, 0.0,
+                 1.0, low_open=True, high_open=True)
     arrays = (x,) if y is None else (x, y)
     return train_test_split(*arrays, test_size=float(test_fraction),
                             shuffle=False)
@@ -133,9 +140,8 @@ def time_series_split(n: int, n_splits: int = 5
     Returns:
         A list of n_splits (train_indices, test_indices) pairs.
     """
-    if int(n_splits) != n_splits or n_splits < 1:
-        raise ValueError(f"n_splits must be an integer >= 1, got "
-                         f"{n_splits!r}")
+    check.positive_int("time_series_split", "n", n)
+    check.positive_int("time_series_split", "n_splits", n_splits)
     size = n // (n_splits + 1)
     if size < 1:
         raise ValueError(f"n={n} examples are too few for n_splits="

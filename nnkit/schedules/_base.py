@@ -11,30 +11,12 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .. import _validate as check
+
 if TYPE_CHECKING:
     from ._per_epoch import PerEpoch
 
 __all__ = ["LearningRateSchedule"]
-
-
-def _check_number(owner: str, name: str, value: Any, strict: bool = False,
-                 high: float | None = None) -> float:
-    """``value`` as a finite float >= 0 (> 0 if ``strict``, <= high)."""
-    value = float(value)
-    ok = np.isfinite(value) and (value > 0 if strict else value >= 0)
-    if high is not None:
-        ok = ok and value <= high
-    if not ok:
-        rng = "> 0" if strict else ">= 0"
-        if high is not None:
-            rng = f"in {'(' if strict else '['}0, {high}]"
-        raise ValueError(f"{owner}: {name} must be {rng}, got {value}")
-    return value
-
-
-def _check_steps(owner: str, name: str, value: Any) -> float:
-    """A step count > 0 (int or float, as Keras allows)."""
-    return _check_number(owner, name, value, strict=True)
 
 
 class LearningRateSchedule:
@@ -84,12 +66,13 @@ class _Decay(LearningRateSchedule):
     def __init__(self, initial_learning_rate: float, decay_steps: float,
                  decay_rate: float, staircase: bool = False):
         owner = type(self).__name__
-        self.initial_learning_rate = _check_number(
+        self.initial_learning_rate = check.non_negative(
             owner, "initial_learning_rate", initial_learning_rate)
-        self.decay_steps = _check_steps(owner, "decay_steps", decay_steps)
-        self.decay_rate = _check_number(owner, "decay_rate", decay_rate,
-                                        strict=self.strict_rate)
-        self.staircase = bool(staircase)
+        self.decay_steps = check.positive(owner, "decay_steps",
+                                          decay_steps)
+        self.decay_rate = check.number(owner, "decay_rate", decay_rate,
+                                       0.0, low_open=self.strict_rate)
+        self.staircase = check.boolean(owner, "staircase", staircase)
 
     def get_config(self) -> dict[str, Any]:
         return {"initial_learning_rate": self.initial_learning_rate,

@@ -6,10 +6,9 @@ from typing import Any
 
 import numpy as np
 
+from .. import _validate as check
 from ._base import (
     LearningRateSchedule,
-    _check_number,
-    _check_steps,
     _out,
     _steps,
 )
@@ -40,15 +39,15 @@ class CosineDecay(LearningRateSchedule):
                  alpha: float = 0.0, warmup_target: float | None = None,
                  warmup_steps: float = 0):
         owner = type(self).__name__
-        self.initial_learning_rate = _check_number(
+        self.initial_learning_rate = check.non_negative(
             owner, "initial_learning_rate", initial_learning_rate)
-        self.decay_steps = _check_steps(owner, "decay_steps", decay_steps)
-        self.alpha = _check_number(owner, "alpha", alpha, high=1.0)
-        self.warmup_target = (None if warmup_target is None else
-                              _check_number(owner, "warmup_target",
-                                           warmup_target))
-        self.warmup_steps = _check_number(owner, "warmup_steps",
-                                         warmup_steps)
+        self.decay_steps = check.positive(owner, "decay_steps",
+                                          decay_steps)
+        self.alpha = check.number(owner, "alpha", alpha, 0.0, 1.0)
+        self.warmup_target = check.non_negative(
+            owner, "warmup_target", warmup_target, allow_none=True)
+        self.warmup_steps = check.non_negative(owner, "warmup_steps",
+                                               warmup_steps)
 
     def _cosine(self, t: np.ndarray, peak: float) -> np.ndarray:
         c = 0.5 * (1.0 + np.cos(np.pi * t / self.decay_steps))

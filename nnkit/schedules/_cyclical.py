@@ -6,10 +6,9 @@ from typing import Any
 
 import numpy as np
 
+from .. import _validate as check
 from ._base import (
     LearningRateSchedule,
-    _check_number,
-    _check_steps,
     _out,
     _steps,
 )
@@ -48,20 +47,18 @@ class CyclicalLearningRate(LearningRateSchedule):
                  step_size: float, mode: str = "triangular",
                  gamma: float = 1.0):
         o = "CyclicalLearningRate"
-        self.base_learning_rate = _check_number(o, "base_learning_rate",
-                                                base_learning_rate)
-        self.max_learning_rate = _check_number(o, "max_learning_rate",
-                                               max_learning_rate)
+        self.base_learning_rate = check.non_negative(
+            o, "base_learning_rate", base_learning_rate)
+        self.max_learning_rate = check.non_negative(
+            o, "max_learning_rate", max_learning_rate)
         if self.max_learning_rate < self.base_learning_rate:
             raise ValueError(f"{o}: max_learning_rate must be >= "
                              f"base_learning_rate ({base_learning_rate}), "
                              f"got {max_learning_rate}")
-        self.step_size = _check_steps(o, "step_size", step_size)
-        if mode not in self.MODES:
-            raise ValueError(f"{o}: mode must be one of {self.MODES}, got "
-                             f"{mode!r}")
-        self.mode = mode
-        self.gamma = _check_number(o, "gamma", gamma, True, high=1.0)
+        self.step_size = check.positive(o, "step_size", step_size)
+        self.mode = check.one_of(o, "mode", mode, self.MODES)
+        self.gamma = check.number(o, "gamma", gamma, 0.0, 1.0,
+                                  low_open=True)
 
     def __call__(self, step: Any) -> Any:
         t = _steps(step)

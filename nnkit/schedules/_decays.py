@@ -11,9 +11,9 @@ from typing import Any
 
 import numpy as np
 
+from .. import _validate as check
 from ._base import (
     LearningRateSchedule,
-    _check_number,
     _Decay,
     _out,
     _steps,
@@ -85,7 +85,8 @@ class NaturalExpDecay(ExponentialDecay):
     """
 
     def __init__(self, initial_learning_rate: float, decay_rate: float):
-        k = _check_number("NaturalExpDecay", "decay_rate", decay_rate)
+        k = check.non_negative("NaturalExpDecay", "decay_rate",
+                               decay_rate)
         super().__init__(initial_learning_rate, 1, math.exp(-k))
         self.k = k
 
@@ -152,8 +153,15 @@ class PiecewiseConstantDecay(LearningRateSchedule):
 
     def __init__(self, boundaries: list[int], values: list[float]):
         owner = type(self).__name__
-        self.boundaries = [int(b) for b in boundaries]
-        self.values = [_check_number(owner, "values", v) for v in values]
+        for arg, seq in (("boundaries", boundaries), ("values", values)):
+            if not isinstance(seq, (list, tuple, np.ndarray)):
+                raise check.ArgumentTypeError(
+                    f"{owner}: {arg} must be a list, got "
+                    f"{check.show(seq)} ({check.type_name(seq)})")
+        self.boundaries = [check.non_negative_int(owner, "boundaries", b)
+                           for b in boundaries]
+        self.values = [check.non_negative(owner, "values", v)
+                       for v in values]
         if len(self.values) != len(self.boundaries) + 1:
             raise ValueError(
                 f"{owner}: values must have one more entry than "

@@ -6,7 +6,8 @@ from typing import Any
 
 import numpy as np
 
-from ._base import LearningRateSchedule, _check_number, _out, _steps
+from .. import _validate as check
+from ._base import LearningRateSchedule, _out, _steps
 from ._registry import register
 
 __all__ = ["OneCycle"]
@@ -64,35 +65,24 @@ class OneCycle(LearningRateSchedule):
                  annihilation: float = 0.1, max_momentum: float = 0.95,
                  min_momentum: float = 0.85, cycle_momentum: bool = True):
         o = "OneCycle"
-        self.max_learning_rate = _check_number(o, "max_learning_rate",
-                                               max_learning_rate, True)
-        if not isinstance(total_steps, (int, np.integer)) \
-                or total_steps < 2:
-            raise ValueError(f"{o}: total_steps must be an integer >= 2, "
-                             f"got {total_steps!r}")
-        self.total_steps = int(total_steps)
+        self.max_learning_rate = check.positive(o, "max_learning_rate",
+                                                max_learning_rate)
+        self.total_steps = check.integer(o, "total_steps", total_steps, 2)
         lr0 = (self.max_learning_rate / 10 if initial_learning_rate is None
                else initial_learning_rate)
-        self.initial_learning_rate = _check_number(
-            o, "initial_learning_rate", lr0, high=self.max_learning_rate)
-        final = lr0 / 1000 if final_learning_rate is None \
-            else final_learning_rate
-        self.final_learning_rate = _check_number(
-            o, "final_learning_rate", final,
-            high=self.initial_learning_rate)
-        self.annihilation = _check_number(o, "annihilation", annihilation,
-                                          high=1.0)
-        if self.annihilation == 1.0:
-            raise ValueError(f"{o}: annihilation must be in [0, 1), got "
-                             f"1.0")
-        self.max_momentum = _check_number(o, "max_momentum", max_momentum,
-                                          high=1.0)
-        self.min_momentum = _check_number(o, "min_momentum", min_momentum,
-                                          high=self.max_momentum)
-        if self.max_momentum >= 1.0:
-            raise ValueError(f"{o}: max_momentum must be in [0, 1), got "
-                             f"{self.max_momentum}")
-        self.cycle_momentum = bool(cycle_momentum)
+        self.initial_learning_rate = check.number(
+            o, "initial_learning_rate", lr0, 0.0, self.max_learning_rate)
+        final = self.initial_learning_rate / 1000 \
+            if final_learning_rate is None else final_learning_rate
+        self.final_learning_rate = check.number(
+            o, "final_learning_rate", final, 0.0,
+            self.initial_learning_rate)
+        self.annihilation = check.rate(o, "annihilation", annihilation)
+        self.max_momentum = check.rate(o, "max_momentum", max_momentum)
+        self.min_momentum = check.number(o, "min_momentum", min_momentum,
+                                         0.0, self.max_momentum)
+        self.cycle_momentum = check.boolean(o, "cycle_momentum",
+                                            cycle_momentum)
 
     def _knots(self) -> tuple[float, float]:
         cycle = (1.0 - self.annihilation) * self.total_steps

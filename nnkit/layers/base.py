@@ -16,12 +16,9 @@ contributions; the model zeroes them before each step.
 
 from __future__ import annotations
 
-<<<<<<< HEAD
-import re
-=======
 import difflib
 import inspect
->>>>>>> main
+import re
 from typing import Any
 
 import numpy as np

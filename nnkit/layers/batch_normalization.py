@@ -74,46 +74,22 @@ class BatchNormalization(Layer):
                  beta_regularizer: Any = None,
                  gamma_regularizer: Any = None, **kwargs: Any):
         super().__init__(**kwargs)
-<<<<<<< HEAD
-        where = f"BatchNormalization '{self.name}'"
-        if not isinstance(axis, (int, np.integer)) or isinstance(axis, bool):
-            raise ValueError(f"{where}: axis must be an integer, got "
-                             f"{axis!r}")
-        if not _is_real(momentum) or not 0.0 <= momentum <= 1.0:
-            raise ValueError(f"{where}: momentum must be in [0, 1], got "
-                             f"{momentum!r}")
-        if not _is_real(epsilon) or not 0.0 < epsilon < np.inf:
-            raise ValueError(f"{where}: epsilon must be > 0 (and finite), "
-                             f"got {epsilon!r}")
-        self.axis = int(axis)
-        self.momentum, self.epsilon = float(momentum), float(epsilon)
-        self.center, self.scale = bool(center), bool(scale)
-        self.beta_initializer = initializers.for_weight(beta_initializer)
-        self.gamma_initializer = initializers.for_weight(gamma_initializer)
-        self.moving_mean_initializer = initializers.for_weight(
-            moving_mean_initializer)
-        self.moving_variance_initializer = initializers.for_weight(
-            moving_variance_initializer)
-        self.beta_regularizer = _reg.get(beta_regularizer)
-        self.gamma_regularizer = _reg.get(gamma_regularizer)
-=======
         where = self.describe()
         self.axis = check.integer(where, "axis", axis)
         self.momentum = check.number(where, "momentum", momentum, 0.0, 1.0)
         self.epsilon = check.positive(where, "epsilon", epsilon)
         self.center = check.boolean(where, "center", center)
         self.scale = check.boolean(where, "scale", scale)
+        init = initializers.for_weight
         for arg, value, get in (
-                ("beta_initializer", beta_initializer, initializers.get),
-                ("gamma_initializer", gamma_initializer, initializers.get),
-                ("moving_mean_initializer", moving_mean_initializer,
-                 initializers.get),
+                ("beta_initializer", beta_initializer, init),
+                ("gamma_initializer", gamma_initializer, init),
+                ("moving_mean_initializer", moving_mean_initializer, init),
                 ("moving_variance_initializer",
-                 moving_variance_initializer, initializers.get),
+                 moving_variance_initializer, init),
                 ("beta_regularizer", beta_regularizer, _reg.get),
                 ("gamma_regularizer", gamma_regularizer, _reg.get)):
             setattr(self, arg, check.lookup(where, arg, value, get))
->>>>>>> main
 
     def build(self, input_shape, rng=None):
         ndim = len(input_shape) + 1                  # with the batch axis

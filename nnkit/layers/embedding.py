@@ -50,26 +50,16 @@ class Embedding(Layer):
                  embeddings_initializer: Any = "uniform",
                  embeddings_regularizer: Any = None, **kwargs: Any):
         super().__init__(**kwargs)
-<<<<<<< HEAD
-        self.input_dim = positive_int(self.describe(), "input_dim",
-                                      input_dim)
-        self.output_dim = positive_int(self.describe(), "output_dim",
-                                       output_dim)
-        self.embeddings_initializer = initializers.for_weight(
-            embeddings_initializer)
-        self.embeddings_regularizer = _reg.get(embeddings_regularizer)
-=======
         owner = self.describe()
         self.input_dim = check.positive_int(owner, "input_dim", input_dim)
         self.output_dim = check.positive_int(owner, "output_dim",
                                              output_dim)
         self.embeddings_initializer = check.lookup(
             owner, "embeddings_initializer", embeddings_initializer,
-            initializers.get)
+            initializers.for_weight)
         self.embeddings_regularizer = check.lookup(
             owner, "embeddings_regularizer", embeddings_regularizer,
             _reg.get)
->>>>>>> main
 
     def build(self, input_shape, rng=None):
         self.embeddings = self.add_weight(

@@ -26,28 +26,19 @@ class KernelMixin:
                      kernel_regularizer: Any, bias_regularizer: Any,
                      activity_regularizer: Any) -> None:
         """Resolve the Keras-style arguments (names, dicts or objects)."""
-<<<<<<< HEAD
-        self.activation = activations.get(activation)
-        self.use_bias = bool(use_bias)
-        self.kernel_initializer = initializers.for_weight(kernel_initializer)
-        self.bias_initializer = initializers.for_weight(bias_initializer)
-        self.kernel_regularizer = _reg.get(kernel_regularizer)
-        self.bias_regularizer = _reg.get(bias_regularizer)
-        self.activity_regularizer = _reg.get(activity_regularizer)
-=======
         owner = self.describe()
         self.activation = check.lookup(owner, "activation", activation,
                                        activations.get)
         self.use_bias = check.boolean(owner, "use_bias", use_bias)
         for arg, value, get in (
                 ("kernel_initializer", kernel_initializer,
-                 initializers.get),
-                ("bias_initializer", bias_initializer, initializers.get),
+                 initializers.for_weight),
+                ("bias_initializer", bias_initializer,
+                 initializers.for_weight),
                 ("kernel_regularizer", kernel_regularizer, _reg.get),
                 ("bias_regularizer", bias_regularizer, _reg.get),
                 ("activity_regularizer", activity_regularizer, _reg.get)):
             setattr(self, arg, check.lookup(owner, arg, value, get))
->>>>>>> main
 
     def _build_kernel(self, kernel_shape: tuple[int, ...], units: int,
                       rng: Any) -> None:

@@ -62,15 +62,11 @@ class PReLU(Layer):
                 expected="a list of integers >= 1 (axis 0 is the batch)")
                 for a in shared_axes]
         self.shared_axes = shared_axes
-<<<<<<< HEAD
-        self.alpha_initializer = initializers.for_weight(alpha_initializer)
-        self.alpha_regularizer = _reg.get(alpha_regularizer)
-=======
         self.alpha_initializer = check.lookup(
-            owner, "alpha_initializer", alpha_initializer, initializers.get)
+            owner, "alpha_initializer", alpha_initializer,
+            initializers.for_weight)
         self.alpha_regularizer = check.lookup(
             owner, "alpha_regularizer", alpha_regularizer, _reg.get)
->>>>>>> main
 
     def build(self, input_shape, rng=None):
         shape = list(input_shape)

@@ -327,10 +327,8 @@ class GELU(Activation):
     _C = 0.7978845608028654                  # sqrt(2 / pi)
 
     def __init__(self, approximate: bool = False):
-        if not isinstance(approximate, (bool, np.bool_)):
-            raise TypeError(f"gelu: approximate must be True or False, "
-                            f"got {approximate!r}")
-        self.approximate = bool(approximate)
+        self.approximate = check.boolean("gelu", "approximate",
+                                         approximate)
 
     def _tanh_u(self, x):
         return np.tanh(self._C * (x + 0.044715 * x ** 3))

@@ -157,13 +157,9 @@ class _SmoothedCrossEntropy(_CrossEntropy):
     def __init__(self, from_logits: bool = False,
                  label_smoothing: float = 0.0):
         super().__init__(from_logits)
-        name = type(self).__name__
-        if (isinstance(label_smoothing, bool)
-                or not isinstance(label_smoothing, (int, float, np.number))
-                or not 0.0 <= label_smoothing <= 1.0):
-            raise ValueError(f"{name}: label_smoothing must be a number "
-                             f"in [0, 1], got {label_smoothing!r}")
-        self.label_smoothing = float(label_smoothing)
+        self.label_smoothing = check.number(
+            type(self).__name__, "label_smoothing", label_smoothing, 0.0,
+            1.0)
 
     def _smooth(self, y_true, classes: int):
         """``t (1 - s) + s / classes``, Keras' order of operations."""

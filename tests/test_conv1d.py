@@ -355,13 +355,15 @@ def test_sequence_cnn_gradients_and_save_load_round_trip(tmp_path, rng):
 # ----- bad arguments ------------------------------------------------------
 def test_conv1d_rejects_bad_arguments():
     with pytest.raises(ValueError, match=r"Conv1D 'conv1d': padding must "
-                       r"be 'valid', 'same' or 'causal', got 'full'"):
+                       r"be one of 'valid', 'same' or 'causal', got "
+                       r"'full'"):
         Conv1D(2, 3, padding="full")
-    with pytest.raises(ValueError, match=r"Conv1D 'c': kernel_size must "
-                       r"be a positive integer, got \(2, 2\)"):
+    with pytest.raises(TypeError, match=r"Conv1D 'c': kernel_size must "
+                       r"be a positive integer \(or a 1-tuple\), got "
+                       r"\(2, 2\)"):
         Conv1D(2, (2, 2), name="c")
     with pytest.raises(ValueError, match=r"Conv1D 'conv1d': filters must "
-                       r"be a positive integer, got 0"):
+                       r"be a positive integer \(>= 1\), got 0"):
         Conv1D(0, 3)
     with pytest.raises(ValueError, match=r"data_format must be "
                        r"'channels_last'.*got 'channels_first'"):
@@ -384,7 +386,7 @@ def test_conv1d_rejects_bad_arguments():
 def test_pooling1d_rejects_bad_arguments(cls):
     name = cls.__name__
     with pytest.raises(ValueError, match=rf"{name} '.*': pool_size must be "
-                       r"a positive integer, got 0"):
+                       r"a positive integer \(>= 1\), got 0"):
         cls(0)
     with pytest.raises(ValueError, match=rf"{name} '.*': padding must be "
                        r"'valid' or 'same', got 'causal'"):

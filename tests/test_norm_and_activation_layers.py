@@ -275,7 +275,8 @@ def test_bad_arguments_name_the_layer_argument_and_value():
                        r"broadcast to the inputs' shape \(1, 3\)"):
         Softmax()(np.zeros((1, 3)), mask=np.ones((1, 4), bool))
     with pytest.raises(ValueError, match=r"LayerNormalization "
-                       r"'layer_normalization': epsilon must be > 0"):
+                       r"'layer_normalization': epsilon must be a finite "
+                       r"number > 0, got 0"):
         LayerNormalization(epsilon=0)
     with pytest.raises(ValueError, match=r"LayerNormalization 'ln': "
                        r"axis=\[0\] is not a list of distinct feature axes"):

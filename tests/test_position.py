@@ -146,7 +146,7 @@ def test_position_layers_reject_bad_arguments():
         PositionEmbedding(4, name="pe")(np.zeros((1, 4, 2)), start_index=2)
     with pytest.raises(ValueError, match=r"SinePositionEncoding "
                        r"'sine_position_encoding': max_wavelength must be "
-                       r"a positive number, got 0"):
+                       r"a finite number > 0, got 0"):
         SinePositionEncoding(max_wavelength=0)
     with pytest.raises(ValueError, match=r"start_index must be an integer "
                        r">= 0, got -1"):

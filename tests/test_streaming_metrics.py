@@ -208,16 +208,16 @@ def test_mean_metric_wrapper_is_the_batch_size_weighted_mean():
 
 def test_metrics_reject_bad_arguments():
     with pytest.raises(ValueError, match=r"Precision: thresholds must be "
-                       r"numbers in \[0, 1\], got 1.5"):
+                       r"a number in \[0, 1\], got 1.5"):
         Precision(thresholds=1.5)
     with pytest.raises(ValueError, match=r"Recall: top_k must be a positive "
-                       r"integer or None, got 0"):
+                       r"integer \(>= 1\) or None, got 0"):
         Recall(top_k=0)
     with pytest.raises(ValueError, match=r"AUC: num_thresholds must be an "
-                       r"integer > 1, got 1"):
+                       r"integer >= 2, got 1"):
         AUC(num_thresholds=1)
     with pytest.raises(ValueError, match=r"AUC: curve must be 'ROC' or "
-                       r"'PR'.*got 'PRGAIN'"):
+                       r"'PR', got 'PRGAIN'"):
         AUC(curve="PRGAIN")
     with pytest.raises(ValueError, match=r"Precision 'precision': y_true "
                        r"has shape \(3,\) but y_pred has shape \(4, 1\)"):

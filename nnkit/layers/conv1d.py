@@ -32,6 +32,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import _validate as check
 from .base import Layer
 from .im2col import col2im, conv_output_size, im2col, same_padding
 from .kernel import KernelMixin
@@ -43,11 +44,11 @@ def to_single(value: Any, arg: str, owner: str) -> int:
     """A positive int given as an int or a 1-tuple (Keras accepts both)."""
     v = value[0] if isinstance(value, (tuple, list)) and len(value) == 1 \
         else value
-    if (not isinstance(v, (int, np.integer)) or isinstance(v, bool)
-            or v <= 0):
-        raise ValueError(f"{owner}: {arg} must be a positive integer, "
-                         f"got {value!r}")
-    return int(v)
+    if isinstance(v, (tuple, list)):
+        raise check.ArgumentTypeError(
+            f"{owner}: {arg} must be a positive integer (or a 1-tuple), "
+            f"got {check.show(value)}")
+    return check.positive_int(owner, arg, v)
 
 
 def check_data_format(value: Any, owner: str) -> str:
@@ -111,18 +112,13 @@ class Conv1D(KernelMixin, Layer):
                  activity_regularizer: Any = None, **kwargs: Any):
         super().__init__(**kwargs)
         owner = self.describe()
-        if (not isinstance(filters, (int, np.integer))
-                or isinstance(filters, bool) or filters <= 0):
-            raise ValueError(f"{owner}: filters must be a positive "
-                             f"integer, got {filters!r}")
-        self.filters = int(filters)
+        self.filters = check.positive_int(owner, "filters", filters)
         self.kernel_size = to_single(kernel_size, "kernel_size", owner)
         self.strides = to_single(strides, "strides", owner)
-        if not isinstance(padding, str) or padding.lower() not in (
-                "valid", "same", "causal"):
-            raise ValueError(f"{owner}: padding must be 'valid', 'same' "
-                             f"or 'causal', got {padding!r}")
-        self.padding = padding.lower()
+        if isinstance(padding, str):
+            padding = padding.lower()
+        self.padding = check.one_of(owner, "padding", padding,
+                                    ("valid", "same", "causal"))
         self.data_format = check_data_format(data_format, owner)
         self.dilation_rate = to_single(dilation_rate, "dilation_rate",
                                        owner)

@@ -37,10 +37,11 @@ from typing import Any
 
 import numpy as np
 
+from .. import _validate as check
 from .base import Layer
 from .conv import check_images, check_padding
 from .conv1d import check_data_format
-from .im2col import col2im, conv_output_size, im2col, resolve_padding, to_pair
+from .im2col import col2im, conv_output_size, im2col, resolve_padding
 from .kernel import KernelMixin
 
 __all__ = ["Conv2DTranspose", "conv_transpose_output_length"]
@@ -99,16 +100,13 @@ class Conv2DTranspose(KernelMixin, Layer):
                  activity_regularizer: Any = None, **kwargs: Any):
         super().__init__(**kwargs)
         owner = self.describe()
-        if (not isinstance(filters, (int, np.integer))
-                or isinstance(filters, bool) or filters <= 0):
-            raise ValueError(f"{owner}: filters must be a positive "
-                             f"integer, got {filters!r}")
-        self.filters = int(filters)
-        self.kernel_size = to_pair(kernel_size, "kernel_size", owner)
-        self.strides = to_pair(strides, "strides", owner)
+        self.filters = check.positive_int(owner, "filters", filters)
+        self.kernel_size = check.int_pair(owner, "kernel_size", kernel_size)
+        self.strides = check.int_pair(owner, "strides", strides)
         self.padding = check_padding(padding, owner)
         self.data_format = check_data_format(data_format, owner)
-        self.dilation_rate = to_pair(dilation_rate, "dilation_rate", owner)
+        self.dilation_rate = check.int_pair(owner, "dilation_rate",
+                                            dilation_rate)
         self.output_padding = self._check_output_padding(output_padding)
         self._init_kernel(activation, use_bias, kernel_initializer,
                           bias_initializer, kernel_regularizer,

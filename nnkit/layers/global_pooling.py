@@ -128,7 +128,8 @@ class _GlobalPooling1D(Layer):
                  keepdims: bool = False, **kwargs: Any):
         super().__init__(**kwargs)
         self.data_format = check_data_format(data_format, self.describe())
-        self.keepdims = bool(keepdims)
+        self.keepdims = check.boolean(self.describe(), "keepdims",
+                                      keepdims)
 
     def compute_output_shape(self, input_shape):
         c = input_shape[-1]

@@ -28,11 +28,11 @@ normalised axes, e.g. (D,).
 
 from __future__ import annotations
 
-from numbers import Real
 from typing import Any
 
 import numpy as np
 
+from .. import _validate as check
 from .. import initializers
 from .. import regularizers as _reg
 from .base import Layer
@@ -73,18 +73,19 @@ class LayerNormalization(Layer):
                                and not isinstance(a, bool) for a in axes):
             raise ValueError(f"{where}: axis must be an integer or a "
                              f"non-empty list of integers, got {axis!r}")
-        if (not isinstance(epsilon, Real) or isinstance(epsilon, bool)
-                or not 0.0 < epsilon < np.inf):
-            raise ValueError(f"{where}: epsilon must be > 0 (and finite), "
-                             f"got {epsilon!r}")
         self.axis = (int(axes[0]) if not isinstance(axis, (list, tuple))
                      else [int(a) for a in axes])
-        self.epsilon = float(epsilon)
-        self.center, self.scale = bool(center), bool(scale)
-        self.beta_initializer = initializers.for_weight(beta_initializer)
-        self.gamma_initializer = initializers.for_weight(gamma_initializer)
-        self.beta_regularizer = _reg.get(beta_regularizer)
-        self.gamma_regularizer = _reg.get(gamma_regularizer)
+        self.epsilon = check.positive(where, "epsilon", epsilon)
+        self.center = check.boolean(where, "center", center)
+        self.scale = check.boolean(where, "scale", scale)
+        for arg, value, get in (
+                ("beta_initializer", beta_initializer,
+                 initializers.for_weight),
+                ("gamma_initializer", gamma_initializer,
+                 initializers.for_weight),
+                ("beta_regularizer", beta_regularizer, _reg.get),
+                ("gamma_regularizer", gamma_regularizer, _reg.get)):
+            setattr(self, arg, check.lookup(where, arg, value, get))
 
     def build(self, input_shape, rng=None):
         ndim = len(input_shape) + 1                  # with the batch axis

@@ -44,11 +44,11 @@ weights (Keras' explicit-scores path; its fused path averages instead).
 from __future__ import annotations
 
 import math
-from numbers import Real
 from typing import Any
 
 import numpy as np
 
+from .. import _validate as check
 from .. import initializers
 from .. import regularizers as _reg
 from .attention import (
@@ -57,7 +57,6 @@ from .attention import (
     scaled_dot_product_attention_backward,
 )
 from .base import Layer, as_shape
-from .sequence_checks import positive_int
 
 __all__ = ["MultiHeadAttention"]
 
@@ -101,27 +100,26 @@ class MultiHeadAttention(Layer):
                  **kwargs: Any):
         super().__init__(seed=seed, **kwargs)
         owner = self.describe()
-        self.num_heads = positive_int(owner, "num_heads", num_heads)
-        self.key_dim = positive_int(owner, "key_dim", key_dim)
-        self.value_dim = positive_int(owner, "value_dim", value_dim,
-                                      allow_none=True) or self.key_dim
+        self.num_heads = check.positive_int(owner, "num_heads", num_heads)
+        self.key_dim = check.positive_int(owner, "key_dim", key_dim)
+        self.value_dim = check.positive_int(
+            owner, "value_dim", value_dim, allow_none=True) or self.key_dim
         self._value_dim_given = value_dim is not None
-        if (not isinstance(dropout, Real) or isinstance(dropout, bool)
-                or not 0.0 <= dropout < 1.0):
-            raise ValueError(f"{owner}: dropout must be in [0, 1), got "
-                             f"{dropout!r}")
-        self.dropout = float(dropout)
-        self.use_bias = bool(use_bias)
+        self.dropout = check.rate(owner, "dropout", dropout)
+        self.use_bias = check.boolean(owner, "use_bias", use_bias)
         if isinstance(output_shape, (tuple, list)) and \
                 len(output_shape) == 1:
             output_shape = output_shape[0]
-        self.output_dim = positive_int(owner, "output_shape", output_shape,
-                                       allow_none=True)
-        self.kernel_initializer = initializers.for_weight(
-            kernel_initializer)
-        self.bias_initializer = initializers.for_weight(bias_initializer)
-        self.kernel_regularizer = _reg.get(kernel_regularizer)
-        self.bias_regularizer = _reg.get(bias_regularizer)
+        self.output_dim = check.positive_int(owner, "output_shape",
+                                             output_shape, allow_none=True)
+        for arg, value, get in (
+                ("kernel_initializer", kernel_initializer,
+                 initializers.for_weight),
+                ("bias_initializer", bias_initializer,
+                 initializers.for_weight),
+                ("kernel_regularizer", kernel_regularizer, _reg.get),
+                ("bias_regularizer", bias_regularizer, _reg.get)):
+            setattr(self, arg, check.lookup(owner, arg, value, get))
         self.rng: np.random.Generator | None = None
 
     # ----- building -------------------------------------------------------

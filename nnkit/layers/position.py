@@ -30,14 +30,13 @@ and the table's gradient sums dout over the batch::
 
 from __future__ import annotations
 
-from numbers import Real
 from typing import Any
 
 import numpy as np
 
+from .. import _validate as check
 from .. import initializers
 from .base import Layer
-from .sequence_checks import positive_int
 
 __all__ = ["SinePositionEncoding", "PositionEmbedding",
            "sine_position_encoding"]
@@ -56,11 +55,7 @@ def sine_position_encoding(steps: int, features: int,
 
 
 def _start(owner: str, start_index: Any) -> int:
-    if (not isinstance(start_index, (int, np.integer))
-            or isinstance(start_index, bool) or start_index < 0):
-        raise ValueError(f"{owner}: start_index must be an integer >= 0, "
-                         f"got {start_index!r}")
-    return int(start_index)
+    return check.non_negative_int(owner, "start_index", start_index)
 
 
 class _Positional(Layer):
@@ -111,11 +106,7 @@ class SinePositionEncoding(_Positional):
 
     def __init__(self, max_wavelength: float = 10000, **kwargs: Any):
         super().__init__(**kwargs)
-        if (not isinstance(max_wavelength, Real)
-                or isinstance(max_wavelength, bool)
-                or not 0 < max_wavelength < np.inf):
-            raise ValueError(f"{self.describe()}: max_wavelength must be a "
-                             f"positive number, got {max_wavelength!r}")
+        check.positive(self.describe(), "max_wavelength", max_wavelength)
         self.max_wavelength = max_wavelength
 
     def forward(self, x, training=False, start_index=0):
@@ -153,9 +144,10 @@ class PositionEmbedding(_Positional):
     def __init__(self, sequence_length: int,
                  initializer: Any = "glorot_uniform", **kwargs: Any):
         super().__init__(**kwargs)
-        self.sequence_length = positive_int(
+        self.sequence_length = check.positive_int(
             self.describe(), "sequence_length", sequence_length)
-        self.initializer = initializers.for_weight(initializer)
+        self.initializer = check.lookup(self.describe(), "initializer",
+                                        initializer, initializers.for_weight)
 
     def build(self, input_shape, rng=None):
         shape = (self.sequence_length, input_shape[-1])

@@ -20,27 +20,14 @@ to float32 (see ``LeakyReLU``); nnkit uses the slope you give.
 
 from __future__ import annotations
 
-from numbers import Real
 from typing import Any
 
 import numpy as np
 
+from .. import _validate as check
 from .base import Layer
 
 __all__ = ["ReLU"]
-
-
-def _number(owner: str, arg: str, value: Any, allow_none: bool = False
-            ) -> float | None:
-    """A finite number >= 0 (or None if allowed), else a ValueError."""
-    if value is None and allow_none:
-        return None
-    if (not isinstance(value, Real) or isinstance(value, bool)
-            or not 0.0 <= float(value) < np.inf):
-        extra = " or None" if allow_none else ""
-        raise ValueError(f"{owner}: {arg} must be a finite number >= 0"
-                         f"{extra}, got {value!r}")
-    return float(value)
 
 
 class ReLU(Layer):
@@ -63,10 +50,11 @@ class ReLU(Layer):
                  **kwargs: Any):
         super().__init__(**kwargs)
         owner = self.describe()
-        self.max_value = _number(owner, "max_value", max_value, True)
-        self.negative_slope = _number(owner, "negative_slope",
-                                      negative_slope)
-        self.threshold = _number(owner, "threshold", threshold)
+        self.max_value = check.non_negative(owner, "max_value", max_value,
+                                            allow_none=True)
+        self.negative_slope = check.non_negative(owner, "negative_slope",
+                                                 negative_slope)
+        self.threshold = check.non_negative(owner, "threshold", threshold)
 
     def forward(self, x, training=False):
         x = self.check_input(x)

@@ -31,10 +31,10 @@ from typing import Any
 
 import numpy as np
 
+from .. import _validate as check
 from .base import Layer
 from .conv import check_images
 from .conv1d import check_data_format
-from .im2col import to_pair
 
 __all__ = ["UpSampling2D", "bilinear_matrix"]
 
@@ -80,13 +80,11 @@ class UpSampling2D(Layer):
                  interpolation: str = "nearest", **kwargs: Any):
         super().__init__(**kwargs)
         owner = self.describe()
-        self.size = to_pair(size, "size", owner)
+        self.size = check.int_pair(owner, "size", size)
         self.data_format = check_data_format(data_format, owner)
-        if interpolation not in ("nearest", "bilinear"):
-            raise ValueError(f"{owner}: interpolation must be 'nearest' "
-                             f"or 'bilinear' (nnkit has no other), got "
-                             f"{interpolation!r}")
-        self.interpolation = interpolation
+        self.interpolation = check.one_of(owner, "interpolation",
+                                          interpolation,
+                                          ("nearest", "bilinear"))
 
     def compute_output_shape(self, input_shape):
         h, w, c = input_shape

@@ -29,11 +29,11 @@ threshold.
 
 from __future__ import annotations
 
-from numbers import Real
 from typing import Any
 
 import numpy as np
 
+from .. import _validate as check
 from ._checks import _div
 from ._metric import Metric
 
@@ -49,11 +49,10 @@ def _thresholds(owner: str, thresholds: Any, default: float) -> list:
     values = list(thresholds) if isinstance(thresholds, (list, tuple,
                                                          np.ndarray)) \
         else [thresholds]
-    if not values or not all(isinstance(t, Real) and not isinstance(t, bool)
-                             and 0.0 <= t <= 1.0 for t in values):
-        raise ValueError(f"{owner}: thresholds must be numbers in [0, 1], "
-                         f"got {thresholds!r}")
-    return [float(t) for t in values]
+    if not values:
+        raise ValueError(f"{owner}: thresholds must be a number or a "
+                         f"non-empty list, got {thresholds!r}")
+    return [check.number(owner, "thresholds", t, 0.0, 1.0) for t in values]
 
 
 def _evenly_spaced(thresholds: list) -> bool:
@@ -142,13 +141,8 @@ class _ThresholdMetric(Metric):
     def __init__(self, thresholds: Any = None, top_k: int | None = None,
                  class_id: int | None = None, name: str | None = None):
         owner = type(self).__name__
-        for arg, v in (("top_k", top_k), ("class_id", class_id)):
-            if v is not None and (not isinstance(v, (int, np.integer))
-                                  or isinstance(v, bool) or v < 0
-                                  or (arg == "top_k" and v == 0)):
-                kind = "positive" if arg == "top_k" else "non-negative"
-                raise ValueError(f"{owner}: {arg} must be a {kind} "
-                                 f"integer or None, got {v!r}")
+        check.positive_int(owner, "top_k", top_k, allow_none=True)
+        check.integer(owner, "class_id", class_id, 0, allow_none=True)
         self.init_thresholds = thresholds
         self.top_k, self.class_id = top_k, class_id
         default = 0.5 if top_k is None else NEG_INF
@@ -243,37 +237,29 @@ class AUC(Metric):
                  multi_label: bool = False, num_labels: int | None = None,
                  label_weights: Any = None, from_logits: bool = False):
         owner = "AUC"
-        if str(curve).upper() not in ("ROC", "PR"):
-            raise ValueError(f"{owner}: curve must be 'ROC' or 'PR' (nnkit "
-                             f"has no 'PRGAIN'), got {curve!r}")
-        if summation_method not in ("interpolation", "minoring",
-                                    "majoring"):
-            raise ValueError(f"{owner}: summation_method must be "
-                             f"'interpolation', 'minoring' or 'majoring', "
-                             f"got {summation_method!r}")
+        curve = check.one_of(owner, "curve", str(curve).upper(),
+                             ("ROC", "PR"))
+        check.one_of(owner, "summation_method", summation_method,
+                     ("interpolation", "minoring", "majoring"))
         self.init_thresholds = thresholds
         if thresholds is not None:
             inner = sorted(_thresholds(owner, thresholds, 0.5))
             self.num_thresholds = len(inner) + 2
             self.evenly = _evenly_spaced([0.0] + inner + [1.0])
         else:
-            if (not isinstance(num_thresholds, (int, np.integer))
-                    or isinstance(num_thresholds, bool)
-                    or num_thresholds <= 1):
-                raise ValueError(f"{owner}: num_thresholds must be an "
-                                 f"integer > 1, got {num_thresholds!r}")
-            self.num_thresholds = int(num_thresholds)
+            self.num_thresholds = check.integer(
+                owner, "num_thresholds", num_thresholds, 2)
             inner = [(i + 1) * 1.0 / (self.num_thresholds - 1)
                      for i in range(self.num_thresholds - 2)]
             self.evenly = True
         self.thresholds = [0.0 - EPSILON] + inner + [1.0 + EPSILON]
         self.curve = str(curve).upper()
         self.summation_method = summation_method
-        self.multi_label = bool(multi_label)
+        self.multi_label = check.boolean(owner, "multi_label", multi_label)
         self.num_labels = num_labels
         self.label_weights = (None if label_weights is None
                               else np.asarray(label_weights, np.float64))
-        self.from_logits = bool(from_logits)
+        self.from_logits = check.boolean(owner, "from_logits", from_logits)
         super().__init__(name)
 
     def reset_state(self):

@@ -218,7 +218,8 @@ class Sequential:
             raise ValueError("compile: a loss is required, e.g. "
                              "loss='mse' or loss='binary_crossentropy'")
         self.optimizer = _optimizers.get(optimizer)
-        if self.built:       # an optimizer another model already used
+        if self.built and self.optimizer is not None:
+            # an optimizer another model already used
             self.optimizer.check_parameters(self.parameters())
         self.loss = _losses.get(loss)
         if metrics is not None and not isinstance(metrics, (list, tuple)):

@@ -6,7 +6,8 @@ from typing import Any
 
 import numpy as np
 
-from ._base import Optimizer, _check_beta, _check_positive
+from .. import _validate as check
+from ._base import Optimizer
 
 __all__ = ["Adamax"]
 
@@ -43,9 +44,9 @@ class Adamax(Optimizer):
                  **kwargs: Any):
         super().__init__(learning_rate, **kwargs)
         owner = type(self).__name__
-        self.beta_1 = _check_beta(owner, "beta_1", beta_1)
-        self.beta_2 = _check_beta(owner, "beta_2", beta_2)
-        self.epsilon = _check_positive(owner, "epsilon", epsilon)
+        self.beta_1 = check.rate(owner, "beta_1", beta_1)
+        self.beta_2 = check.rate(owner, "beta_2", beta_2)
+        self.epsilon = check.positive(owner, "epsilon", epsilon)
 
     def update_step(self, p, g, slots, lr):
         dt = p.data.dtype.type

@@ -80,9 +80,12 @@ venv: $(STAMP)
 # --- the book ---------------------------------------------------------------
 
 # Executes every chapter (cached in _build/.jupyter_cache, so unchanged
-# notebooks are not re-run) and treats every warning as an error.
+# notebooks are not re-run) and treats every warning as an error. Then
+# puts nnkit's wheel into the site, for readers who download a chapter's
+# notebook: pip install "nnkit-VERSION-py3-none-any.whl[book]".
 book: $(STAMP)
 	$(ONE_BLAS) $(MPL_INLINE) jupyter-book build . -W -n --keep-going
+	python book/_ext/nnkit_wheel.py _build/html
 
 # --- tests ------------------------------------------------------------------
 

@@ -1,9 +1,10 @@
 """Every nnkit docstring is valid reStructuredText (after napoleon).
 
-The book's API reference (book/api.md) renders these docstrings with
-Sphinx in warnings-are-errors mode. Parsing them here with docutils
-catches the usual slips (``|x|`` read as a substitution, ``mean_`` read
-as a link target, broken indentation) in a second, without a book build.
+The book's API reference (book/api/, a page per module) renders these
+docstrings with Sphinx in warnings-are-errors mode. Parsing them here
+with docutils catches the usual slips (``|x|`` read as a substitution,
+``mean_`` read as a link target, broken indentation) in a second,
+without a book build.
 Write maths in docstrings inside double backticks: ``|x|``, ``mean_``.
 """
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -33,8 +34,20 @@ def chapter_notebooks() -> list[Path]:
     )
 
 
+def chapter_pages() -> list[Path]:
+    """Every page under chapters/: the notebooks and the Markdown chapter
+    pages (``index.md``) of chapters split into sections."""
+    if not CHAPTERS.is_dir():
+        return []
+    return sorted(chapter_notebooks() + [
+        p for p in CHAPTERS.rglob("*.md")
+        if ".ipynb_checkpoints" not in p.parts])
+
+
 NOTEBOOKS = chapter_notebooks()
 NOTEBOOK_IDS = [p.relative_to(ROOT).as_posix() for p in NOTEBOOKS]
+PAGES = chapter_pages()
+PAGE_IDS = [p.relative_to(ROOT).as_posix() for p in PAGES]
 
 
 def load_notebook(path: Path) -> dict:
@@ -84,6 +97,44 @@ def load_toc() -> dict:
         return yaml.safe_load(f)
 
 
+@dataclass(frozen=True)
+class Chapter:
+    """A numbered chapter of the book, as _toc.yml lays it out."""
+
+    number: int                  # 3
+    tag: str                     # "ch03", the prefix of its labels
+    pages: tuple[Path, ...]      # the chapter page, then its sections
+
+    @property
+    def split(self) -> bool:
+        return len(self.pages) > 1 or self.pages[0].name == "index.md"
+
+
+def book_chapters() -> list[Chapter]:
+    """The chapters under chapters/, in reading order: a chapter is one
+    notebook (``chapters/NN_name.ipynb``), or a chapter page
+    (``chapters/NN_name/index.md``) with its section notebooks."""
+    chapters = []
+    for part in load_toc().get("parts", []):
+        for entry in part.get("chapters", []):
+            path = toc_path(entry["file"])
+            if path is None or CHAPTERS not in path.parents:
+                continue
+            sections = [toc_path(s["file"]) for s in entry.get("sections", [])]
+            number = int(path.relative_to(CHAPTERS).parts[0].split("_")[0])
+            chapters.append(Chapter(number, f"ch{number:02d}",
+                                    (path, *filter(None, sections))))
+    return chapters
+
+
+def page_markdown(path: Path) -> str:
+    """The Markdown of a page: a .md file, or a notebook's Markdown cells."""
+    if path.suffix == ".md":
+        return path.read_text(encoding="utf-8")
+    return "\n".join(cell_text(c) for c in load_notebook(path)["cells"]
+                     if c["cell_type"] == "markdown")
+
+
 # --- (a) notebooks are stored without outputs -----------------------------
 
 def stored_outputs(nb: dict) -> list[str]:
@@ -130,13 +181,62 @@ def test_every_toc_entry_exists() -> None:
     assert not missing, f"_toc.yml names files that do not exist: {missing}"
 
 
-def test_every_chapter_notebook_is_in_the_toc() -> None:
+def test_every_chapter_page_is_in_the_toc() -> None:
     listed = {toc_path(e) for e in toc_entries(load_toc())}
-    unlisted = [p.relative_to(ROOT).as_posix() for p in NOTEBOOKS
+    unlisted = [p.relative_to(ROOT).as_posix() for p in PAGES
                 if p not in listed]
     assert not unlisted, (
-        f"notebooks in chapters/ that _toc.yml does not list (they would "
+        f"pages in chapters/ that _toc.yml does not list (they would "
         f"never be built): {unlisted}")
+
+
+SECTION_NAME = re.compile(r"(\d\d)_[a-z0-9]+(_[a-z0-9]+)*\.ipynb")
+
+
+def layout_problems(chapter: Chapter) -> list[str]:
+    """How a chapter's files depart from the layout README.md describes."""
+    first = chapter.pages[0].relative_to(CHAPTERS)
+    if not chapter.split:
+        if len(first.parts) != 1 or first.suffix != ".ipynb":
+            return [f"{first}: a one-page chapter is chapters/NN_name.ipynb"]
+        return []
+    problems = []
+    folder = CHAPTERS / first.parts[0]
+    if first.as_posix() != f"{first.parts[0]}/index.md":
+        problems.append(f"{first}: a split chapter's page is "
+                        f"{first.parts[0]}/index.md")
+    names = [p.name for p in chapter.pages[1:]]
+    for k, (page, name) in enumerate(zip(chapter.pages[1:], names), 1):
+        m = SECTION_NAME.fullmatch(name)
+        if page.parent != folder or not m or int(m.group(1)) != k:
+            problems.append(f"section {k} is {page.relative_to(CHAPTERS)}, "
+                            f"expected {folder.name}/{k:02d}_name.ipynb")
+    if len(names) < 2:
+        problems.append("a split chapter has at least two sections")
+    extra = sorted(p.name for p in folder.glob("*.ipynb")
+                   if p.name not in names)
+    if extra:
+        problems.append(f"notebooks in {folder.name}/ that are not its "
+                        f"sections in _toc.yml: {extra}")
+    return problems
+
+
+@pytest.mark.parametrize("chapter", book_chapters(),
+                         ids=lambda c: c.tag)
+def test_chapter_files_follow_the_layout(chapter: Chapter) -> None:
+    problems = layout_problems(chapter)
+    assert not problems, "\n".join(problems)
+
+
+def test_layout_problems_reads_the_rules() -> None:
+    one = Chapter(10, "ch10", (CHAPTERS / "10_x.ipynb",))
+    assert layout_problems(one) == []
+    bad = Chapter(3, "ch03", (CHAPTERS / "03_x" / "index.md",
+                              CHAPTERS / "03_x" / "02_b.ipynb"))
+    assert len(layout_problems(bad)) == 2     # misnumbered, too few
+    assert book_chapters(), "no chapter found in _toc.yml"
+    assert [c.number for c in book_chapters()] == sorted(
+        c.number for c in book_chapters())
 
 
 def test_toc_lists_each_file_once() -> None:
@@ -166,11 +266,25 @@ def first_cell_title(nb: dict) -> str | None:
     return None
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=NOTEBOOK_IDS)
+def page_title(path: Path) -> str | None:
+    """The level-1 title a chapter page opens with (after an optional
+    ``(label)=`` line in a Markdown page), or None."""
+    if path.suffix == ".ipynb":
+        return first_cell_title(load_notebook(path))
+    lines = [line for line in path.read_text(encoding="utf-8").splitlines()
+             if line.strip()]
+    if lines and re.fullmatch(r"\([\w-]+\)=", lines[0].strip()):
+        lines = lines[1:]
+    m = re.match(r"# +(\S.*)$", lines[0]) if lines else None
+    return m.group(1).strip() if m else None
+
+
+@pytest.mark.parametrize("path", PAGES, ids=PAGE_IDS)
 def test_chapter_starts_with_a_markdown_title(path: Path) -> None:
-    assert first_cell_title(load_notebook(path)), (
-        f"{path.relative_to(ROOT)}: the first cell must be a markdown cell "
-        f"whose first line is a level-1 title ('# Title')")
+    assert page_title(path), (
+        f"{path.relative_to(ROOT)}: a page opens with a level-1 title "
+        f"('# Title'): in a notebook, the first line of its first cell, a "
+        f"Markdown cell")
 
 
 def test_first_cell_title_rejects_code_and_subtitles() -> None:
@@ -209,15 +323,39 @@ def test_ci_runs_make_test() -> None:
         ".ci/run must stop on the first error (set -euo pipefail)")
 
 
+API = ROOT / "book" / "api"
+
+
 def test_api_reference_documents_every_public_nnkit_module():
-    """book/api.md has an automodule for each public nnkit module."""
+    """One API page per public module or package: nnkit.NAME is
+    documented on book/api/NAME.md, which _toc.yml lists under
+    book/api/index and book/api/index.md links to."""
     import pkgutil
 
     import nnkit
 
-    api = (ROOT / "book" / "api.md").read_text()
-    documented = set(re.findall(r"automodule:: (nnkit[\w.]*)", api))
-    public = {"nnkit"} | {
-        f"nnkit.{m.name}" for m in pkgutil.iter_modules(nnkit.__path__)
-        if not m.name.startswith("_")}
-    assert public - documented == set(), "add these to book/api.md"
+    public = sorted(m.name for m in pkgutil.iter_modules(nnkit.__path__)
+                    if not m.name.startswith("_"))
+    toc = {e for e in toc_entries(load_toc())}
+    index = (API / "index.md").read_text(encoding="utf-8")
+    problems = []
+    if "automodule:: nnkit\n" not in index:
+        problems.append("book/api/index.md: no automodule for nnkit itself")
+    for name in public:
+        page = API / f"{name}.md"
+        if not page.is_file() or f"automodule:: nnkit.{name}\n" not in \
+                page.read_text(encoding="utf-8"):
+            problems.append(f"book/api/{name}.md with "
+                            f"'.. automodule:: nnkit.{name}'")
+        if f"book/api/{name}" not in toc:
+            problems.append(f"'- file: book/api/{name}' in _toc.yml, "
+                            f"under book/api/index")
+        if f"<{name}>`" not in index:
+            problems.append(f"a row {{doc}}`nnkit.{name} <{name}>` in the "
+                            f"table of book/api/index.md")
+    stale = sorted(p.stem for p in API.glob("*.md")
+                   if p.stem != "index" and p.stem not in public)
+    problems += [f"book/api/{n}.md documents no public module (remove it)"
+                 for n in stale]
+    assert not problems, "a public nnkit module needs:\n" + "\n".join(
+        problems)

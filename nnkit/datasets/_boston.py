@@ -17,10 +17,10 @@ def load_boston_housing() -> Dataset:
     """Boston house prices (Harrison & Rubinfeld, 1978): 506 tracts.
 
     Source: ``mlxtend.data.boston_housing_data()`` (bundled). The
-    target is the median home value MEDV in $1000s. The data set is
-    kept for comparison with the source's case study; note that its
-    feature ``B`` encodes the proportion of Black residents, the
-    reason scikit-learn removed it.
+    target is the median home value MEDV in thousands of dollars. The
+    data set is kept for comparison with the source's case study; note
+    that its feature ``B`` encodes the proportion of Black residents,
+    the reason scikit-learn removed it.
 
     Returns:
         Dataset with x float64 (506, 13), y float64 (506,).
@@ -31,4 +31,4 @@ def load_boston_housing() -> Dataset:
     return Dataset(x=np.asarray(x, np.float64), y=np.asarray(y, np.float64),
                    feature_names=list(_BOSTON_FEATURES),
                    description="Boston housing, 506 x 13, from mlxtend; "
-                               "target MEDV in $1000s")
+                               "target MEDV in thousands of dollars")

@@ -7,13 +7,18 @@ server on 127.0.0.1 and checks that the page
 - makes no request that fails and none to any host but 127.0.0.1 (the
   book must display offline: no CDN, no fonts or scripts from the web);
 - renders its math: MathJax started, every ``.math`` element was
-  typeset, no TeX errors, no raw ``$$`` or ``\\(`` left in the text;
+  typeset, no TeX errors, and no TeX command or ``$`` left in the
+  text outside MathJax's output and code;
+- does not scroll sideways on a phone (390 px wide);
 - loads every image, with a non-zero natural size;
 - links only to local pages and anchors that exist;
 - on chapter pages: shows its plots as numbered, captioned figures
-  (Fig. 5.1, 5.2, ... in chapter 5) and numbers its equations the same
-  way; offers the notebook
-  (.ipynb) for download, and says where the widgets are live.
+  (Fig. 5.1, 5.2, ... in chapter 5, across its section pages) and
+  numbers its equations the same way; a notebook page offers the
+  notebook (.ipynb) for download, says where the widgets are live and,
+  once its chapter is converted (tests/test_chapter_structure.py),
+  ends with its checks table and is at most 25 screens long
+  (1400 x 1000).
 
 It also searches the book for a common word and writes screenshots of
 the landing page and the first chapter to ``_build/screenshots/``.
@@ -44,6 +49,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 import yaml
 
+from ..test_chapter_structure import UNCONVERTED
 from ..test_hygiene import toc_entries
 from .chromium import HOST, launch, skip_without_chromium
 
@@ -51,8 +57,6 @@ ROOT = Path(__file__).resolve().parents[2]
 SITE = Path(os.environ.get("NNBOOK_HTML", ROOT / "_build" / "html")).resolve()
 SCREENSHOTS = SITE.parent / "screenshots"
 SEARCH_WORD = "perceptron"
-# Folders of the built site that hold assets, not pages a reader opens.
-ASSET_DIRS = {"_static", "_sources", "_images", "_downloads", "reports"}
 if not (SITE / "index.html").is_file():
     pytest.skip(f"no built book at {SITE}: run `make book` first",
                 allow_module_level=True)
@@ -60,16 +64,13 @@ skip_without_chromium()
 
 
 def built_pages() -> list[str]:
-    """Every HTML page of the built site, relative to it, as a reader
-    could reach it (assets and hidden folders excluded)."""
-    pages = []
-    for path in sorted(SITE.rglob("*.html")):
-        rel = path.relative_to(SITE)
-        if any(part.startswith(".") or part in ASSET_DIRS
-               for part in rel.parts[:-1]):
-            continue
-        pages.append(rel.as_posix())
-    return pages
+    """Every page a reader can reach: the documents of _toc.yml and the
+    pages Sphinx adds (search, index), as built (a stale page left in
+    _build/html by a removed document is not one)."""
+    pages = [f + ".html" for f in toc_files()]
+    pages += [p for p in ("index.html", "search.html", "genindex.html",
+                          "py-modindex.html") if (SITE / p).is_file()]
+    return sorted(dict.fromkeys(p for p in pages if (SITE / p).is_file()))
 
 
 def toc_files() -> list[str]:
@@ -81,6 +82,18 @@ def toc_files() -> list[str]:
 PAGES = built_pages()
 LANDING = toc_files()[0] + ".html"
 CHAPTER_PAGES = [p for p in PAGES if p.startswith("chapters/")]
+DESKTOP, PHONE = (1400, 1000), (390, 844)
+MAX_SCREENS = 25           # a chapter page's height, in desktop screens
+
+
+def chapter_number(page: str) -> int:
+    """``chapters/05_x.html`` and ``chapters/05_x/02_y.html`` -> 5."""
+    return int(Path(page).relative_to("chapters").parts[0].split("_")[0])
+
+
+def is_notebook_page(page: str) -> bool:
+    """A page built from a notebook (not a split chapter's index.md)."""
+    return (ROOT / page).with_suffix(".ipynb").is_file()
 
 
 # --- a local server and a headless Chromium ----------------------------------
@@ -139,6 +152,9 @@ class Visit:
     uncaptioned: list[str] = field(default_factory=list)
     figure_numbers: list[str] = field(default_factory=list)
     equation_numbers: list[str] = field(default_factory=list)
+    screens: float = 0.0
+    checks_tables: int = 0
+    glued_oddly: list[str] = field(default_factory=list)
 
 
 WAIT_MATHJAX = """
@@ -178,12 +194,14 @@ const skip = 'pre, code, kbd, samp, script, style, textarea, '
 const raw = [];
 const walker = document.createTreeWalker(document.body,
                                          NodeFilter.SHOW_TEXT);
+// TeX that MathJax never saw: a command (\\tanh, \\mathbf, \\( ...) or a
+// dollar sign in the text, outside MathJax's output and code.
+const tex = /\\[A-Za-z]+|\\[\(\)\[\]]|\$/;
 while (walker.nextNode()) {
   const node = walker.currentNode, el = node.parentElement;
   if (!el || el.closest(skip)) continue;
   const t = node.nodeValue;
-  if (['$$', '\\(', '\\[', '\\begin{'].some((d) => t.includes(d)))
-    raw.push(t.trim().slice(0, 80));
+  if (tex.test(t)) raw.push(t.trim().slice(0, 80));
 }
 const maths = Array.from(document.querySelectorAll('.math'));
 const main = document.querySelector('main, article, [role=main]')
@@ -214,6 +232,14 @@ return {
   links: Array.from(document.querySelectorAll('a[href]'))
     .map((a) => [a.getAttribute('href'), a.href]),
   text: document.body.innerText,
+  screens: document.documentElement.scrollHeight / window.innerHeight,
+  // A glued number reads as part of its sentence (book/_static/nnbook.css).
+  gluedOddly: Array.from(main.querySelectorAll('span.pasted-text'))
+    .filter((e) => {
+      const s = getComputedStyle(e), p = getComputedStyle(e.parentElement);
+      return s.fontWeight !== p.fontWeight || s.whiteSpace !== 'nowrap';
+    }).map((e) => e.textContent.slice(0, 30)),
+  checksTables: main.querySelectorAll('details.nnbook-checks').length,
 };
 """
 
@@ -286,6 +312,9 @@ def visit_page(drv, base: str, page: str, query: str = "") -> Visit:
     visit.uncaptioned = found["uncaptioned"]
     visit.figure_numbers = found["figureNumbers"]
     visit.equation_numbers = found["equationNumbers"]
+    visit.screens = found["screens"]
+    visit.glued_oddly = found["gluedOddly"]
+    visit.checks_tables = found["checksTables"]
     _network(drv, base, visit)
     visit.console_errors = [
         e["message"].replace(base, "/") for e in drv.get_log("browser")
@@ -359,7 +388,10 @@ def problems(visit: Visit, base: str) -> list[str]:
             out.append(f"{visit.untypeset_math} of {visit.math_elements} "
                        "math elements were not typeset")
     report("TeX errors in the math", visit.tex_errors)
-    report("raw TeX left in the text", visit.raw_math)
+    report("TeX left in the text (a command or a $ outside the maths)",
+           visit.raw_math)
+    report("glued numbers not in the text's weight or free to wrap",
+           visit.glued_oddly)
     report("images not loaded or of zero size",
            [f"{src} (complete={ok}, {w}x{h})"
             for src, ok, w, h in visit.images if not (ok and w and h)])
@@ -374,23 +406,29 @@ def problems(visit: Visit, base: str) -> list[str]:
 def chapter_problems(visit: Visit, base: str) -> list[str]:
     """What a chapter page must offer besides loading cleanly."""
     out = []
-    if not visit.content_images:
-        out.append("no figure on the page: the chapter's plots were not "
-                   "captured (is the kernel's matplotlib backend inline?)")
     if visit.uncaptioned:
         out.append(f"{len(visit.uncaptioned)} plots are not numbered, "
                    f"captioned figures (set the cell's mystnb.figure "
                    f"metadata): {visit.uncaptioned[:5]}")
-    # chapters/05_vanishing_exploding.html is chapter 5: Fig. 5.1, (5.1)...
-    number = int(Path(visit.page).name.split("_", 1)[0])
+    # Every page of chapter 5 numbers its figures and equations 5.k.
+    number = chapter_number(visit.page)
     wrong = [n for n in visit.figure_numbers
              if not re.fullmatch(rf"Fig\. {number}\.\d+", n)]
     wrong += [n for n in visit.equation_numbers
               if not re.fullmatch(rf"\({number}\.\d+\)", n)]
-    if wrong or not visit.figure_numbers or not visit.equation_numbers:
+    if wrong:
         out.append(f"figures {visit.figure_numbers} and equations "
                    f"{visit.equation_numbers} are not all numbered "
                    f"{number}.k (numbered chapters in _toc.yml)")
+    converted = number not in UNCONVERTED
+    if converted and visit.screens > MAX_SCREENS:
+        out.append(f"{visit.screens:.0f} screens long at 1400 x 1000: "
+                   f"split it (at most {MAX_SCREENS})")
+    if not is_notebook_page(visit.page):
+        return out
+    if converted and visit.checks_tables != 1:
+        out.append(f"{visit.checks_tables} 'How this page checks itself' "
+                   f"blocks, expected one at the end")
     notebooks = [a for _, a in visit.links
                  if a.startswith(base + "_sources/") and
                  urlsplit(a).path.endswith(".ipynb")]
@@ -441,6 +479,7 @@ def test_every_toc_document_is_built():
 
 @pytest.mark.parametrize("page", PAGES)
 def test_page_displays_offline_and_complete(driver, base_url, page):
+    driver.set_window_size(*DESKTOP)
     visit = visit_page(driver, base_url, page)
     found = problems(visit, base_url)
     if page in CHAPTER_PAGES:
@@ -472,3 +511,66 @@ def test_screenshot(driver, base_url, page):
                          + ".png")
     assert driver.save_screenshot(str(out)), f"could not write {out}"
     assert out.stat().st_size > 10_000, f"{out} looks blank"
+
+
+# --- every chapter, across its pages (the static HTML suffices) -----------
+
+def _numbers(pattern: str, html: str) -> list[str]:
+    return [m.strip() for m in re.findall(pattern, html)]
+
+
+@pytest.mark.parametrize("number", sorted({chapter_number(p)
+                                           for p in CHAPTER_PAGES}))
+def test_chapter_numbers_its_figures_and_equations(number):
+    """A chapter, on one page or several, has figures and equations
+    numbered N.1, N.2, ... in reading order, each number once."""
+    pages = [p for p in CHAPTER_PAGES if chapter_number(p) == number]
+    figs, eqs = [], []
+    for page in sorted(pages, key=lambda p: (not p.endswith("index.html"),
+                                             p)):
+        html = (SITE / page).read_text(encoding="utf-8")
+        figs += _numbers(r'<span class="caption-number">Fig\. '
+                         r'([\d.]+)\s*</span>', html)
+        eqs += _numbers(r'<span class="eqno">\(([\d.]+)\)', html)
+    for kind, found in (("figures", figs), ("equations", eqs)):
+        expected = [f"{number}.{k}" for k in range(1, len(found) + 1)]
+        assert found, f"chapter {number} has no numbered {kind}"
+        assert found == expected, (f"chapter {number}: {kind} numbered "
+                                   f"{found}, expected {expected}")
+
+
+PHONE_PAGES = [p for p in PAGES if p != "search.html"]
+
+
+@pytest.mark.parametrize("page", PHONE_PAGES)
+def test_page_does_not_scroll_sideways_on_a_phone(driver, base_url, page):
+    driver.set_window_size(*PHONE)
+    try:
+        driver.get("about:blank")
+        driver.get(base_url + page)
+        driver.execute_async_script(WAIT_MATHJAX)
+        wide = driver.execute_script("""
+            const w = document.documentElement.clientWidth;
+            const out = [];
+            for (const el of document.querySelectorAll('body *')) {
+              const r = el.getBoundingClientRect();
+              if (r.width && r.right > w + 1 && !el.closest(
+                  '.bd-sidebar-primary, .bd-sidebar-secondary')) {
+                let p = el.parentElement, clipped = false;
+                for (; p; p = p.parentElement) {
+                  const o = getComputedStyle(p).overflowX;
+                  if (o === 'auto' || o === 'scroll' || o === 'hidden') {
+                    clipped = true; break; }
+                }
+                if (!clipped) out.push(el.tagName.toLowerCase() + '.'
+                  + el.className + ': '
+                  + (el.textContent || '').trim().slice(0, 40));
+              }
+            }
+            return [document.documentElement.scrollWidth, w, out];""")
+    finally:
+        driver.set_window_size(*DESKTOP)
+    scroll, width, culprits = wide
+    assert scroll <= width + 1, (
+        f"{page} scrolls sideways on a {PHONE[0]} px screen "
+        f"({scroll} > {width}); too wide: {culprits[:5]}")

@@ -185,8 +185,14 @@ class MultiHeadAttention(Layer):
         self.built = True
 
     def compute_output_shape(self, input_shape):
+        """(Tq, Do); with attention scores as a second output (a
+        symbolic call with ``return_attention_scores=True``) the list
+        [(Tq, Do), (H, Tq, Tv)]."""
         shapes = self._shapes(input_shape)
-        return (shapes[0][0], self.output_dim or shapes[0][-1])
+        out = (shapes[0][0], self.output_dim or shapes[0][-1])
+        if getattr(self, "_scores_output", False):
+            return [out, (self.num_heads, shapes[0][0], shapes[1][0])]
+        return out
 
     # ----- calling --------------------------------------------------------
     def __call__(self, query: Any, value: Any = None, key: Any = None,
@@ -219,7 +225,10 @@ class MultiHeadAttention(Layer):
                        return_attention_scores=return_attention_scores)
         if not all(isinstance(x, (np.ndarray, list, tuple, np.number))
                    for x in inputs):
-            # symbolic tensors: the base class records the call
+            # symbolic tensors: the base class records the call, and
+            # compute_output_shape must know whether the scores are a
+            # second output
+            self._scores_output = bool(return_attention_scores)
             return super().__call__(inputs, training=training, **options)
         arrays = [np.asarray(x) for x in inputs]
         self.ensure_built([a.shape[1:] for a in arrays])

@@ -64,6 +64,9 @@ class _Positional(Layer):
     input_ndim = 2
 
     def __call__(self, x, training=False, start_index=0):
+        """Call on data; ``start_index`` numbers the first step."""
+        if start_index == 0:
+            return super().__call__(x, training)
         x = np.asarray(x)
         if x.ndim >= 1:
             self.ensure_built(x.shape[1:])

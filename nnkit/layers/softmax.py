@@ -82,6 +82,9 @@ class Softmax(Layer):
         super().build(input_shape, rng)
 
     def __call__(self, x, training=False, mask=None):
+        """Call on data, with an optional ``mask`` (see the class)."""
+        if mask is None:
+            return super().__call__(x, training)
         x = np.asarray(x)
         if x.ndim >= 1:
             self.ensure_built(x.shape[1:])

@@ -60,6 +60,10 @@ class LayerNormalization(Layer):
         same as the input
     """
 
+    # Each time step is normalised on its own: a sequence mask (Keras
+    # masking) passes through unchanged, as in Keras.
+    supports_masking = True
+
     def __init__(self, axis: Any = -1, epsilon: float = 1e-3,
                  center: bool = True, scale: bool = True,
                  beta_initializer: Any = "zeros",
@@ -113,7 +117,7 @@ class LayerNormalization(Layer):
                 regularizer=self.beta_regularizer)
         super().build(input_shape, rng)
 
-    def forward(self, x, training=False):
+    def forward(self, x, training=False, mask=None):
         x = self.check_input(x)
         mean = x.mean(axis=self._axes, keepdims=True)
         var = x.var(axis=self._axes, keepdims=True)

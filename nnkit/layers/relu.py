@@ -45,6 +45,9 @@ class ReLU(Layer):
         same as the input
     """
 
+    # Elementwise: a sequence mask (Keras masking) passes through.
+    supports_masking = True
+
     def __init__(self, max_value: float | None = None,
                  negative_slope: float = 0.0, threshold: float = 0.0,
                  **kwargs: Any):
@@ -56,7 +59,7 @@ class ReLU(Layer):
                                                  negative_slope)
         self.threshold = check.non_negative(owner, "threshold", threshold)
 
-    def forward(self, x, training=False):
+    def forward(self, x, training=False, mask=None):
         x = self.check_input(x)
         self.on = x > self.threshold
         top = x if self.max_value is None else np.minimum(

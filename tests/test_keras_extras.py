@@ -192,7 +192,8 @@ def test_fused_smoothed_loss_trains_like_keras(floatx, loss, units):
                         Dense(units, activation=act)], seed=1,
                        dtype=floatx)
     model.compile(nnkit.optimizers.SGD(0.25), loss)
-    assert model._fused_loss().label_smoothing == loss.label_smoothing
+    fused = model.compiled_loss.fused(0, model.layers[-1])
+    assert fused.label_smoothing == loss.label_smoothing
     kmodel = to_keras(model)
     x = rng.standard_normal((48, 4)).astype(floatx)
     y = (rng.integers(0, 2, (48, 1)).astype(floatx) if units == 1

@@ -125,7 +125,8 @@ def test_mlp_with_layer_norm_relu_and_softmax_trains_like_keras(floatx,
     model = mlp_with_norm(floatx)
     model.compile(nnkit.optimizers.SGD(0.25, momentum=0.5),
                   "categorical_crossentropy")
-    assert model._fused_loss() is not None        # Softmax layer fuses
+    # the Softmax layer fuses with the loss
+    assert model.compiled_loss.fused(0, model.layers[-1]) is not None
     kmodel = keras_mlp_with_norm(keras, floatx)
     kmodel.set_weights(model.get_weights())
     kmodel.compile(keras.optimizers.SGD(0.25, momentum=0.5),

@@ -52,13 +52,16 @@ so that its registrations run.
 #   _conv.py        convolutional, pooling and shape layers
 #   _sequence.py    recurrent, embedding and time-distributed layers
 #   _attention.py   multi-head attention and positional layers
-#   _models.py      whole models: to_keras and from_keras
+#   _merging.py     the merge layers (functional models)
+#   _models.py      whole models: to_keras and from_keras (Sequential
+#                   and functional)
 # Importing the layer modules registers their converters.
 
 from . import (  # noqa: F401  (registration)
     _attention,
     _conv,
     _layers,
+    _merging,
     _sequence,
 )
 from ._base import (

@@ -23,10 +23,12 @@ from .global_pooling import (
 )
 from .gru import GRU
 from .im2col import col2im, conv_output_size, im2col
+from .input_layer import Input, InputLayer  # noqa: F401 (documented in models)
 from .kernel import KernelMixin
 from .layer_normalization import LayerNormalization
 from .leaky_relu import LeakyReLU
 from .lstm import LSTM
+from .merging import Add, Average, Concatenate, Merge, Multiply, Subtract
 from .multi_head_attention import MultiHeadAttention
 from .pooling import AveragePooling2D, MaxPooling2D
 from .pooling1d import AveragePooling1D, MaxPooling1D
@@ -53,6 +55,8 @@ __all__ += ["Recurrent", "SimpleRNN", "LSTM", "GRU", "Embedding",
 __all__ += ["Conv2D", "MaxPooling2D", "AveragePooling2D",
             "GlobalAveragePooling2D", "GlobalMaxPooling2D", "Flatten",
             "Reshape", "Residual", "conv_output_size", "im2col", "col2im"]
+__all__ += ["Merge", "Add", "Subtract", "Multiply", "Average",
+            "Concatenate"]
 
 __all__ += ["Conv1D", "MaxPooling1D", "AveragePooling1D",
             "GlobalAveragePooling1D", "GlobalMaxPooling1D",
@@ -80,6 +84,8 @@ for _cls in (SimpleRNN, LSTM, GRU, Embedding, TimeDistributed):
     register(_cls)
 for _cls in (Conv2D, MaxPooling2D, AveragePooling2D, GlobalAveragePooling2D,
              GlobalMaxPooling2D, Flatten, Reshape, Residual):
+    register(_cls)
+for _cls in (InputLayer, Add, Subtract, Multiply, Average, Concatenate):
     register(_cls)
 
 for _cls in (Conv1D, MaxPooling1D, AveragePooling1D, GlobalAveragePooling1D,

@@ -88,6 +88,7 @@ class Conv2DTranspose(KernelMixin, Layer):
     """
 
     input_ndim = 3
+    can_skip_dx = True
 
     def __init__(self, filters: int, kernel_size: Any, strides: Any = 1,
                  padding: str = "valid", output_padding: Any = None,
@@ -176,11 +177,16 @@ class Conv2DTranspose(KernelMixin, Layer):
         self.x_shape, self.z, self.out = x.shape, z, out
         return out
 
-    def backward(self, dout):
+    def backward(self, dout, need_dx=True):
         dz = self.activation.backward(self.z, self.out, dout)
-        return self.backward_preactivation(dz)
+        return self.backward_from_logits(dz, need_dx)
 
-    def backward_preactivation(self, dz):
+    @property
+    def logits_activation(self):
+        """The activation f: ``backward_from_logits`` starts below it."""
+        return self.activation
+
+    def backward_from_logits(self, dz, need_dx=True):
         """Backward from dL/dz, skipping the activation (see Dense)."""
         c = self.x_shape[-1]
         dcols = im2col(dz, self.kernel_size, self.strides, self.pads,
@@ -188,7 +194,7 @@ class Conv2DTranspose(KernelMixin, Layer):
         self.kernel.grad += (dcols.T @ self.x2).reshape(self.kernel.shape)
         if self.bias is not None:
             self.bias.grad += dz.reshape(-1, self.filters).sum(axis=0)
-        if not self.input_grad_needed:
+        if not need_dx:
             return None
         k2 = self.kernel.data.reshape(-1, c)
         return (dcols @ k2).reshape(self.x_shape)

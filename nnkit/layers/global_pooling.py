@@ -164,15 +164,6 @@ class GlobalAveragePooling1D(_GlobalPooling1D):
 
     supports_masking = True
 
-    def __call__(self, x, training=False, mask=None):
-        """Call on data, with an optional ``mask`` (see the class)."""
-        if mask is None:
-            return super().__call__(x, training)
-        x = np.asarray(x)
-        if x.ndim >= 1:
-            self.ensure_built(x.shape[1:])
-        return self.forward(x, training=training, mask=mask)
-
     def forward(self, x, training=False, mask=None):
         x = self.check_input(x)
         self.x_shape = x.shape

@@ -57,6 +57,7 @@ from .attention import (
     scaled_dot_product_attention_backward,
 )
 from .base import Layer, as_shape
+from .symbolic import is_symbolic
 
 __all__ = ["MultiHeadAttention"]
 
@@ -137,13 +138,6 @@ class MultiHeadAttention(Layer):
                 f"{shapes[2]}")
         return shapes
 
-    def ensure_built(self, input_shape, rng=None):
-        if not self.built:
-            if rng is None:
-                rng = np.random.default_rng(self.seed)
-            self.build(self._shapes(input_shape), rng)
-            self.built = True
-
     def _kernel(self, name: str, rows: int, cols: tuple[int, int], rng):
         """A projection kernel drawn as a (rows, c1 c2) matrix, so its
         fans are the matrix's, as Keras computes them; then reshaped."""
@@ -223,16 +217,11 @@ class MultiHeadAttention(Layer):
         options = dict(attention_mask=attention_mask,
                        use_causal_mask=use_causal_mask,
                        return_attention_scores=return_attention_scores)
-        if not all(isinstance(x, (np.ndarray, list, tuple, np.number))
-                   for x in inputs):
-            # symbolic tensors: the base class records the call, and
-            # compute_output_shape must know whether the scores are a
-            # second output
+        if is_symbolic(inputs):
+            # the base class records the call; compute_output_shape must
+            # know whether the scores are a second output
             self._scores_output = bool(return_attention_scores)
-            return super().__call__(inputs, training=training, **options)
-        arrays = [np.asarray(x) for x in inputs]
-        self.ensure_built([a.shape[1:] for a in arrays])
-        return self.forward(arrays, training=training, **options)
+        return super().__call__(inputs, training=training, **options)
 
     def _check_inputs(self, inputs: Any) -> list[np.ndarray]:
         if not isinstance(inputs, (list, tuple)) or len(inputs) not in (2,

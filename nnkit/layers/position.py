@@ -63,15 +63,6 @@ class _Positional(Layer):
 
     input_ndim = 2
 
-    def __call__(self, x, training=False, start_index=0):
-        """Call on data; ``start_index`` numbers the first step."""
-        if start_index == 0:
-            return super().__call__(x, training)
-        x = np.asarray(x)
-        if x.ndim >= 1:
-            self.ensure_built(x.shape[1:])
-        return self.forward(x, training=training, start_index=start_index)
-
     def check_input(self, x):
         x = np.asarray(x)
         d = self.input_shape[-1] if self.built else None

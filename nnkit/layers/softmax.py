@@ -15,9 +15,10 @@ send nor receive gradient:
 
     dy = where(mask, dout, 0);   dx = where(mask, y * (dy - sum(dy * y)), 0)
 
-With ``axis=-1`` and no mask the layer also exposes ``activation`` and
-``backward_preactivation``, so a model whose last layer is
-``Softmax()`` fuses it with a cross-entropy loss exactly as it fuses
+With ``axis=-1`` the layer names its activation in
+``logits_activation`` and can start its backward pass from the logits
+(``backward_from_logits``), so a model whose last layer is ``Softmax()``
+fuses it with a cross-entropy loss exactly as it fuses
 ``Dense(..., activation="softmax")`` (and as Keras does).
 """
 
@@ -67,8 +68,7 @@ class Softmax(Layer):
         super().__init__(**kwargs)
         self.axis = _axes(axis, self.describe())
         last = self.axis in (-1, (-1,))
-        # What a model looks for to fuse softmax and cross-entropy.
-        self.activation = activations.Softmax() if last else None
+        self._softmax = activations.Softmax() if last else None
 
     def build(self, input_shape, rng=None):
         ndim = len(input_shape) + 1
@@ -80,15 +80,6 @@ class Softmax(Layer):
                     f"of examples of shape {tuple(input_shape)}; use 1.."
                     f"{ndim - 1} or -1..-{ndim - 1} (axis 0 is the batch)")
         super().build(input_shape, rng)
-
-    def __call__(self, x, training=False, mask=None):
-        """Call on data, with an optional ``mask`` (see the class)."""
-        if mask is None:
-            return super().__call__(x, training)
-        x = np.asarray(x)
-        if x.ndim >= 1:
-            self.ensure_built(x.shape[1:])
-        return self.forward(x, training=training, mask=mask)
 
     def forward(self, x, training=False, mask=None):
         x = self.check_input(x)
@@ -126,8 +117,15 @@ class Softmax(Layer):
         dx = y * (dout - np.sum(dout * y, axis=self.axis, keepdims=True))
         return dx if mask is None else np.where(mask, dx, 0)
 
-    def backward_preactivation(self, dz):
-        """dL/dx when dL/dz (the logits' gradient) is already known."""
+    @property
+    def logits_activation(self):
+        """The softmax along the last axis (None for other axes): a
+        model fuses it with a cross-entropy loss."""
+        return self._softmax
+
+    def backward_from_logits(self, dz, need_dx=True):
+        """dL/dx when dL/dz (the logits' gradient) is already known: the
+        input is the logits."""
         return dz if self.mask is None else np.where(self.mask, dz, 0)
 
     def get_config(self):

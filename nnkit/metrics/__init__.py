@@ -60,7 +60,7 @@ from ._precision_recall import (
     specificity,
 )
 from ._registry import MetricFn as MetricFn
-from ._registry import as_metric, get, names, serialize
+from ._registry import as_metric, deserialize, get, names, serialize
 from ._regression import mean_absolute_error, mean_squared_error
 
 __all__ = [
@@ -70,5 +70,5 @@ __all__ = [
     "binary_report", "binary_accuracy", "categorical_accuracy",
     "sparse_categorical_accuracy", "mean_squared_error",
     "mean_absolute_error", "get", "names", "Metric", "MeanMetricWrapper",
-    "Precision", "Recall", "AUC", "as_metric", "serialize",
+    "Precision", "Recall", "AUC", "as_metric", "serialize", "deserialize",
 ]

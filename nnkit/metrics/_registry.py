@@ -14,7 +14,7 @@ from ._confusion_metrics import AUC, Precision, Recall
 from ._metric import MeanMetricWrapper, Metric
 from ._regression import mean_absolute_error, mean_squared_error
 
-__all__ = ["get", "names", "as_metric", "serialize"]
+__all__ = ["get", "names", "as_metric", "serialize", "deserialize"]
 
 
 MetricFn = Callable[[Any, Any], float]
@@ -119,10 +119,27 @@ def as_metric(name: str, fn: Any) -> Metric:
 
 
 def serialize(identifier: Any) -> Any:
-    """JSON for a ``compile(metrics=[...])`` entry: a name stays a name,
-    a ``Metric`` becomes {"class_name", "config"} (``get`` reads both).
+    """JSON for ``compile(metrics=...)``: a name stays a name, a
+    ``Metric`` becomes {"class_name", "config"} (``get`` reads both);
+    lists and per-output dicts of them are converted entry by entry.
     """
     if isinstance(identifier, Metric):
         return {"class_name": type(identifier).__name__,
                 "config": identifier.get_config()}
+    if isinstance(identifier, (list, tuple)):
+        return [serialize(m) for m in identifier]
+    if isinstance(identifier, dict):
+        return {k: serialize(m) for k, m in identifier.items()}
     return identifier
+
+
+def deserialize(obj: Any) -> Any:
+    """The inverse of ``serialize``: Metric objects back, names as
+    they are, lists and per-output dicts entry by entry."""
+    if isinstance(obj, dict) and set(obj) == {"class_name", "config"}:
+        return get(obj)[1]
+    if isinstance(obj, list):
+        return [deserialize(m) for m in obj]
+    if isinstance(obj, dict):
+        return {k: deserialize(m) for k, m in obj.items()}
+    return obj

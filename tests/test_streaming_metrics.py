@@ -224,3 +224,39 @@ def test_metrics_reject_bad_arguments():
         Precision().update_state(np.zeros(3), np.zeros((4, 1)))
     with pytest.raises(ValueError, match=r"class_id=3 needs y_pred"):
         Recall(class_id=3).update_state(np.zeros((2, 3)), np.zeros((2, 3)))
+
+
+@pytest.mark.keras
+def test_per_output_metrics_of_a_graph_match_keras(floatx):
+    """Two outputs, a streaming metric on each, named per output."""
+    import keras
+
+    from .test_functional_keras import Lib
+
+    def build(lib):
+        L = lib.L
+        x = lib.Input((4,), name="x", dtype=floatx)
+        h = L.Dense(5, activation="tanh", name="h")(x)
+        a = L.Dense(1, activation="sigmoid", name="a")(h)
+        b = L.Dense(1, activation="sigmoid", name="b")(h)
+        return lib.Model(x, [a, b], name="two")
+
+    ours, theirs = build(Lib()), build(Lib(keras))
+    theirs.set_weights(ours.get_weights())
+    x, y = data(floatx)
+    y2 = (x[:, 2] > 0).astype(floatx)
+    ours.compile(nnkit.optimizers.SGD(0.25), "binary_crossentropy",
+                 metrics={"a": ["auc"], "b": [Recall(name="recall")]})
+    theirs.compile(keras.optimizers.SGD(0.25), "binary_crossentropy",
+                   metrics={"a": ["auc"],
+                            "b": [keras.metrics.Recall(name="recall")]})
+    # batch size 18 divides the 90 examples: with a shorter last batch
+    # Keras' per-output losses (a_loss, b_loss) differ from nnkit's (the
+    # total loss and the metrics still agree)
+    h1 = ours.fit(x, [y, y2], epochs=2, batch_size=18, shuffle=False,
+                  verbose=0).history
+    h2 = theirs.fit(x, [y, y2], epochs=2, batch_size=18, shuffle=False,
+                    verbose=0).history
+    assert {"a_auc", "b_recall"} <= set(h1)
+    for key in h1:
+        close(h1[key], h2[key], floatx)

@@ -45,7 +45,7 @@ so that its registrations run.
 
 # One private module per concept; this package is the public home of
 # every name (the API reference documents them here, as nnkit.interop.X):
-#   _base.py        import_keras, Registry and the registries
+#   _base.py        import_keras, keras_rounded, Registry, the registries
 #   _functions.py   activations, regularizers and losses
 #   _optimizers.py  optimizers and learning-rate schedules
 #   _layers.py      Dense, Activation and the training layers
@@ -57,6 +57,7 @@ so that its registrations run.
 #                   and functional)
 # Importing the layer modules registers their converters.
 
+from .._public import set_public_module
 from . import (  # noqa: F401  (registration)
     _attention,
     _conv,
@@ -74,6 +75,7 @@ from ._base import (
     SCHEDULES,
     Registry,
     import_keras,
+    keras_rounded,
 )
 from ._functions import (
     activation_from_keras,
@@ -87,5 +89,8 @@ from ._optimizers import optimizer_to_keras, schedule_to_keras
 __all__ = ["to_keras", "from_keras", "optimizer_to_keras",
            "schedule_to_keras", "loss_to_keras", "activation_to_keras",
            "activation_from_keras", "regularizer_to_keras", "import_keras",
-           "metric_to_keras", "Registry", "LAYERS", "MODELS", "OPTIMIZERS",
-           "SCHEDULES", "LOSSES", "ACTIVATIONS", "REGULARIZERS"]
+           "keras_rounded", "metric_to_keras",
+           "Registry", "LAYERS", "MODELS", "OPTIMIZERS", "SCHEDULES",
+           "LOSSES", "ACTIVATIONS", "REGULARIZERS"]
+
+set_public_module(__name__, __all__)

@@ -36,6 +36,7 @@ protocol, ``reset_state`` / ``update_state`` / ``result``, so ``fit``
 reports them over the whole epoch, as Keras does.
 """
 
+from .._public import set_public_module
 from ._accuracy import (
     binary_accuracy,
     categorical_accuracy,
@@ -72,3 +73,5 @@ __all__ = [
     "mean_absolute_error", "get", "names", "Metric", "MeanMetricWrapper",
     "Precision", "Recall", "AUC", "as_metric", "serialize", "deserialize",
 ]
+
+set_public_module(__name__, __all__)

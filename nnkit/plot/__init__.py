@@ -18,6 +18,7 @@ and blue (class 1), with a white midpoint.
 #   _confusion.py    confusion_matrix_plot
 #   _activations.py  activation_plot
 
+from .._public import set_public_module
 from ._activations import activation_plot
 from ._boundary import decision_boundary
 from ._confusion import confusion_matrix_plot
@@ -30,3 +31,5 @@ __all__ = [
     "compare_curves", "network_diagram", "confusion_matrix_plot",
     "activation_plot",
 ]
+
+set_public_module(__name__, __all__)

@@ -91,10 +91,13 @@ class L2(L1L2):
 
 
 _REGISTRY = {cls.name: cls for cls in (L1, L2, L1L2)}
+# Keras 3 knows the class L1L2 as "l1l2" (its snake-case name) and not
+# as "l1_l2"; nnkit accepts both.
+_ALIASES = {"l1l2": "l1_l2"}
 
 
 def get(identifier: Any) -> Regularizer | None:
-    """None, a name (``"l1"``, ``"l2"``, ``"l1_l2"``), a dict or instance."""
+    """None, a name (``"l1"``, ``"l2"``, ``"l1l2"``...), a dict or instance."""
     if identifier is None or isinstance(identifier, Regularizer):
         return identifier
     if isinstance(identifier, dict):
@@ -104,7 +107,8 @@ def get(identifier: Any) -> Regularizer | None:
             raise ValueError(f"unknown regularizer config {identifier!r}")
         return cls(**check.known_arguments("regularizer config", cls, cfg))
     if isinstance(identifier, str):
-        return check.by_name("regularizer", identifier, _REGISTRY)()
+        return check.by_name("regularizer", identifier, _REGISTRY,
+                             _ALIASES, set(_REGISTRY) | set(_ALIASES))()
     raise check.not_an_identifier(
         "a regularizer", "None, a name such as 'l2', a config dict or a "
         "Regularizer (e.g. nnkit.regularizers.L2(1e-4))", identifier)

@@ -45,7 +45,7 @@ class InputLayer(Layer):
     def __init__(self, shape: Any, dtype: Any = None,
                  name: str | None = None):
         explicit = name is not None
-        super().__init__(name=name or "input_layer")
+        super().__init__(name="input_layer" if name is None else name)
         self._explicit_name = explicit
         self.shape = check.shape("Input", "shape", shape)
         try:

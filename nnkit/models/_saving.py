@@ -19,6 +19,7 @@ import numpy as np
 
 from .. import _validate as check
 from .. import losses as _losses
+from .. import metrics as _metrics
 from .. import optimizers as _optimizers
 
 if TYPE_CHECKING:
@@ -69,13 +70,13 @@ def _read(fn: str, path: str) -> dict[str, np.ndarray]:
 
 
 def _metric_ids(metrics: Any) -> Any:
-    """The compiled metrics (names, in lists or dicts per output);
-    a function cannot go in a file."""
+    """The compiled metrics as JSON (names and metric configs, in lists
+    or dicts per output); a function cannot go in a file."""
     if isinstance(metrics, dict):
         return {k: _metric_ids(v) for k, v in metrics.items()}
     if isinstance(metrics, (list, tuple)):
         return [_metric_ids(m) for m in metrics]
-    if metrics is None or isinstance(metrics, str):
+    if not callable(metrics):
         return metrics
     name = getattr(metrics, "__name__", repr(metrics))
     raise TypeError(
@@ -138,7 +139,7 @@ def save(model: Model, path: str) -> str:
             "optimizer": _optimizers.serialize(model.optimizer),
             "loss": loss, "loss_structure": structure,
             "loss_weights": model._compile_args.get("loss_weights"),
-            "metrics": _metric_ids(model._metric_ids)}
+            "metrics": _metric_ids(_metrics.serialize(model._metric_ids))}
         state = model.optimizer.get_state(model.parameters())
         for k, v in state.items():
             arrays[f"optimizer/{k}"] = v
@@ -194,7 +195,8 @@ def load(cls: type[Model], path: str) -> Model:
         loss = _deserialize_loss(comp.get("loss_structure", "single"),
                                  comp["loss"])
         model.compile(_optimizers.get(comp["optimizer"]), loss,
-                      comp["metrics"], comp.get("loss_weights"))
+                      _metrics.deserialize(comp["metrics"]),
+                      comp.get("loss_weights"))
         state = {k[len("optimizer/"):]: v for k, v in arrays.items()
                  if k.startswith("optimizer/")}
         model.optimizer.set_state(model.parameters(), state)

@@ -3,6 +3,7 @@
 from .activation import Activation
 from .base import Layer, Parameter
 from .batch_normalization import BatchNormalization
+from .bidirectional import Bidirectional
 from .conv import Conv2D
 from .dense import Dense
 from .dropout import Dropout
@@ -15,6 +16,7 @@ from .input_layer import Input, InputLayer  # noqa: F401 (documented in models)
 from .kernel import KernelMixin
 from .leaky_relu import LeakyReLU
 from .lstm import LSTM
+from .masking import Masking
 from .merging import Add, Average, Concatenate, Merge, Multiply, Subtract
 from .pooling import AveragePooling2D, MaxPooling2D
 from .prelu import PReLU
@@ -28,7 +30,7 @@ __all__ = ["Layer", "Parameter", "KernelMixin", "Dense", "Activation", "get",
            "register"]
 __all__ += ["Dropout", "BatchNormalization", "PReLU", "LeakyReLU", "ELU"]
 __all__ += ["Recurrent", "SimpleRNN", "LSTM", "GRU", "Embedding",
-            "TimeDistributed"]
+            "TimeDistributed", "Masking", "Bidirectional"]
 __all__ += ["Conv2D", "MaxPooling2D", "AveragePooling2D",
             "GlobalAveragePooling2D", "GlobalMaxPooling2D", "Flatten",
             "Reshape", "Residual", "conv_output_size", "im2col", "col2im"]
@@ -48,7 +50,8 @@ for _cls in (Dense, Activation):
     register(_cls)
 for _cls in (Dropout, BatchNormalization, PReLU, LeakyReLU, ELU):
     register(_cls)
-for _cls in (SimpleRNN, LSTM, GRU, Embedding, TimeDistributed):
+for _cls in (SimpleRNN, LSTM, GRU, Embedding, TimeDistributed, Masking,
+             Bidirectional):
     register(_cls)
 for _cls in (Conv2D, MaxPooling2D, AveragePooling2D, GlobalAveragePooling2D,
              GlobalMaxPooling2D, Flatten, Reshape, Residual):

@@ -108,6 +108,11 @@ class Bidirectional(Layer):
                     f"{owner}: the forward and backward layers must have "
                     f"the same {attr}, got {getattr(fwd, attr)} and "
                     f"{getattr(bwd, attr)}")
+        if merge_mode in ("sum", "mul", "ave") and fwd.units != bwd.units:
+            raise ValueError(
+                f"{owner}: merge_mode={merge_mode!r} adds or multiplies "
+                f"the two outputs, so both layers need the same units, "
+                f"got {fwd.units} and {bwd.units} (use 'concat' or None)")
         self.return_sequences = fwd.return_sequences
         self.return_state = fwd.return_state
         if self.input_shape is None:   # Bidirectional(LSTM(input_shape=))
@@ -141,15 +146,18 @@ class Bidirectional(Layer):
         return check_sequences(self.describe(), x, d, self.dtype)
 
     def compute_output_shape(self, input_shape):
-        out = self.forward_layer.compute_output_shape(input_shape)
+        shapes = [sub.compute_output_shape(input_shape)
+                  for sub in self.layers()]
         states: list = []
         if self.return_state:
-            out, states = out[0], out[1:]
+            states = shapes[0][1:] + shapes[1][1:]
+            shapes = [s[0] for s in shapes]
+        out = shapes[0]
         if self.merge_mode == "concat":
-            out = out[:-1] + (2 * out[-1],)
-        outs = [out, out] if self.merge_mode is None else [out]
+            out = out[:-1] + (out[-1] + shapes[1][-1],)
+        outs = shapes if self.merge_mode is None else [out]
         if self.return_state:
-            return outs + states + states
+            return outs + states
         return outs if self.merge_mode is None else out
 
     def compute_mask(self, inputs, mask=None):
@@ -292,8 +300,9 @@ class Bidirectional(Layer):
 
     def get_config(self):
         def spec(lay: Layer) -> dict[str, Any]:
-            return {"class_name": type(lay).__name__,
-                    "config": lay.get_config()}
+            config = lay.get_config()
+            config.pop("input_shape", None)     # the wrapper's
+            return {"class_name": type(lay).__name__, "config": config}
 
         return {**super().get_config(), "merge_mode": self.merge_mode,
                 "layer": spec(self.forward_layer),

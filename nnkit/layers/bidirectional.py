@@ -29,6 +29,12 @@ kernel, bias), then the backward layer's, named
 backward states...]`` (``[y, y', states...]`` when merge_mode is
 None), and ``initial_state`` takes the forward layer's states then the
 backward layer's.
+
+Differences from Keras: the wrapped layers must be nnkit's SimpleRNN,
+LSTM or GRU; a backward layer with other units than the forward one is
+refused by "sum", "mul" and "ave" (they could not add the outputs),
+and with "concat" the output width is the sum of the two (Keras'
+``compute_output_shape`` reports twice the forward layer's).
 """
 
 from __future__ import annotations
@@ -64,11 +70,8 @@ class Bidirectional(Layer):
         **kwargs: ``name``, ``dtype``, ``input_shape``, ``seed``,
             ``trainable`` (see ``Layer``).
 
-    Call arguments:
-        mask: None or a boolean (N, T) array, True at the real steps.
-        initial_state: the forward layer's states, then the backward
-            layer's (a list).
-        training: dropout in the wrapped layers.
+    Called as ``layer(x, training=False, initial_state=None,
+    mask=None)``, see ``forward``.
 
     Input shape:
         (N, T, D)
@@ -184,6 +187,15 @@ class Bidirectional(Layer):
 
     # ----- forward: both directions, then the merge -----------------------
     def forward(self, x, training=False, mask=None, initial_state=None):
+        """Both directions on x, then the merge.
+
+        Args:
+            x: (N, T, D) sequences.
+            training: dropout in the wrapped layers.
+            mask: None or a boolean (N, T) array, True at real steps.
+            initial_state: None, or the forward layer's states then the
+                backward layer's (a list of (N, H) arrays).
+        """
         x = self.check_input(x)
         fwd, bwd = self.layers()
         init_f = init_b = None

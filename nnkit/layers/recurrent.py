@@ -55,6 +55,11 @@ With k >= T this is exactly full BPTT.
 
 ``dropout`` and ``recurrent_dropout`` (one mask per batch, reused at
 every step) are in ``recurrent_dropout``.
+
+Difference from Keras: in a functional model the layer takes one
+symbolic tensor; initial states computed by other layers (Keras'
+``initial_state=[h, c]`` on symbolic tensors, as in encoder-decoder
+models) are not supported. Called on arrays, ``initial_state`` works.
 """
 
 from __future__ import annotations
@@ -98,12 +103,8 @@ class Recurrent(RecurrentDropout, KernelMixin, Layer):
       through U with ``recurrent_matmul_backward``. ``tied`` cells
       return the same array for dxz_t and dhz_t.
 
-    Call arguments (``layer(x, training, initial_state, mask)``):
-        initial_state: None (zeros) or a list of (N, H) arrays, one
-            per state (LSTM: [h_0, c_0]); a bare array for one.
-        mask: None, or a boolean (N, T) array, True at the real steps
-            (models pass it from ``Embedding(mask_zero=True)`` or
-            ``Masking``).
+    Called as ``layer(x, training=False, initial_state=None,
+    mask=None)``; see ``forward``.
 
     Input shape:
         (N, T, D); other values of T than the built one are accepted.

@@ -37,6 +37,9 @@ time (as ``Dropout`` does), or, given ``seed``, one derived from it.
 Its state is saved with the model, so a reloaded model continues the
 same sequence of masks. Keras draws its masks from another generator,
 so the tests copy nnkit's masks into Keras to compare the two.
+
+Difference from Keras: Keras accepts a rate of 1 (its LSTM and GRU then
+skip that dropout); nnkit rejects it, as its ``Dropout`` does.
 """
 
 from __future__ import annotations

@@ -64,11 +64,10 @@ class SimpleRNN(Recurrent):
             weights' seed when built on its own, and the dropout masks'
             seed, as Keras' ``seed``), ``trainable`` (see ``Layer``).
 
-    Call arguments:
-        mask: None, or a boolean (N, T) array, True at the real steps;
-            a masked step keeps the state (``recurrent``'s docstring).
-        initial_state: None (zeros) or [h_0], (N, H).
-        training: use the dropout masks.
+    Called as ``layer(x, training=False, initial_state=None,
+    mask=None)``: ``mask`` (N, T) marks the real steps, a masked step
+    keeps the state; ``initial_state`` is [h_0]; ``training`` turns the
+    dropout masks on (see ``Recurrent.forward``).
 
     Input shape:
         (N, T, D)

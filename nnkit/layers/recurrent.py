@@ -146,7 +146,7 @@ class Recurrent(RecurrentDropout, KernelMixin, Layer):
         owner = self.describe()
         self.recurrent_initializer = check.lookup(
             owner, "recurrent_initializer", recurrent_initializer,
-            initializers.get)
+            initializers.for_weight)
         self.recurrent_regularizer = check.lookup(
             owner, "recurrent_regularizer", recurrent_regularizer, _reg.get)
         self._init_dropout(dropout, recurrent_dropout)

@@ -22,7 +22,10 @@ from nnkit.layers import (
     LSTM,
     Bidirectional,
     Embedding,
+    GlobalAveragePooling1D,
+    LayerNormalization,
     Masking,
+    ReLU,
     SimpleRNN,
 )
 
@@ -74,6 +77,14 @@ MODELS = {
                   embeddings_initializer=normal()),
         Bidirectional(LSTM(3, return_sequences=True), merge_mode="mul"),
         SimpleRNN(4, go_backwards=True), Dense(2)],
+    # the text classifier of chapter 13: masks pass through the
+    # normalization and the activation to the masked average
+    "embedding-bidirectional_lstm_seq-layer_norm-relu-global_average": (
+        lambda: [Embedding(VOCAB, 4, mask_zero=True, input_shape=(T,),
+                           embeddings_initializer=normal()),
+                 Bidirectional(LSTM(3, return_sequences=True)),
+                 LayerNormalization(), ReLU(), GlobalAveragePooling1D(),
+                 Dense(2)]),
 }
 
 

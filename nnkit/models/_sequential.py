@@ -115,7 +115,15 @@ class Sequential(Model):
                 f"{layer.describe()} was built for inputs "
                 f"{layer.input_shape} but receives {tuple(shape)} here")
         layer.ensure_built(shape, self.rng)
-        self._out_shape = layer.compute_output_shape(shape)
+        out = layer.compute_output_shape(shape)
+        if isinstance(out, list):   # e.g. an RNN with return_state=True
+            raise ValueError(
+                f"{layer.describe()} returns a list of {len(out)} "
+                f"outputs, but Sequential passes one array between "
+                f"layers: call the layer directly, use the functional "
+                f"API (nnkit.Model), or make it return one output "
+                f"(return_state=False, merge_mode not None)")
+        self._out_shape = out
 
     def build(self, input_shape: Any) -> None:
         """Create every layer's weights for examples of this shape."""

@@ -113,7 +113,7 @@ def parameters(cls: type) -> dict[str, inspect.Parameter]:
 
 
 def _examples() -> dict[str, Any]:
-    from nnkit.layers import Dense
+    from nnkit.layers import LSTM, Dense
     from nnkit.schedules import ExponentialDecay
     x = nnkit.Input((3,))
     y = Dense(2)(x)
@@ -132,13 +132,16 @@ def _examples() -> dict[str, Any]:
         "model": nnkit.Sequential(), "params": {},
         "schedule": lambda epoch, lr: lr, "fn": lambda y, p: 0.0,
         "_schedule": ExponentialDecay(0.1, 10, 0.5),
+        "_recurrent": LSTM(2),
     }
 
 
 EXAMPLES = _examples()
 # (class name, argument) -> a valid value, where the name alone is not
-# enough (PerEpoch's schedule is a schedule, not a function).
-CLASS_EXAMPLES = {("PerEpoch", "schedule"): EXAMPLES["_schedule"]}
+# enough (PerEpoch's schedule is a schedule, not a function;
+# Bidirectional wraps a recurrent layer, not any layer).
+CLASS_EXAMPLES = {("PerEpoch", "schedule"): EXAMPLES["_schedule"],
+                  ("Bidirectional", "layer"): EXAMPLES["_recurrent"]}
 # Arguments a class needs although they default to None (or hide in
 # **kwargs): the functional model's inputs and outputs.
 NEEDED = {"inputs", "outputs"}

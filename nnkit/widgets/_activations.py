@@ -153,16 +153,21 @@ class ActivationExplorer(_FigureWidget):
         """The widget as a static figure: its controls beside f and f'.
         """
         from ._picture import control_rows, picture_figure
+        # Narrow enough to be shown unscaled in the book's column, so
+        # the panel's small text stays legible (nnkit.book.MIN_TEXT_PX).
         fig, (left, bottom, right, top) = picture_figure(
-            control_rows(self.widget), 1, (8.5, 3.3))
+            control_rows(self.widget), 1, (5.9, 3.3))
         grid = fig.add_gridspec(1, 2, left=left, bottom=bottom,
-                                right=right, top=top, wspace=0.2)
+                                right=right, top=top, wspace=0.25)
         has_alpha = _tunable(self.name.value) is not None
-        plot_activation(self.name.value,
-                        self.alpha.value if has_alpha else None,
-                        axes=[fig.add_subplot(grid[0]),
-                              fig.add_subplot(grid[1])],
-                        overlay=self.overlay.value)
+        f_ax, d_ax = plot_activation(
+            self.name.value, self.alpha.value if has_alpha else None,
+            axes=[fig.add_subplot(grid[0]), fig.add_subplot(grid[1])],
+            overlay=self.overlay.value)
+        d_ax.get_legend().remove()          # one legend, where f is low
+        for text in f_ax.legend(fontsize="small",
+                                loc="upper left").get_texts():
+            text.set_text(text.get_text().replace(" (", "\n("))
         return fig
 
 

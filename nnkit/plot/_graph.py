@@ -59,7 +59,8 @@ def model_graph(model: Any, ax: Axes | None = None,
     every arrow a dashed one going back, carrying dL/d(tensor), and a
     circled "+" where a tensor feeds several calls: the gradients
     coming back from those calls add up there (the chain rule for a
-    variable used more than once).
+    variable used more than once). No dashed arrow enters an input:
+    models do not compute the gradient of the data.
 
     Args:
         model: a functional model (``nnkit.Model(inputs, outputs)``) or
@@ -99,7 +100,8 @@ def model_graph(model: Any, ax: Axes | None = None,
     readers: dict[int, int] = {}
     for b in boxes.values():
         for p in b.parents:
-            readers[p] = readers.get(p, 0) + 1
+            if boxes[p].kind != "input":   # the data get no gradient
+                readers[p] = readers.get(p, 0) + 1
     lanes = _lanes(boxes, tb)
     if lanes and tb:
         x_hi = max(x_hi, max(lanes.values()) + 0.4)
@@ -116,8 +118,10 @@ def model_graph(model: Any, ax: Axes | None = None,
                                 _INCH * (y_hi - y_lo)))
     for key, b in boxes.items():
         for p in b.parents:
-            _edge(ax, boxes[p], b, tb, gradients, lanes.get((p, key)),
-                  fanout=gradients and readers[p] > 1)
+            _edge(ax, boxes[p], b, tb,
+                  gradients and boxes[p].kind != "input",
+                  lanes.get((p, key)),
+                  fanout=gradients and readers.get(p, 0) > 1)
     for key, b in boxes.items():
         _box(ax, b, fontsize)
         if gradients and readers.get(key, 0) > 1:

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import difflib
 import inspect
+import re
 from typing import Any
 
 import numpy as np
@@ -418,9 +419,7 @@ def _unknown_arguments(cls: type, unknown: dict[str, Any]) -> str:
 
 
 def _snake(name: str) -> str:
-    out = []
-    for i, ch in enumerate(name):
-        if ch.isupper() and i and not name[i - 1].isupper():
-            out.append("_")
-        out.append(ch.lower())
-    return "".join(out).replace("2_d", "2d")
+    """Keras' default layer name: "Conv2DTranspose" -> "conv2d_transpose",
+    "LeakyReLU" -> "leaky_re_lu" (its ``to_snake_case`` rule)."""
+    name = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)
+    return re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()

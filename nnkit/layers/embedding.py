@@ -56,7 +56,7 @@ class Embedding(Layer):
                                              output_dim)
         self.embeddings_initializer = check.lookup(
             owner, "embeddings_initializer", embeddings_initializer,
-            initializers.get)
+            initializers.for_weight)
         self.embeddings_regularizer = check.lookup(
             owner, "embeddings_regularizer", embeddings_regularizer,
             _reg.get)

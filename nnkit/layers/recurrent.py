@@ -102,7 +102,7 @@ class Recurrent(KernelMixin, Layer):
         owner = self.describe()
         self.recurrent_initializer = check.lookup(
             owner, "recurrent_initializer", recurrent_initializer,
-            initializers.get)
+            initializers.for_weight)
         self.recurrent_regularizer = check.lookup(
             owner, "recurrent_regularizer", recurrent_regularizer, _reg.get)
         self.return_sequences = check.boolean(owner, "return_sequences",

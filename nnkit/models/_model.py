@@ -311,8 +311,9 @@ class Model:
                 model minimises sum_k a_k loss_k.
         """
         self.optimizer = _optimizers.get(optimizer)
-        if getattr(self, "built", False):   # an optimizer another model
-            self.optimizer.check_parameters(self.parameters())   # used
+        if getattr(self, "built", False) and self.optimizer is not None:
+            # an optimizer another model used
+            self.optimizer.check_parameters(self.parameters())
         self.compiled_loss = CompiledLoss(
             loss, loss_weights, metrics, self.output_names,
             self._output_units())
@@ -366,11 +367,21 @@ class Model:
                           stacklevel=3)
         return loss, outs, each
 
-    def _batch_logs(self, loss, each, ys, outs) -> list[float]:
+    def _loss_values(self, loss, each) -> list[float]:
+        """The batch's total loss, and each output's if several."""
         vals = [loss]
         if len([e for e in each if e is not None]) > 1:
             vals += [e for e in each if e is not None]
-        return vals + self.compiled_loss.metric_values(ys, outs)
+        return vals
+
+    def _logs(self, loss_means) -> dict[str, Any]:
+        """Mean losses over the examples so far, then the metrics'
+        running results (streaming over the batches, as Keras)."""
+        cl = self.compiled_loss
+        logs = {k: float(v) for k, v in zip(cl.loss_names(), loss_means)}
+        metric_names = cl.log_names()[len(logs):]
+        logs.update(zip(metric_names, cl.metric_results()))
+        return logs
 
     def fit(self, x: Any, y: Any, epochs: int = 1, batch_size: int = 32,
             verbose: int = 1, callbacks: list[Callback] | None = None,
@@ -418,15 +429,16 @@ class Model:
             cbs.append(ProgbarLogger(verbose))
         cb = CallbackList(cbs, self, {"epochs": epochs, "steps": steps,
                                       "verbose": verbose})
-        names = self.compiled_loss.log_names()
+        n_losses = len(self.compiled_loss.loss_names())
         self.stop_training = False
         cb.on_train_begin()
         for epoch in range(initial_epoch, epochs):
             cb.on_epoch_begin(epoch)
             order = self.rng.permutation(n) if shuffle else np.arange(n)
-            sums = np.zeros(len(names))
+            sums = np.zeros(n_losses)
             seen = 0
-            logs: dict[str, float] = {}
+            self.compiled_loss.reset_metrics()
+            logs: dict[str, Any] = {}
             for b in range(steps):
                 idx = order[b * batch_size:(b + 1) * batch_size]
                 xb, yb, swb = _data.take(xs, idx), _data.take(ys, idx), \
@@ -434,10 +446,10 @@ class Model:
                 cb.on_train_batch_begin(b)
                 loss, outs, each = self._step(xb, yb, swb, epoch, b,
                                               epochs, steps)
-                sums += np.array(self._batch_logs(loss, each, yb, outs)) \
-                    * len(idx)
+                sums += np.array(self._loss_values(loss, each)) * len(idx)
                 seen += len(idx)
-                logs = {k: float(v) for k, v in zip(names, sums / seen)}
+                self.compiled_loss.update_metrics(yb, outs)
+                logs = self._logs(sums / seen)
                 cb.on_train_batch_end(b, logs)
             if val is not None:
                 xv, yv, swv = val
@@ -475,9 +487,9 @@ class Model:
             return logs
         return logs["loss"] if len(logs) == 1 else list(logs.values())
 
-    def _evaluate(self, xs, ys, sws, batch_size) -> dict[str, float]:
-        names = self.compiled_loss.log_names()
-        sums = np.zeros(len(names))
+    def _evaluate(self, xs, ys, sws, batch_size) -> dict[str, Any]:
+        sums = np.zeros(len(self.compiled_loss.loss_names()))
+        self.compiled_loss.reset_metrics()
         n = len(xs[0])
         for start in range(0, n, batch_size):
             idx = slice(start, start + batch_size)
@@ -487,9 +499,9 @@ class Model:
             data_loss, each = self.compiled_loss.values(
                 yb, outs, swb, self._out_masks, self._fusions())
             loss = data_loss + self._penalties()
-            sums += np.array(self._batch_logs(loss, each, yb, outs)) \
-                * len(xb[0])
-        return {k: float(v) for k, v in zip(names, sums / n)}
+            sums += np.array(self._loss_values(loss, each)) * len(xb[0])
+            self.compiled_loss.update_metrics(yb, outs)
+        return self._logs(sums / n)
 
     def predict(self, x: Any, batch_size: int | None = None,
                 verbose: int = 0) -> Any:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .. import losses as _losses
+from .. import metrics as _metrics
 from .. import optimizers as _optimizers
 
 if TYPE_CHECKING:
@@ -81,7 +82,7 @@ def save(model: Model, path: str) -> str:
             "optimizer": _optimizers.serialize(model.optimizer),
             "loss": loss, "loss_structure": structure,
             "loss_weights": model._compile_args.get("loss_weights"),
-            "metrics": model._metric_ids}
+            "metrics": _metrics.serialize(model._metric_ids)}
         state = model.optimizer.get_state(model.parameters())
         for k, v in state.items():
             arrays[f"optimizer/{k}"] = v
@@ -133,7 +134,8 @@ def load(cls: type[Model], path: str) -> Model:
         loss = _deserialize_loss(comp.get("loss_structure", "single"),
                                  comp["loss"])
         model.compile(_optimizers.get(comp["optimizer"]), loss,
-                      comp["metrics"], comp.get("loss_weights"))
+                      _metrics.deserialize(comp["metrics"]),
+                      comp.get("loss_weights"))
         state = {k[len("optimizer/"):]: v for k, v in arrays.items()
                  if k.startswith("optimizer/")}
         model.optimizer.set_state(model.parameters(), state)

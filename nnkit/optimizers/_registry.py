@@ -11,6 +11,7 @@ from typing import Any
 from ._adadelta import Adadelta
 from ._adagrad import Adagrad
 from ._adam import Adam, AdamW
+from ._adamax import Adamax
 from ._base import Optimizer
 from ._nadam import Nadam
 from ._rmsprop import RMSprop
@@ -28,15 +29,20 @@ def register(cls: type[Optimizer]) -> type[Optimizer]:
     return cls
 
 
-for _cls in (SGD, Adagrad, Adadelta, RMSprop, Adam, AdamW, Nadam):
+for _cls in (SGD, Adagrad, Adadelta, RMSprop, Adam, AdamW, Adamax,
+             Nadam):
     register(_cls)
 
 
-def get(identifier: Any) -> Optimizer:
+def get(identifier: Any) -> Optimizer | None:
     """An optimizer from a name (``"sgd"``), a config dict or an instance.
 
-    Names give the Keras defaults (e.g. ``"sgd"`` -> SGD(0.01)).
+    Names give the Keras defaults (e.g. ``"sgd"`` -> SGD(0.01)). None
+    gives None, as in Keras (a model compiled without an optimizer can
+    evaluate and predict, but not train).
     """
+    if identifier is None:
+        return None
     if isinstance(identifier, Optimizer):
         return identifier
     if isinstance(identifier, dict):

@@ -220,7 +220,7 @@ class LeakyReLU(Activation):
 
     def __init__(self, negative_slope: float = 0.2):
         self.negative_slope = check.non_negative(
-            "leaky_relu", "negative_slope", negative_slope)
+            "LeakyReLU", "negative_slope", negative_slope)
 
     def forward(self, x):
         return np.where(x > 0, x, self.negative_slope * x).astype(
@@ -240,7 +240,7 @@ class ELU(Activation):
     name = "elu"
 
     def __init__(self, alpha: float = 1.0):
-        self.alpha = check.number("elu", "alpha", alpha)
+        self.alpha = check.number("ELU", "alpha", alpha)
 
     def forward(self, x):
         neg = self.alpha * np.expm1(np.minimum(x, 0))
@@ -332,7 +332,7 @@ class GELU(Activation):
     _C = 0.7978845608028654                  # sqrt(2 / pi)
 
     def __init__(self, approximate: bool = False):
-        self.approximate = check.boolean("gelu", "approximate",
+        self.approximate = check.boolean("GELU", "approximate",
                                          approximate)
 
     def _tanh_u(self, x):
@@ -414,16 +414,12 @@ def get(identifier: Any) -> Activation:
             raise ValueError(f"unknown activation config {identifier!r}")
         return cls(**check.known_arguments("activation config", cls, cfg))
     if identifier is None or isinstance(identifier, str):
-        key = _ALIASES.get(identifier, identifier)
-        cls = _REGISTRY.get(key.lower())
-        if cls is not None:
-            return cls()
-        raise ValueError(f"unknown activation {identifier!r}; choose one "
-                         f"of {', '.join(names())}")
-    raise check.ArgumentTypeError(
-        f"an activation must be a name such as 'relu', a config dict or "
-        f"an nnkit.activations.Activation, got {check.show(identifier)} "
-        f"({check.type_name(identifier)})")
+        name = "linear" if identifier is None else identifier
+        return check.by_name("activation", name, _REGISTRY, _ALIASES,
+                             names())()
+    raise check.not_an_identifier(
+        "an activation", "a name such as 'relu', a config dict or an "
+        "nnkit.activations.Activation", identifier)
 
 
 def serialize(act: Activation) -> Any:

@@ -301,15 +301,11 @@ def get(identifier: Any) -> Initializer | None:
             raise ValueError(f"unknown initializer config {identifier!r}")
         return cls(**check.known_arguments("initializer config", cls, cfg))
     if isinstance(identifier, str):
-        key = _ALIASES.get(identifier.lower(), identifier.lower())
-        if key in _REGISTRY:
-            return _REGISTRY[key]()
-        raise ValueError(f"unknown initializer {identifier!r}; choose one "
-                         f"of {', '.join(sorted(_REGISTRY))}")
-    raise check.ArgumentTypeError(
-        f"an initializer must be a name such as 'glorot_uniform', a "
-        f"config dict or an Initializer, got {check.show(identifier)} "
-        f"({check.type_name(identifier)})")
+        return check.by_name("initializer", identifier, _REGISTRY,
+                             _ALIASES)()
+    raise check.not_an_identifier(
+        "an initializer", "a name such as 'glorot_uniform', a config "
+        "dict or an Initializer", identifier)
 
 
 def for_weight(identifier: Any) -> Initializer:

@@ -199,10 +199,7 @@ class Loss:
 
     def prepare(self, y_true, y_pred) -> tuple[np.ndarray, np.ndarray]:
         """Check and align shapes; cast y_true to y_pred's dtype."""
-        y_pred = np.asarray(y_pred)
-        if y_pred.dtype.kind != "f":
-            y_pred = y_pred.astype(np.float64)
-        y_true = np.asarray(y_true)
+        y_true, y_pred = self._arrays(y_true, y_pred)
         if y_true.ndim == y_pred.ndim - 1:
             y_true = y_true[..., None]          # (N,) against (N, 1)
         if y_true.shape != y_pred.shape:
@@ -211,6 +208,25 @@ class Loss:
                 f"but y_pred has shape {y_pred.shape}; they must match"
                 + self._shape_hint(y_true, y_pred))
         return y_true.astype(y_pred.dtype, copy=False), y_pred
+
+    def _arrays(self, y_true, y_pred) -> tuple[np.ndarray, np.ndarray]:
+        """Both as numeric arrays (y_pred as floats), or a clear error."""
+        owner = type(self).__name__
+        y_pred = check.array(owner, "y_pred", y_pred)
+        if y_pred.dtype.kind != "f":
+            y_pred = y_pred.astype(np.float64)
+        try:
+            y_true = check.array(owner, "y_true", y_true)
+        except TypeError as e:
+            if np.asarray(y_true).dtype.kind not in "US":
+                raise
+            raise check.ArgumentTypeError(
+                f"{owner}: y_true holds strings "
+                f"({check.show(np.asarray(y_true).ravel()[:3].tolist())}"
+                f"...): map the class names to integers 0..C-1 first, "
+                f"e.g. names, y = np.unique(y, return_inverse=True)"
+            ) from e
+        return y_true, y_pred
 
     def _shape_hint(self, y_true, y_pred) -> str:
         return ""
@@ -502,10 +518,7 @@ class SparseCategoricalCrossentropy(_CrossEntropy):
         super().__init__(from_logits, reduction)
 
     def prepare(self, y_true, y_pred):
-        y_pred = np.asarray(y_pred)
-        if y_pred.dtype.kind != "f":
-            y_pred = y_pred.astype(np.float64)
-        y = np.asarray(y_true)
+        y, y_pred = self._arrays(y_true, y_pred)
         if y.ndim == y_pred.ndim and y.shape[-1] == 1:
             y = y[..., 0]
         if y.shape != y_pred.shape[:-1]:
@@ -570,14 +583,16 @@ def get(identifier: Any) -> Loss:
         cls = _REGISTRY.get(cfg.pop("name", None))
         if cls is None:
             raise ValueError(f"unknown loss config {identifier!r}")
-        return cls(**cfg)
+        return cls(**check.known_arguments("loss config", cls, cfg))
     if isinstance(identifier, str):
-        key = _ALIASES.get(identifier.lower(), identifier.lower())
-        if key in _REGISTRY:
-            return _REGISTRY[key]()
-    raise ValueError(
-        f"unknown loss {identifier!r}; choose one of "
-        f"{', '.join(sorted(set(_REGISTRY) | set(_ALIASES)))}")
+        return check.by_name("loss", identifier, _REGISTRY, _ALIASES,
+                             set(_REGISTRY) | set(_ALIASES))()
+    hint = (" (a plain function has no gradient: subclass "
+            "nnkit.losses.Loss and give it a gradient method)"
+            if callable(identifier) else "")
+    raise check.not_an_identifier(
+        "a loss", "a name such as 'mse', a config dict or an "
+        "nnkit.losses.Loss", identifier, hint)
 
 
 def serialize(loss: Loss) -> Any:

@@ -107,17 +107,11 @@ def get(identifier: Any) -> Regularizer | None:
             raise ValueError(f"unknown regularizer config {identifier!r}")
         return cls(**check.known_arguments("regularizer config", cls, cfg))
     if isinstance(identifier, str):
-        key = identifier.lower()
-        key = _ALIASES.get(key, key)
-        if key in _REGISTRY:
-            return _REGISTRY[key]()
-        known = sorted(set(_REGISTRY) | set(_ALIASES))
-        raise ValueError(f"unknown regularizer {identifier!r}; choose one "
-                         f"of {', '.join(known)}")
-    raise check.ArgumentTypeError(
-        f"a regularizer must be None, a name such as 'l2', a config dict "
-        f"or a Regularizer (e.g. nnkit.regularizers.L2(1e-4)), got "
-        f"{check.show(identifier)} ({check.type_name(identifier)})")
+        return check.by_name("regularizer", identifier, _REGISTRY,
+                             _ALIASES, set(_REGISTRY) | set(_ALIASES))()
+    raise check.not_an_identifier(
+        "a regularizer", "None, a name such as 'l2', a config dict or a "
+        "Regularizer (e.g. nnkit.regularizers.L2(1e-4))", identifier)
 
 
 def serialize(reg: Regularizer | None) -> Any:

@@ -145,6 +145,17 @@ def _functional_to_keras(model: Functional, keras: Any) -> Any:
                        name=model.name)
 
 
+def _tensor_of(tensors: dict[int, Any], kt: Any, kmodel: Any) -> Any:
+    """The nnkit tensor made for the Keras tensor ``kt``."""
+    if id(kt) not in tensors:
+        op = kt._keras_history.operation
+        raise ValueError(
+            f"from_keras: model '{kmodel.name}' computes a layer's input "
+            f"with the Keras operation {op.name!r} "
+            f"({type(op).__name__}), which nnkit cannot convert")
+    return tensors[id(kt)]
+
+
 @MODELS.register_from_keras("Functional")
 def _functional_from_keras(kmodel: Any, seed: int | None = None
                            ) -> Functional:
@@ -154,15 +165,24 @@ def _functional_from_keras(kmodel: Any, seed: int | None = None
         tensors[id(kt)] = Input(tuple(kt.shape[1:]), name=layer.name,
                                 dtype=str(kt.dtype))
     converted: dict[int, Any] = {}
+    keras = import_keras()
     for depth in sorted(kmodel._nodes_by_depth, reverse=True):
         for node in kmodel._nodes_by_depth[depth]:
             if node.is_input:
                 continue
             op = node.operation
+            if not isinstance(op, keras.layers.Layer):
+                # an op on tensors, e.g. the mask x != 0 that Keras
+                # records for Embedding(mask_zero=True); nnkit layers
+                # make their masks themselves. Needed elsewhere, it
+                # fails below with its name.
+                continue
             if id(op) not in converted:
                 converted[id(op)] = LAYERS.from_keras(op)
             layer = converted[id(op)]
-            ins = [tensors[id(t)] for t in node.input_tensors]
+            ins = [_tensor_of(tensors, t, kmodel) for t in
+                   keras.tree.flatten(node.arguments.args)
+                   if hasattr(t, "_keras_history")]     # not mask=
             kwargs = {}
             training = node.arguments.kwargs.get("training")
             if isinstance(training, bool):

@@ -8,6 +8,7 @@ from .attention import (
 )
 from .base import Layer, Parameter
 from .batch_normalization import BatchNormalization
+from .bidirectional import Bidirectional
 from .conv import Conv2D
 from .conv1d import Conv1D
 from .conv_transpose import Conv2DTranspose
@@ -28,6 +29,7 @@ from .kernel import KernelMixin
 from .layer_normalization import LayerNormalization
 from .leaky_relu import LeakyReLU
 from .lstm import LSTM
+from .masking import Masking
 from .merging import Add, Average, Concatenate, Merge, Multiply, Subtract
 from .multi_head_attention import MultiHeadAttention
 from .pooling import AveragePooling2D, MaxPooling2D
@@ -51,7 +53,7 @@ __all__ = ["Layer", "Parameter", "KernelMixin", "Dense", "Activation", "get",
            "register"]
 __all__ += ["Dropout", "BatchNormalization", "PReLU", "LeakyReLU", "ELU"]
 __all__ += ["Recurrent", "SimpleRNN", "LSTM", "GRU", "Embedding",
-            "TimeDistributed"]
+            "TimeDistributed", "Masking", "Bidirectional"]
 __all__ += ["Conv2D", "MaxPooling2D", "AveragePooling2D",
             "GlobalAveragePooling2D", "GlobalMaxPooling2D", "Flatten",
             "Reshape", "Residual", "conv_output_size", "im2col", "col2im"]
@@ -80,7 +82,8 @@ for _cls in (Dense, Activation):
     register(_cls)
 for _cls in (Dropout, BatchNormalization, PReLU, LeakyReLU, ELU):
     register(_cls)
-for _cls in (SimpleRNN, LSTM, GRU, Embedding, TimeDistributed):
+for _cls in (SimpleRNN, LSTM, GRU, Embedding, TimeDistributed, Masking,
+             Bidirectional):
     register(_cls)
 for _cls in (Conv2D, MaxPooling2D, AveragePooling2D, GlobalAveragePooling2D,
              GlobalMaxPooling2D, Flatten, Reshape, Residual):

@@ -62,11 +62,23 @@ class Parameter:
 
     def __init__(self, data: np.ndarray, name: str,
                  regularizer: Any = None, trainable: bool = True):
-        self.data = data
+        owner = "Parameter"
+        self.data = check.instance(owner, "data", data, np.ndarray,
+                                   "a numpy array of floats")
+        if data.dtype.kind != "f":
+            raise check.ArgumentTypeError(
+                f"{owner}: data must be a numpy array of floats, got "
+                f"dtype {data.dtype}")
         self.grad = np.zeros_like(data)
-        self.name = name
+        self.name = check.string(owner, "name", name)
+        if regularizer is not None and not callable(
+                getattr(regularizer, "gradient", None)):
+            raise check.ArgumentTypeError(
+                f"{owner}: regularizer must be None or an "
+                f"nnkit.regularizers.Regularizer, got "
+                f"{check.show(regularizer)}")
         self.regularizer = regularizer
-        self.trainable = trainable
+        self.trainable = check.boolean(owner, "trainable", trainable)
         self._can_train = trainable   # a weight by nature, not frozen
         self.path = name  # "layer_name/kernel" once owned by a layer
 
@@ -136,7 +148,8 @@ class Layer:
         self._explicit_name = name is not None
         self._explicit_dtype = dtype is not None
         owner = self.describe()
-        self.dtype = check.float_dtype(owner, "dtype", dtype or "float32")
+        self.dtype = check.float_dtype(
+            owner, "dtype", "float32" if dtype is None else dtype)
         self.input_shape = (None if input_shape is None else check.shape(
             owner, "input_shape", input_shape))
         self.seed = check.seed(owner, "seed", seed)

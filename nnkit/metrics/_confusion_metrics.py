@@ -256,9 +256,12 @@ class AUC(Metric):
         self.curve = str(curve).upper()
         self.summation_method = summation_method
         self.multi_label = check.boolean(owner, "multi_label", multi_label)
-        self.num_labels = num_labels
-        self.label_weights = (None if label_weights is None
-                              else np.asarray(label_weights, np.float64))
+        self.num_labels = check.positive_int(owner, "num_labels",
+                                             num_labels, allow_none=True)
+        self.label_weights = (None if label_weights is None else
+                              check.array(owner, "label_weights",
+                                          label_weights, ndim=1,
+                                          finite=True).astype(np.float64))
         self.from_logits = check.boolean(owner, "from_logits", from_logits)
         super().__init__(name)
 

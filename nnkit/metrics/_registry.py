@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from .. import _validate as check
 from ._accuracy import (
     binary_accuracy,
     categorical_accuracy,
@@ -106,8 +107,11 @@ def get(identifier: Any, loss_name: Any = None,
             return identifier, fn
         if key in _STATEFUL:
             return identifier, _STATEFUL[key](name=identifier)
-    raise ValueError(f"unknown metric {identifier!r}; choose one of "
-                     f"{', '.join(names())}")
+        raise ValueError(f"unknown metric {identifier!r}; choose one of "
+                         f"{', '.join(names())}")
+    raise check.not_an_identifier(
+        "a metric", "a name such as 'accuracy', a Metric or a function "
+        "fn(y_true, y_pred) -> float", identifier)
 
 
 def as_metric(name: str, fn: Any) -> Metric:

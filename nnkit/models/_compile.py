@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import _validate as check
 from .. import losses as _losses
 from .. import metrics as _metrics
 
@@ -78,8 +79,9 @@ class CompiledLoss:
                              "loss='mse' or loss='binary_crossentropy'")
         self.names = list(output_names)
         self._logits_forms: dict[int, _losses.Loss] = {}
-        self.losses = [None if lo is None else _losses.get(lo)
-                       for lo in _per_output(loss, self.names, "loss")]
+        self.losses = [None if lo is None else check.lookup(
+            "compile", "loss", lo, _losses.get)
+            for lo in _per_output(loss, self.names, "loss")]
         if all(lo is None for lo in self.losses):
             raise ValueError("compile: every loss is None; at least one "
                              "output needs a loss")
@@ -93,8 +95,9 @@ class CompiledLoss:
         self.weights = [1.0 if w is None else float(w) for w in weights]
         if metrics is not None and not isinstance(metrics,
                                                   (list, tuple, dict)):
-            raise TypeError("compile: metrics must be a list, e.g. "
-                            "metrics=['accuracy']")
+            raise check.ArgumentTypeError(
+                f"compile: metrics must be a list, e.g. "
+                f"metrics=['accuracy'], got {check.show(metrics)}")
         self.metric_ids = metrics
         if len(self.names) == 1 and not isinstance(metrics, dict):
             per_output = [list(metrics or [])]
@@ -112,9 +115,11 @@ class CompiledLoss:
             loss_k = self.losses[k]
             taken, entries = {"loss"}, []
             for m in ids:
-                name, fn = _metrics.get(
-                    m, loss_name=getattr(loss_k, "name", None),
-                    output_units=output_units[k])
+                name, fn = check.lookup(
+                    "compile", "metrics", m,
+                    lambda m, k=k, loss_k=loss_k: _metrics.get(
+                        m, loss_name=getattr(loss_k, "name", None),
+                        output_units=output_units[k]))
                 base, i = name, 1
                 while name in taken:          # two AUCs: "auc", "auc_1"
                     name, i = f"{base}_{i}", i + 1

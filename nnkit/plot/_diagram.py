@@ -157,7 +157,8 @@ def number_grid(ax: Axes, values: Any, xy: tuple[float, float] = (0, 0), *,
         values: a 2-D array; ``None`` or NaN entries leave a cell blank.
         xy: the top-left corner.
         cell: the side of a cell in diagram units.
-        fmt: the format of each number.
+        fmt: the format of each number (a minus sign is drawn as
+            the typographic one, U+2212).
         fontsize: the numbers' size in points.
         fill: colours of single cells, ``{(row, col): colour}``.
         outline: rectangles to outline, ``(row, col, n_rows, n_cols,
@@ -182,7 +183,9 @@ def number_grid(ax: Axes, values: Any, xy: tuple[float, float] = (0, 0), *,
                                lw=0.8, zorder=1))
         blank = v is None or (isinstance(v, float) and np.isnan(v))
         if not blank:
-            ax.text(left + cell / 2, bottom + cell / 2, fmt.format(v),
+            # A typographic minus sign, as in the text's maths.
+            label = fmt.format(v).replace("-", "\u2212")
+            ax.text(left + cell / 2, bottom + cell / 2, label,
                     ha="center", va="center", fontsize=fontsize,
                     color=text_color, zorder=3)
     for r, c, n_rows, n_cols, color in outline:

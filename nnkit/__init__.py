@@ -33,12 +33,18 @@ from . import (
     regularizers,
 )
 from .layers import Activation, Dense
-from .models import Input, Sequential, TrainingDivergedError, load_model
+from .models import (
+    Input,
+    Model,
+    Sequential,
+    TrainingDivergedError,
+    load_model,
+)
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "Sequential", "Input", "Dense", "Activation", "load_model",
+    "Model", "Sequential", "Input", "Dense", "Activation", "load_model",
     "TrainingDivergedError", "activations", "callbacks", "gradcheck",
     "initializers", "layers", "losses", "metrics", "optimizers",
     "regularizers", "__version__",

@@ -73,32 +73,43 @@ def _need_float64(layer: Any) -> None:
                         f"dtype='float64' for a gradient check")
 
 
-def check_layer(layer: Any, x: np.ndarray, training: bool = True,
-                seed: int = 0, h: float = 1e-5) -> dict[str, float]:
+def check_layer(layer: Any, x: Any, training: bool = True,
+                seed: int = 0, h: float = 1e-5,
+                **kwargs: Any) -> dict[str, float]:
     """Check a layer's backward: dx and every parameter's gradient.
 
     The scalar checked is sum(forward(x) * dout) for a fixed random
-    ``dout``, whose gradient is exactly what backward computes.
+    ``dout``, whose gradient is exactly what backward computes. For a
+    ``multi_input`` layer x is a list of arrays and each input gets its
+    own entry ``"x0"``, ``"x1"``...; ``kwargs`` (e.g. ``mask=``) are
+    passed to every ``forward``.
 
     Returns:
         {"x": err, "<param name>": err, ...} relative errors.
     """
     _need_float64(layer)
-    x = np.array(x, dtype=np.float64)
-    layer.ensure_built(x.shape[1:], np.random.default_rng(seed))
+    multi = getattr(layer, "multi_input", False)
+    xs = [np.array(a, dtype=np.float64) for a in (x if multi else [x])]
+    arg = xs if multi else xs[0]
+    shapes = [a.shape[1:] for a in xs]
+    layer.ensure_built(shapes if multi else shapes[0],
+                       np.random.default_rng(seed))
     rng = np.random.default_rng(seed + 1)
-    dout = rng.standard_normal(layer.forward(x, training).shape)
+    dout = rng.standard_normal(np.shape(layer.forward(arg, training,
+                                                      **kwargs)))
 
     def f() -> float:
-        return float(np.sum(layer.forward(x, training) * dout))
+        return float(np.sum(layer.forward(arg, training, **kwargs) * dout))
 
     for p in layer.parameters():
         p.zero_grad()
-    layer.forward(x, training)
+    layer.forward(arg, training, **kwargs)
     dx = layer.backward(dout)
-    analytic = {"x": dx} | {p.name: p.grad.copy()
-                            for p in layer.parameters() if p.trainable}
-    numeric = {"x": numerical_gradient(f, x, h)}
+    names = [f"x{i}" for i in range(len(xs))] if multi else ["x"]
+    dxs = dx if multi else [dx]
+    analytic = dict(zip(names, dxs)) | {
+        p.name: p.grad.copy() for p in layer.parameters() if p.trainable}
+    numeric = {n: numerical_gradient(f, a, h) for n, a in zip(names, xs)}
     for p in layer.parameters():
         if p.trainable:
             numeric[p.name] = numerical_gradient(f, p.data, h)
@@ -125,37 +136,46 @@ def check_loss(loss: Any, y_true: np.ndarray, y_pred: np.ndarray,
     return rel_error(analytic, num)
 
 
-def model_numerical_gradients(model: Any, x: np.ndarray, y: np.ndarray,
-                              training: bool = False,
-                              h: float = 1e-5) -> list[np.ndarray]:
-    """Central differences of the model's total loss, every parameter."""
+def model_numerical_gradients(model: Any, x: Any, y: Any,
+                              training: bool = False, h: float = 1e-5,
+                              sample_weight: Any = None
+                              ) -> list[np.ndarray]:
+    """Central differences of the model's total loss, every trainable
+    parameter (x and y as ``fit`` takes them: arrays, lists or dicts)."""
     def f() -> float:
         out = model.forward(x, training=training)
-        return model._data_loss(y, out)[0] + model._penalties()
+        return model.compute_loss(y=y, y_pred=out,
+                                  sample_weight=sample_weight)
 
     return [numerical_gradient(f, p.data, h)
             for p in model.trainable_parameters]
 
 
-def check_model(model: Any, x: np.ndarray, y: np.ndarray,
-                training: bool = False,
-                h: float = 1e-5) -> dict[str, float]:
+def check_model(model: Any, x: Any, y: Any, training: bool = False,
+                h: float = 1e-5, sample_weight: Any = None
+                ) -> dict[str, float]:
     """Backprop vs central differences for every parameter of a model.
 
-    The model must be compiled (for its loss) and float64.
+    The model must be compiled (for its loss) and float64. Works for
+    any model: Sequential or functional (x, y and sample_weight as
+    ``fit`` takes them).
 
     Returns:
         {"layer/param": relative error}.
     """
-    if model.loss is None:
+    if getattr(model, "compiled_loss", None) is None:
         raise RuntimeError("check_model: compile the model first (it "
                            "needs the loss)")
-    x = model._prepare_x(x, "check_model")
+    xs = model._as_inputs(x, "check_model")
     for layer in model.layers:
-        _need_float64(layer)
-    x = np.asarray(x, dtype=np.float64)
-    model.forward_backward(x, y, training=training)
+        if layer.parameters():
+            _need_float64(layer)
+    xs = [a.astype(np.float64) if a.dtype.kind == "f" else a for a in xs]
+    x = xs[0] if len(xs) == 1 else xs
+    model.forward_backward(x, y, training=training,
+                           sample_weight=sample_weight)
     analytic = [p.grad.copy() for p in model.trainable_parameters]
-    numeric = model_numerical_gradients(model, x, y, training, h)
+    numeric = model_numerical_gradients(model, x, y, training, h,
+                                        sample_weight)
     return {p.path: rel_error(a, n) for p, a, n in
             zip(model.trainable_parameters, analytic, numeric)}

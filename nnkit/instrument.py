@@ -34,18 +34,15 @@ def layer_outputs(model: Any, x: Any, training: bool = False
     """Every layer's output for x, keyed by layer name.
 
     Args:
-        model: a ``Sequential``.
+        model: a ``Sequential`` or a functional model (a layer called
+            twice reports its last call).
         x: a batch, (N, ...).
         training: run layers in training mode (dropout masks, batch
             statistics); the default inference mode has no side effects.
     """
-    x = model._prepare_x(x, "layer_outputs")
-    x = x.astype(model.layers[0].dtype, copy=False)
-    outs = {}
-    for layer in model.layers:
-        x = layer.forward(x, training=training)
-        outs[layer.name] = x
-    return outs
+    xs = model._as_inputs(x, "layer_outputs")
+    model._run_forward(xs, training)
+    return {layer.name: out for layer, out in model._layer_calls()}
 
 
 def _units(out: np.ndarray) -> np.ndarray:

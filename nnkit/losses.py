@@ -1,9 +1,21 @@
 """Loss functions: value and gradient, with Keras' conventions.
 
-A loss is called as ``loss(y_true, y_pred)`` and returns the *mean over
-the batch* of the per-example loss (Keras' default reduction,
-``"sum_over_batch_size"``); ``loss.gradient(y_true, y_pred)`` returns
-d(mean loss)/d(y_pred), the array that starts backpropagation.
+A loss is computed in two steps, as in Keras. ``per_example`` gives one
+value l_i per example (per time step for sequence outputs); the
+*reduction* then combines them, with optional weights w_i
+(``sample_weight``)::
+
+    "sum_over_batch_size" (default), "mean":  L = sum_i w_i l_i / n
+    "sum":                                    L = sum_i w_i l_i
+    "mean_with_sample_weight":                L = sum_i w_i l_i / sum_i w_i
+    "none" or None:                           the array w_i l_i
+
+n is the number of values l_i (the batch size for one value per
+example): a weighted mean in Keras divides by n, not by the sum of the
+weights, unless the last reduction is chosen. ``loss(y_true, y_pred,
+sample_weight)`` returns L; ``loss.gradient(y_true, y_pred,
+sample_weight)`` returns dL/d(y_pred), the array that starts
+backpropagation (for "none": the gradient of the sum of the values).
 
 Regression losses average over the last axis first, like Keras, so an
 output of width d contributes ``1/(N d)`` per element.
@@ -30,19 +42,150 @@ __all__ = [
     "Loss", "MeanSquaredError", "MeanAbsoluteError", "Huber",
     "BinaryCrossentropy", "CategoricalCrossentropy",
     "SparseCategoricalCrossentropy", "get", "serialize", "EPSILON",
+    "REDUCTIONS", "reduction_weights",
 ]
 
 EPSILON = 1e-7  # Keras' backend.epsilon()
 
+REDUCTIONS = ("sum_over_batch_size", "mean", "sum",
+              "mean_with_sample_weight", "none", None)
+
+
+def _check_reduction(owner: str, reduction: Any) -> Any:
+    return check.one_of(owner, "reduction", reduction, REDUCTIONS)
+
+
+def reduction_weights(values_shape: tuple, sample_weight: Any = None,
+                      mask: Any = None,
+                      reduction: Any = "sum_over_batch_size",
+                      owner: str = "loss") -> Any:
+    """dL/d(l_i): what each per-example value l_i contributes to L.
+
+    Every reduction is linear in the values, L = sum_i c_i l_i, and
+    these coefficients c_i are also the gradient that ``Loss.gradient``
+    chains into ``per_example_gradient``. Keras 3's rules:
+
+    * ``sample_weight`` (N,) or (N, 1) weights each example (and all of
+      its time steps); an array of the values' shape weights each value;
+    * ``mask`` (the output's mask, bool, the values' shape) zeroes the
+      masked values; for ``"sum_over_batch_size"``/``"mean"`` the kept
+      ones are scaled by n / (number kept), so the mean runs over the
+      kept values only;
+    * the mean reductions divide by n, the number of values (the batch
+      size for one value per example), not by the sum of the weights;
+      ``"mean_with_sample_weight"`` divides by the sum of the weights.
+      A zero divisor gives 0, as Keras' ``divide_no_nan``.
+
+    Returns:
+        a number or an array broadcastable to ``values_shape``.
+    """
+    w, divisor = _weights_and_divisor(values_shape, sample_weight, mask,
+                                      reduction, owner)
+    if not divisor:
+        return 0.0
+    return (1.0 if w is None else w) / divisor
+
+
+def _weights_and_divisor(values_shape: tuple, sample_weight: Any,
+                         mask: Any, reduction: Any, owner: str) -> tuple:
+    """(weights or None, divisor): L = sum_i w_i l_i / divisor."""
+    values_shape = tuple(values_shape)
+    n = int(np.prod(values_shape))
+    w: Any = None                 # the weights: mask and sample_weight
+    if mask is not None:
+        keep = np.asarray(mask, bool).reshape(values_shape)
+        w = keep.astype(np.float64)
+        if reduction in ("sum_over_batch_size", "mean"):
+            kept = int(keep.sum())
+            w *= n / kept if kept else 0.0
+    if sample_weight is not None:
+        sw = np.asarray(sample_weight, dtype=np.float64)
+        if sw.ndim == len(values_shape) + 1 and sw.shape[-1] == 1:
+            sw = sw[..., 0]                       # (N, 1) -> (N,)
+        if sw.ndim == 0 or sw.shape != values_shape[:sw.ndim]:
+            raise ValueError(
+                f"{owner}: sample_weight has shape {sw.shape}, but the "
+                f"loss has values of shape {values_shape}; give one "
+                f"weight per example, shape {values_shape[:1]}")
+        if not np.all(np.isfinite(sw)):
+            raise ValueError(f"{owner}: sample_weight contains NaN or "
+                             f"inf")
+        sw = sw.reshape(sw.shape + (1,) * (len(values_shape) - sw.ndim))
+        w = sw if w is None else w * sw
+    if reduction in ("sum", "none", None):
+        return w, 1.0
+    if reduction == "mean_with_sample_weight" and w is not None:
+        return w, float(np.sum(w))
+    return w, float(n)
+
 
 class Loss:
-    """Base class: ``__call__`` -> mean loss, ``gradient`` -> dL/dy_pred."""
+    """Base class: ``__call__`` -> the loss, ``gradient`` -> dL/d(y_pred).
+
+    A subclass implements ``per_example`` (one value per example, the
+    last axis reduced) and ``per_example_gradient`` (the derivative of
+    each value with respect to its own row of y_pred).
+
+    Args:
+        reduction: how the per-example values are combined (module
+            docstring): ``"sum_over_batch_size"`` (Keras' default),
+            ``"mean"``, ``"sum"``, ``"mean_with_sample_weight"``,
+            ``"none"`` or None.
+
+    Attributes:
+        fused_activation: the name of the output activation this loss
+            can *fuse* with (None: none). When a model's output layer
+            ends in that activation, the model computes the loss from
+            the layer's logits z instead of its output, which is exact
+            and never saturates, and starts backpropagation from dL/dz
+            (``Layer.backward_from_logits``). Keras does the same.
+    """
 
     name = "loss"
+    fused_activation: str | None = None
 
-    def __call__(self, y_true, y_pred) -> float:
+    def __init__(self, reduction: Any = "sum_over_batch_size"):
+        self.reduction = _check_reduction(type(self).__name__, reduction)
+
+    def __call__(self, y_true, y_pred, sample_weight=None, mask=None):
+        """The loss: a number, or an array for reduction ``"none"``."""
         y_true, y_pred = self.prepare(y_true, y_pred)
-        return float(np.mean(self.per_example(y_true, y_pred)))
+        values = self.per_example(y_true, y_pred)
+        w, divisor = _weights_and_divisor(values.shape, sample_weight,
+                                          mask, self.reduction,
+                                          type(self).__name__)
+        if w is not None:
+            values = (values * w).astype(y_pred.dtype, copy=False)
+        if self.reduction in ("none", None):
+            if values.ndim == 1 and np.ndim(sample_weight) == 2:
+                values = values[:, None]    # Keras: (N,) with (N, 1)
+            return values
+        total = np.sum(values)
+        return float(total / divisor) if divisor else 0.0
+
+    def gradient(self, y_true, y_pred, sample_weight=None, mask=None):
+        """dL/d(y_pred) (for reduction ``"none"``: of the values' sum)."""
+        y_true, y_pred = self.prepare(y_true, y_pred)
+        c = reduction_weights(y_pred.shape[:-1], sample_weight, mask,
+                              self.reduction, type(self).__name__)
+        g = self.per_example_gradient(y_true, y_pred)
+        if np.ndim(c):
+            c = np.asarray(c)[..., None]
+        return (g * c).astype(y_pred.dtype, copy=False)
+
+    def fuses_with(self, activation: Any) -> bool:
+        """True if this loss can take the logits of ``activation``."""
+        return (self.fused_activation is not None
+                and not getattr(self, "from_logits", True)
+                and activation is not None
+                and getattr(activation, "name", None)
+                == self.fused_activation)
+
+    def logits_form(self) -> Loss:
+        """The same loss taking the logits (``from_logits=True``)."""
+        if self.fused_activation is None:
+            raise TypeError(f"{type(self).__name__} has no logits form")
+        return type(self)(**{**self.get_config(), "from_logits": True})
 
     def prepare(self, y_true, y_pred) -> tuple[np.ndarray, np.ndarray]:
         """Check and align shapes; cast y_true to y_pred's dtype."""
@@ -63,13 +206,19 @@ class Loss:
         return ""
 
     def per_example(self, y_true, y_pred) -> np.ndarray:
+        """One loss value per example (and time step): shape y_pred[:-1]."""
         raise NotImplementedError
 
-    def gradient(self, y_true, y_pred) -> np.ndarray:
+    def per_example_gradient(self, y_true, y_pred) -> np.ndarray:
+        """d(per_example value)/d(y_pred), row by row: y_pred's shape."""
         raise NotImplementedError
 
     def get_config(self) -> dict[str, Any]:
-        return {}
+        # The default reduction is left out, so a loss serialises as
+        # its name alone, as before reductions existed.
+        if self.reduction == "sum_over_batch_size":
+            return {}
+        return {"reduction": self.reduction}
 
     def __repr__(self) -> str:
         args = ", ".join(f"{k}={v}" for k, v in self.get_config().items())
@@ -77,20 +226,26 @@ class Loss:
 
 
 class MeanSquaredError(Loss):
-    """mean((y_pred - y_true)^2); gradient 2 (y_pred - y_true) / (N d)."""
+    """l = mean_d (y_pred - y_true)^2; dl/dy_pred = 2 (y_pred - y_true) / d.
+
+    Args:
+        reduction: see ``Loss``.
+    """
 
     name = "mean_squared_error"
 
     def per_example(self, y_true, y_pred):
         return np.mean((y_pred - y_true) ** 2, axis=-1)
 
-    def gradient(self, y_true, y_pred):
-        y_true, y_pred = self.prepare(y_true, y_pred)
-        return 2.0 * (y_pred - y_true) / y_pred.size
+    def per_example_gradient(self, y_true, y_pred):
+        return 2.0 * (y_pred - y_true) / y_pred.shape[-1]
 
 
 class MeanAbsoluteError(Loss):
-    """``mean(|y_pred - y_true|)``; gradient ``sign(y_pred - y_true)/(N d)``.
+    """``l = mean_d |y_pred - y_true|``; ``dl/dy_pred = sign(.) / d``.
+
+    Args:
+        reduction: see ``Loss``.
     """
 
     name = "mean_absolute_error"
@@ -98,20 +253,25 @@ class MeanAbsoluteError(Loss):
     def per_example(self, y_true, y_pred):
         return np.mean(np.abs(y_pred - y_true), axis=-1)
 
-    def gradient(self, y_true, y_pred):
-        y_true, y_pred = self.prepare(y_true, y_pred)
-        return np.sign(y_pred - y_true) / y_pred.size
+    def per_example_gradient(self, y_true, y_pred):
+        return np.sign(y_pred - y_true) / y_pred.shape[-1]
 
 
 class Huber(Loss):
     """Quadratic for ``|e| <= delta``, linear beyond: robust to outliers.
 
     ``l(e) = e^2 / 2 if |e| <= delta else delta (|e| - delta / 2)``.
+
+    Args:
+        delta: where the quadratic part turns linear (> 0).
+        reduction: see ``Loss``.
     """
 
     name = "huber"
 
-    def __init__(self, delta: float = 1.0):
+    def __init__(self, delta: float = 1.0,
+                 reduction: Any = "sum_over_batch_size"):
+        super().__init__(reduction)
         self.delta = check.positive("Huber", "delta", delta)
 
     def per_example(self, y_true, y_pred):
@@ -120,29 +280,26 @@ class Huber(Loss):
         return np.mean(np.where(e <= d, 0.5 * e * e, d * e - 0.5 * d * d),
                        axis=-1)
 
-    def gradient(self, y_true, y_pred):
-        y_true, y_pred = self.prepare(y_true, y_pred)
+    def per_example_gradient(self, y_true, y_pred):
         e = y_pred - y_true
         g = np.where(np.abs(e) <= self.delta, e, self.delta * np.sign(e))
-        return g / y_pred.size
+        return g / y_pred.shape[-1]
 
     def get_config(self):
-        return {"delta": self.delta}
+        return {"delta": self.delta, **super().get_config()}
 
 
 class _CrossEntropy(Loss):
-    activation_name = ""   # the output activation whose logits it fuses
+    """What the cross-entropies share: ``from_logits`` and the fusion."""
 
-    def __init__(self, from_logits: bool = False):
+    def __init__(self, from_logits: bool = False,
+                 reduction: Any = "sum_over_batch_size"):
+        super().__init__(reduction)
         self.from_logits = check.boolean(type(self).__name__,
                                          "from_logits", from_logits)
 
     def get_config(self):
-        return {"from_logits": self.from_logits}
-
-    def logits_form(self) -> Loss:
-        """The same loss taking logits (used to fuse with the activation)."""
-        return type(self)(from_logits=True)
+        return {"from_logits": self.from_logits, **super().get_config()}
 
 
 class BinaryCrossentropy(_CrossEntropy):
@@ -152,10 +309,14 @@ class BinaryCrossentropy(_CrossEntropy):
     sigmoid(z) - t. From probabilities: p is clipped to [eps, 1 - eps];
     gradient (p - t) / (p (1 - p)) inside the clip range (boundaries
     included, as TensorFlow's clip gradient), 0 outside.
+
+    Args:
+        from_logits: y_pred holds logits z rather than probabilities.
+        reduction: see ``Loss``.
     """
 
     name = "binary_crossentropy"
-    activation_name = "sigmoid"
+    fused_activation = "sigmoid"
 
     def prepare(self, y_true, y_pred):
         y_true, y_pred = super().prepare(y_true, y_pred)
@@ -175,14 +336,14 @@ class BinaryCrossentropy(_CrossEntropy):
             per = -(y_true * np.log(p) + (1 - y_true) * np.log(1 - p))
         return np.mean(per, axis=-1)
 
-    def gradient(self, y_true, y_pred):
-        y_true, y_pred = self.prepare(y_true, y_pred)
+    def per_example_gradient(self, y_true, y_pred):
+        d = y_pred.shape[-1]
         if self.from_logits:
-            return (sigmoid(y_pred) - y_true) / y_pred.size
+            return (sigmoid(y_pred) - y_true) / d
         inside = (y_pred >= EPSILON) & (y_pred <= 1.0 - EPSILON)
         p = np.clip(y_pred, EPSILON, 1.0 - EPSILON)
         g = (p - y_true) / (p * (1.0 - p))
-        return np.where(inside, g, 0.0).astype(y_pred.dtype) / y_pred.size
+        return np.where(inside, g, 0.0).astype(y_pred.dtype) / d
 
 
 class CategoricalCrossentropy(_CrossEntropy):
@@ -191,10 +352,14 @@ class CategoricalCrossentropy(_CrossEntropy):
     From probabilities, Keras first renormalises p to sum to 1, then
     clips it to [eps, 1 - eps]. From logits z the value is
     logsumexp(z) - sum_k t_k z_k and the gradient softmax(z) - t.
+
+    Args:
+        from_logits: y_pred holds logits z rather than probabilities.
+        reduction: see ``Loss``.
     """
 
     name = "categorical_crossentropy"
-    activation_name = "softmax"
+    fused_activation = "softmax"
 
     def _shape_hint(self, y_true, y_pred):
         if y_true.shape[:-1] == y_pred.shape[:-1] and y_true.shape[-1] == 1:
@@ -210,29 +375,31 @@ class CategoricalCrossentropy(_CrossEntropy):
         q = np.clip(q, EPSILON, 1.0 - EPSILON)
         return -np.sum(y_true * np.log(q), axis=-1)
 
-    def gradient(self, y_true, y_pred):
-        y_true, y_pred = self.prepare(y_true, y_pred)
-        n = y_pred.size // y_pred.shape[-1]
+    def per_example_gradient(self, y_true, y_pred):
         if self.from_logits:
             return (softmax(y_pred) * np.sum(y_true, -1, keepdims=True)
-                    - y_true) / n
+                    - y_true)
         s = np.sum(y_pred, axis=-1, keepdims=True)
         q = y_pred / s
         inside = (q >= EPSILON) & (q <= 1.0 - EPSILON)
         gq = np.where(inside, -y_true / np.clip(q, EPSILON, None), 0.0)
         # q = p / sum(p): dq_i/dp_j = (delta_ij - q_i) / s
         gp = (gq - np.sum(gq * q, axis=-1, keepdims=True)) / s
-        return gp.astype(y_pred.dtype) / n
+        return gp.astype(y_pred.dtype)
 
 
 class SparseCategoricalCrossentropy(_CrossEntropy):
     """Categorical cross-entropy with integer labels y in {0..C-1}.
 
     Keras' probability form is -log(c_y / sum(c)) with c = clip(p).
+
+    Args:
+        from_logits: y_pred holds logits z rather than probabilities.
+        reduction: see ``Loss``.
     """
 
     name = "sparse_categorical_crossentropy"
-    activation_name = "softmax"
+    fused_activation = "softmax"
 
     def prepare(self, y_true, y_pred):
         y_pred = np.asarray(y_pred)
@@ -271,17 +438,15 @@ class SparseCategoricalCrossentropy(_CrossEntropy):
         c = np.clip(y_pred, EPSILON, 1.0 - EPSILON)
         return (np.log(np.sum(c, axis=-1)) - np.log(self._pick(c, y_true)))
 
-    def gradient(self, y_true, y_pred):
-        y, y_pred = self.prepare(y_true, y_pred)
-        n = y.size
+    def per_example_gradient(self, y, y_pred):
         onehot = np.zeros_like(y_pred)
         np.put_along_axis(onehot, y[..., None], 1.0, axis=-1)
         if self.from_logits:
-            return (softmax(y_pred) - onehot) / n
+            return softmax(y_pred) - onehot
         inside = (y_pred >= EPSILON) & (y_pred <= 1.0 - EPSILON)
         c = np.clip(y_pred, EPSILON, 1.0 - EPSILON)
         g = 1.0 / np.sum(c, axis=-1, keepdims=True) - onehot / c
-        return np.where(inside, g, 0.0).astype(y_pred.dtype) / n
+        return np.where(inside, g, 0.0).astype(y_pred.dtype)
 
 
 _REGISTRY: dict[str, type[Loss]] = {

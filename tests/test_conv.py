@@ -202,7 +202,7 @@ def test_conv2d_softmax_output_fuses_with_cross_entropy(rng):
     model.compile("sgd", "categorical_crossentropy")
     x = rng.standard_normal((3, 5, 4, 2))
     y = np.eye(4)[rng.integers(0, 4, (3, 4, 3))]
-    assert model._fused_loss() is not None
+    assert model.compiled_loss.fused(0, model.layers[-1]) is not None
     errors = check_model(model, x, y)
     assert len(errors) == 4
     assert max(errors.values()) < PASS, errors

@@ -180,7 +180,8 @@ def test_saved_file_holds_no_pickled_objects(tmp_path):
         for key in data.files:
             assert data[key].dtype != object
         meta = json.loads(str(data["__meta__"]))
-    assert meta["format"] == "nnkit.Sequential"
+    assert meta["format"] == "nnkit.Model"
+    assert meta["class_name"] == "Sequential"
     with zipfile.ZipFile(path) as zf:
         assert all(name.endswith(".npy") for name in zf.namelist())
 
@@ -237,20 +238,21 @@ def test_first_layer_skips_the_unused_input_gradient_only_inside_fit():
     calls = []
     model = small_model(dtype="float64")
     first = model.layers[0]
-    original = first.backward_preactivation
+    original = first.backward_from_logits
 
-    def spy(dz):
-        dx = original(dz)
-        calls.append(dx)
+    def spy(dz, need_dx=True):
+        dx = original(dz, need_dx)
+        calls.append((need_dx, dx))
         return dx
 
-    first.backward_preactivation = spy
+    first.backward_from_logits = spy
     model.compile("sgd", "mse")
     x, y = xor_data()
     model.train_on_batch(x, y)
-    assert calls[-1] is None and first.input_grad_needed
+    assert calls[-1] == (False, None)       # the model asked for no dx
     first.forward(x)                        # a direct call gets dx
     assert first.backward(np.ones((4, 8))).shape == (4, 2)
+    assert calls[-1][0] is True
 
 
 def test_a_layer_built_on_its_own_uses_its_seed():

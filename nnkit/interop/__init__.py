@@ -51,10 +51,12 @@ so that its registrations run.
 #   _layers.py      Dense, Activation and the training layers
 #   _conv.py        convolutional, pooling and shape layers
 #   _sequence.py    recurrent, embedding and time-distributed layers
-#   _models.py      whole models: to_keras and from_keras
+#   _merging.py     the merge layers (functional models)
+#   _models.py      whole models: to_keras and from_keras (Sequential
+#                   and functional)
 # Importing the layer modules registers their converters.
 
-from . import _conv, _layers, _sequence  # noqa: F401  (registration)
+from . import _conv, _layers, _merging, _sequence  # noqa: F401
 from ._base import (
     ACTIVATIONS,
     LAYERS,

@@ -1,10 +1,20 @@
-"""Whole models: ``to_keras`` and ``from_keras``."""
+"""Whole models: ``to_keras`` and ``from_keras``.
+
+A ``Sequential`` becomes a ``keras.Sequential``; a functional model a
+``keras.Model(inputs, outputs)`` with the same graph: each layer is
+converted once (so a shared layer stays shared) and called on the Keras
+tensors in the nnkit model's node order. Keras' weight order equals
+nnkit's (both sort the graph the same way), so the weights copy over
+as one list.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from ..models import Sequential
+import numpy as np
+
+from ..models import Functional, Input, Model, Sequential
 from ._base import LAYERS, MODELS
 from ._functions import loss_to_keras
 from ._optimizers import optimizer_to_keras
@@ -26,12 +36,32 @@ def to_keras(model: Any, compile: bool = True) -> Any:
     kmodel.set_weights(model.get_weights())
     if compile and model.optimizer is not None:
         kmodel.compile(optimizer=optimizer_to_keras(model.optimizer),
-                       loss=loss_to_keras(model.loss),
-                       metrics=list(model._metric_ids) or None)
+                       loss=_losses_to_keras(model.loss),
+                       loss_weights=model._compile_args.get(
+                           "loss_weights"),
+                       metrics=_metrics_to_keras(model._metric_ids))
     return kmodel
 
 
-def from_keras(kmodel: Any, seed: int | None = None) -> Any:
+def _losses_to_keras(loss: Any) -> Any:
+    """One loss, or a list/dict of them (None stays None)."""
+    if isinstance(loss, dict):
+        return {k: _losses_to_keras(v) for k, v in loss.items()}
+    if isinstance(loss, list):
+        return [_losses_to_keras(v) for v in loss]
+    return None if loss is None else loss_to_keras(loss)
+
+
+def _metrics_to_keras(metrics: Any) -> Any:
+    if not metrics:
+        return None
+    if isinstance(metrics, dict):
+        return {k: list(v) if isinstance(v, (list, tuple)) else v
+                for k, v in metrics.items()}
+    return list(metrics)
+
+
+def from_keras(kmodel: Any, seed: int | None = None) -> Model:
     """An nnkit model with a Keras model's architecture and weights.
 
     Only the structure and weights move; compile the nnkit model
@@ -44,7 +74,7 @@ def from_keras(kmodel: Any, seed: int | None = None) -> Any:
 
 @MODELS.register_to_keras(Sequential)
 def _sequential_to_keras(model: Sequential, keras: Any) -> Any:
-    dtype = model.layers[0].dtype.name
+    dtype = (model.input_dtype or model.layers[0].dtype).name
     klayers = [keras.Input(shape=model.input_shape, dtype=dtype)]
     klayers += [LAYERS.to_keras(layer) for layer in model.layers]
     return keras.Sequential(klayers, name=model.name)
@@ -54,7 +84,75 @@ def _sequential_to_keras(model: Sequential, keras: Any) -> Any:
 def _sequential_from_keras(kmodel: Any, seed: int | None = None
                            ) -> Sequential:
     model = Sequential(name=kmodel.name, seed=seed)
+    dtype = np.dtype(str(kmodel.inputs[0].dtype))
+    if dtype.kind != "f":                 # e.g. integer ids
+        model.input_dtype = dtype
     for k in kmodel.layers:
         model.add(LAYERS.from_keras(k))
     model.build(tuple(kmodel.input_shape[1:]))
     return model
+
+
+@MODELS.register_to_keras(Functional)
+def _functional_to_keras(model: Functional, keras: Any) -> Any:
+    tensors: dict[int, Any] = {}         # id(nnkit tensor) -> Keras's
+    for t in model.inputs:
+        if not t.node.is_input:
+            raise ValueError(
+                f"to_keras: the input of model '{model.name}' from "
+                f"{t.layer.describe()} is an intermediate tensor; build "
+                f"the model from Input tensors to convert it")
+        tensors[id(t)] = keras.Input(shape=t.example_shape, name=t.name,
+                                     dtype=t.dtype.name)
+    converted: dict[int, Any] = {}       # one Keras layer per nnkit layer
+    for node in model.nodes:
+        if node.is_input:
+            continue
+        layer = node.layer
+        if id(layer) not in converted:
+            converted[id(layer)] = LAYERS.to_keras(layer)
+        ins = [tensors[id(t)] for t in node.inputs]
+        kwargs = dict(node.kwargs)
+        if node.training is not None:
+            kwargs["training"] = node.training
+        out = converted[id(layer)](ins if layer.multi_input else ins[0],
+                                   **kwargs)
+        outs = list(out) if isinstance(out, (list, tuple)) else [out]
+        for t, k in zip(node.outputs, outs):
+            tensors[id(t)] = k
+    inputs = [tensors[id(t)] for t in model.inputs]
+    outputs = [tensors[id(t)] for t in model.outputs]
+    return keras.Model(inputs[0] if len(inputs) == 1 else inputs,
+                       outputs[0] if len(outputs) == 1 else outputs,
+                       name=model.name)
+
+
+@MODELS.register_from_keras("Functional")
+def _functional_from_keras(kmodel: Any, seed: int | None = None
+                           ) -> Functional:
+    tensors: dict[int, Any] = {}         # id(Keras tensor) -> nnkit's
+    for kt in kmodel.inputs:
+        layer = kt._keras_history.operation
+        tensors[id(kt)] = Input(tuple(kt.shape[1:]), name=layer.name,
+                                dtype=str(kt.dtype))
+    converted: dict[int, Any] = {}
+    for depth in sorted(kmodel._nodes_by_depth, reverse=True):
+        for node in kmodel._nodes_by_depth[depth]:
+            if node.is_input:
+                continue
+            op = node.operation
+            if id(op) not in converted:
+                converted[id(op)] = LAYERS.from_keras(op)
+            layer = converted[id(op)]
+            ins = [tensors[id(t)] for t in node.input_tensors]
+            kwargs = {}
+            training = node.arguments.kwargs.get("training")
+            if isinstance(training, bool):
+                kwargs["training"] = training
+            out = layer(ins if layer.multi_input else ins[0], **kwargs)
+            outs = out if isinstance(out, list) else [out]
+            for kt, t in zip(node.outputs, outs):
+                tensors[id(kt)] = t
+    return Functional([tensors[id(t)] for t in kmodel.inputs],
+                      [tensors[id(t)] for t in kmodel.outputs],
+                      name=kmodel.name, seed=seed)

@@ -11,9 +11,11 @@ from .embedding import Embedding
 from .global_pooling import GlobalAveragePooling2D, GlobalMaxPooling2D
 from .gru import GRU
 from .im2col import col2im, conv_output_size, im2col
+from .input_layer import Input, InputLayer  # noqa: F401 (documented in models)
 from .kernel import KernelMixin
 from .leaky_relu import LeakyReLU
 from .lstm import LSTM
+from .merging import Add, Average, Concatenate, Merge, Multiply, Subtract
 from .pooling import AveragePooling2D, MaxPooling2D
 from .prelu import PReLU
 from .recurrent import Recurrent
@@ -30,6 +32,8 @@ __all__ += ["Recurrent", "SimpleRNN", "LSTM", "GRU", "Embedding",
 __all__ += ["Conv2D", "MaxPooling2D", "AveragePooling2D",
             "GlobalAveragePooling2D", "GlobalMaxPooling2D", "Flatten",
             "Reshape", "Residual", "conv_output_size", "im2col", "col2im"]
+__all__ += ["Merge", "Add", "Subtract", "Multiply", "Average",
+            "Concatenate"]
 
 _REGISTRY: dict[str, type[Layer]] = {}
 
@@ -48,6 +52,8 @@ for _cls in (SimpleRNN, LSTM, GRU, Embedding, TimeDistributed):
     register(_cls)
 for _cls in (Conv2D, MaxPooling2D, AveragePooling2D, GlobalAveragePooling2D,
              GlobalMaxPooling2D, Flatten, Reshape, Residual):
+    register(_cls)
+for _cls in (InputLayer, Add, Subtract, Multiply, Average, Concatenate):
     register(_cls)
 
 

@@ -31,6 +31,8 @@ class Activation(Layer):
         same as the input
     """
 
+    supports_masking = True
+
     def __init__(self, activation: Any, activity_regularizer: Any = None,
                  **kwargs: Any):
         super().__init__(**kwargs)
@@ -40,7 +42,7 @@ class Activation(Layer):
         self.activity_regularizer = check.lookup(
             owner, "activity_regularizer", activity_regularizer, _reg.get)
 
-    def forward(self, x, training=False):
+    def forward(self, x, training=False, mask=None):
         x = self.check_input(x)
         out = self.activation.forward(x)
         self.z, self.out = x, out
@@ -49,8 +51,14 @@ class Activation(Layer):
     def backward(self, dout):
         return self.activation.backward(self.z, self.out, dout)
 
-    def backward_preactivation(self, dz):
-        """dL/dx when dL/dz (the logits' gradient) is already known."""
+    @property
+    def logits_activation(self):
+        """The activation f: its input x is the logits."""
+        return self.activation
+
+    def backward_from_logits(self, dz, need_dx=True):
+        """dL/dx when dL/dz (the logits' gradient) is already known:
+        the input *is* z, so it is dz itself."""
         return dz
 
     def get_config(self):

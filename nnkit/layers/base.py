@@ -12,6 +12,23 @@ used through two methods:
 Gradients are accumulated with ``+=`` so a weight used twice (shared
 weights, or every time step of a recurrent layer) collects both
 contributions; the model zeroes them before each step.
+
+Class attributes a layer sets to declare what else it can do (a model
+reads them; nothing is toggled behind the layer's back):
+
+* ``multi_input = True``: ``forward`` takes a *list* of arrays and
+  ``backward`` returns a list of input gradients (the merge layers);
+* ``supports_masking = True``: ``forward`` accepts ``mask=`` (a boolean
+  (N, T) array marking the real time steps) and ``compute_mask`` says
+  which mask the output carries (Keras' masking rules);
+* ``can_skip_dx = True``: ``backward`` (and ``backward_from_logits``)
+  accept ``need_dx=False`` and then skip dL/d(input), which a model does
+  not need for a layer fed directly by the data.
+
+A layer whose output is ``activation(z)`` and that can start its
+backward pass from dL/dz names that activation in ``logits_activation``
+and implements ``backward_from_logits(dz)``: a model uses it when the
+loss fuses with that activation (see ``nnkit.losses.Loss.fuses_with``).
 """
 
 from __future__ import annotations
@@ -23,8 +40,9 @@ from typing import Any
 import numpy as np
 
 from .. import _validate as check
+from .symbolic import call_symbolic, is_symbolic
 
-__all__ = ["Parameter", "Layer", "as_shape", "shape_str"]
+__all__ = ["Parameter", "Layer", "as_shape", "shape_str", "nested_layers"]
 
 
 class Parameter:
@@ -36,6 +54,9 @@ class Parameter:
         name: Keras-style name such as ``"kernel"`` or ``"bias"``.
         regularizer: optional penalty (see ``nnkit.regularizers``).
         trainable: optimizers skip a parameter whose flag is False.
+            Freezing a layer (``layer.trainable = False``) clears it;
+            unfreezing sets it again, except on weights created
+            non-trainable (batch normalization's moving statistics).
     """
 
     def __init__(self, data: np.ndarray, name: str,
@@ -45,6 +66,7 @@ class Parameter:
         self.name = name
         self.regularizer = regularizer
         self.trainable = trainable
+        self._can_train = trainable   # a weight by nature, not frozen
         self.path = name  # "layer_name/kernel" once owned by a layer
 
     @property
@@ -87,19 +109,20 @@ class Layer:
         seed: seeds the initial weights when the layer is built on its
             own (called directly on data). Inside a model the model's
             seeded generator is used instead.
+        trainable: False freezes the layer (see the ``trainable``
+            property).
     """
 
     # Number of dimensions of one example, or None if any rank works.
     input_ndim: int | None = None
-    # A model clears this on its first layer while it backpropagates:
-    # nobody needs dL/d(data), and for a wide first layer computing it
-    # is a sizeable share of the step. Layers that honour it (Dense,
-    # Conv2D) then return None from backward instead of dx.
-    input_grad_needed: bool = True
+    # What the layer can do beyond the basic protocol (module docstring).
+    multi_input: bool = False
+    supports_masking: bool = False
+    can_skip_dx: bool = False
 
     def __init__(self, name: str | None = None, dtype: str | None = None,
                  input_shape: Any = None, seed: int | None = None,
-                 **unknown: Any):
+                 trainable: bool = True, **unknown: Any):
         cls = type(self).__name__
         if unknown:
             raise TypeError(_unknown_arguments(type(self), unknown))
@@ -118,6 +141,10 @@ class Layer:
         self.seed = check.seed(owner, "seed", seed)
         self.built = False
         self._params: list[Parameter] = []
+        self._trainable = check.boolean(self.describe(), "trainable",
+                                        trainable)
+        # One Node per call on symbolic tensors (nnkit.layers.symbolic).
+        self.inbound_nodes: list[Any] = []
 
     # ----- building -----------------------------------------------------
     def add_weight(self, name: str, value: np.ndarray,
@@ -126,24 +153,33 @@ class Layer:
         """Create a Parameter owned by this layer."""
         p = Parameter(np.asarray(value, dtype=self.dtype), name,
                       regularizer=regularizer, trainable=trainable)
+        p.trainable = trainable and self._trainable
         p.path = f"{self.name}/{name}"
         self._params.append(p)
         return p
 
     def build(self, input_shape: tuple[int, ...],
               rng: np.random.Generator | None = None) -> None:
-        """Create the weights for examples of ``input_shape``."""
-        self.input_shape = as_shape(input_shape)
+        """Create the weights for examples of ``input_shape`` (a list of
+        shapes for a ``multi_input`` layer)."""
+        self.input_shape = self._as_input_shape(input_shape)
         self.built = True
 
     def ensure_built(self, input_shape: tuple[int, ...],
                      rng: np.random.Generator | None = None) -> None:
+        """Build the layer unless it already is (used by models)."""
         if not self.built:
-            self._check_rank(as_shape(input_shape))
+            shape = self._as_input_shape(input_shape)
+            self._check_rank_of(shape)
             if rng is None:       # built on its own: the layer's seed
                 rng = np.random.default_rng(self.seed)
-            self.build(as_shape(input_shape), rng)
+            self.build(shape, rng)
             self.built = True
+
+    def _as_input_shape(self, input_shape: Any) -> Any:
+        if self.multi_input:
+            return [as_shape(s) for s in input_shape]
+        return as_shape(input_shape)
 
     def compute_output_shape(self, input_shape: tuple[int, ...]
                              ) -> tuple[int, ...]:
@@ -157,6 +193,11 @@ class Layer:
     # ----- checks -------------------------------------------------------
     def describe(self) -> str:
         return f"{type(self).__name__} '{self.name}'"
+
+    def _check_rank_of(self, shape: Any) -> None:
+        """``_check_rank`` on one shape, or on each of a list of them."""
+        for one in (shape if self.multi_input else [shape]):
+            self._check_rank(as_shape(one))
 
     def _check_rank(self, shape: tuple[int, ...]) -> None:
         if self.input_ndim is not None and len(shape) != self.input_ndim:
@@ -185,12 +226,30 @@ class Layer:
         return x.astype(self.dtype, copy=False)
 
     # ----- the protocol ---------------------------------------------------
-    def __call__(self, x: np.ndarray, training: bool = False
-                 ) -> np.ndarray:
-        x = np.asarray(x)
-        if x.ndim >= 1:
-            self.ensure_built(x.shape[1:])
-        return self.forward(x, training=training)
+    def __call__(self, inputs: Any, training: bool | None = None,
+                 **kwargs: Any) -> Any:
+        """Run the layer on data, or record a call on symbolic tensors.
+
+        On arrays (a list of arrays for a ``multi_input`` layer) the
+        layer is built if needed and ``forward`` runs. On symbolic
+        tensors (``nnkit.Input`` and what layers return from it) no
+        arithmetic happens: the call is recorded as a graph node and
+        symbolic outputs are returned (see ``nnkit.layers.symbolic``).
+        """
+        if is_symbolic(inputs):
+            return call_symbolic(self, inputs, training, kwargs)
+        if self.multi_input:
+            if not isinstance(inputs, (list, tuple)):
+                raise TypeError(f"{self.describe()} takes a list of "
+                                f"arrays, got {type(inputs).__name__}")
+            inputs = [np.asarray(x) for x in inputs]
+            if all(x.ndim >= 1 for x in inputs):
+                self.ensure_built([x.shape[1:] for x in inputs])
+        else:
+            inputs = np.asarray(inputs)
+            if inputs.ndim >= 1:
+                self.ensure_built(inputs.shape[1:])
+        return self.forward(inputs, training=bool(training), **kwargs)
 
     def forward(self, x: np.ndarray, training: bool = False
                 ) -> np.ndarray:
@@ -199,22 +258,78 @@ class Layer:
     def backward(self, dout: np.ndarray) -> np.ndarray:
         raise NotImplementedError
 
+    # ----- optional parts of the protocol (module docstring) -------------
+    @property
+    def logits_activation(self) -> Any:
+        """The activation ``backward_from_logits`` skips, or None.
+
+        None (the default) means the layer cannot start backpropagation
+        from the logits, so no loss fuses with it.
+        """
+        return None
+
+    def backward_from_logits(self, dz: np.ndarray,
+                             need_dx: bool = True) -> Any:
+        """Backward from dL/dz, z the input of ``logits_activation``."""
+        raise NotImplementedError(
+            f"{self.describe()} has no logits to backpropagate from")
+
+    def compute_mask(self, inputs: Any, mask: Any = None) -> Any:
+        """The mask the output carries, given the input's ``mask``.
+
+        Keras' default: a layer that ``supports_masking`` passes the
+        mask on unchanged; any other layer drops it. Layers that create
+        a mask (``Embedding(mask_zero=True)``) or change it override it.
+
+        Returns:
+            a boolean array of shape (N, T), or None.
+        """
+        return mask if self.supports_masking else None
+
+    # ----- weights and freezing -------------------------------------------
     def parameters(self) -> list[Parameter]:
         """Every Parameter of the layer (trainable or not)."""
         return list(self._params)
 
     @property
+    def trainable(self) -> bool:
+        """Whether training may change the layer's weights (Keras' flag).
+
+        Setting it to False freezes the layer: its weights drop out of
+        ``trainable_parameters`` (optimizers leave them alone and their
+        penalties leave the loss), and ``BatchNormalization`` then
+        normalises with its moving statistics even in training, as in
+        Keras 3. The setting reaches every layer nested inside this one.
+        Gradients still flow *through* a frozen layer to the layers
+        before it.
+        """
+        return self._trainable
+
+    @trainable.setter
+    def trainable(self, value: bool) -> None:
+        value = bool(value)
+        self._trainable = value
+        for p in self._params:
+            p.trainable = value and p._can_train
+        for inner in nested_layers(self):
+            inner.trainable = value
+
+    @property
     def trainable_parameters(self) -> list[Parameter]:
+        """The Parameters that training updates."""
         return [p for p in self._params if p.trainable]
 
     def count_params(self) -> int:
         return int(sum(p.data.size for p in self._params))
 
     def regularization_loss(self) -> float:
-        """Sum of the weight penalties of this layer."""
+        """Sum of the penalties on the trainable weights of this layer.
+
+        As in Keras, a frozen weight's penalty is not part of the loss.
+        """
         total = 0.0
         for p in self._params:
-            if p.regularizer is not None:
+            if p.regularizer is not None and p.trainable:
                 total += float(p.regularizer(p.data))
         return total
 
@@ -255,10 +370,12 @@ class Layer:
     def get_config(self) -> dict[str, Any]:
         cfg: dict[str, Any] = {"name": self.name,
                                "dtype": self.dtype.name}
-        if self.input_shape is not None:
+        if self.input_shape is not None and not self.multi_input:
             cfg["input_shape"] = list(self.input_shape)
         if self.seed is not None:
             cfg["seed"] = self.seed
+        if not self._trainable:
+            cfg["trainable"] = False
         return cfg
 
     @classmethod
@@ -267,6 +384,19 @@ class Layer:
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} '{self.name}'>"
+
+
+def nested_layers(layer: Layer) -> list[Layer]:
+    """The layers held inside ``layer`` (wrapped, or in a list of
+    sub-layers), found among its attributes, as Keras tracks them."""
+    found: list[Layer] = []
+    for value in vars(layer).values():
+        items = value if isinstance(value, (list, tuple)) else [value]
+        for item in items:
+            if isinstance(item, Layer) and item is not layer \
+                    and item not in found:
+                found.append(item)
+    return found
 
 
 def _unknown_arguments(cls: type, unknown: dict[str, Any]) -> str:

@@ -11,7 +11,8 @@ Training uses the batch's mu and var and updates the moving averages::
 
     moving = moving * momentum + batch_statistic * (1 - momentum)
 
-Inference uses the moving averages instead. As in Keras 3, the moving
+Inference uses the moving averages instead, and so does a frozen layer
+(``trainable = False``) in training, as in Keras 3. As in Keras 3, the moving
 variance is updated with the same *biased* batch variance used for
 normalising (no m/(m-1) correction).
 
@@ -125,6 +126,9 @@ class BatchNormalization(Layer):
 
     def forward(self, x, training=False):
         x = self.check_input(x)
+        # A frozen layer (trainable=False) normalises with its moving
+        # statistics even in training and leaves them alone (Keras 3).
+        training = training and self.trainable
         if training:
             mean = x.mean(axis=self._reduce)
             var = x.var(axis=self._reduce)           # biased, as Keras

@@ -91,6 +91,7 @@ class Conv2D(KernelMixin, Layer):
     """
 
     input_ndim = 3
+    can_skip_dx = True
 
     def __init__(self, filters: int, kernel_size: Any, strides: Any = 1,
                  padding: str = "valid", dilation_rate: Any = 1,
@@ -159,18 +160,23 @@ class Conv2D(KernelMixin, Layer):
         self.x_shape, self.cols, self.z, self.out = x.shape, cols, z, out
         return out
 
-    def backward(self, dout):
+    def backward(self, dout, need_dx=True):
         dz = self.activation.backward(self.z, self.out, dout)
-        return self.backward_preactivation(dz)
+        return self.backward_from_logits(dz, need_dx)
 
-    def backward_preactivation(self, dz):
+    @property
+    def logits_activation(self):
+        """The activation f: ``backward_from_logits`` starts below it."""
+        return self.activation
+
+    def backward_from_logits(self, dz, need_dx=True):
         """Backward from dL/dz, skipping the activation (see Dense)."""
         dz = dz.reshape(-1, self.filters)
         k2 = self.kernel.data.reshape(-1, self.filters)
         self.kernel.grad += (self.cols.T @ dz).reshape(self.kernel.shape)
         if self.bias is not None:
             self.bias.grad += dz.sum(axis=0)
-        if not self.input_grad_needed:
+        if not need_dx:
             return None
         return col2im(dz @ k2.T, self.x_shape, self.kernel_size,
                       self.strides, self.pads, self.dilation_rate)

@@ -44,6 +44,9 @@ class Dense(KernelMixin, Layer):
         (N, ..., units)
     """
 
+    supports_masking = True
+    can_skip_dx = True
+
     def __init__(self, units: int, activation: Any = None,
                  use_bias: bool = True,
                  kernel_initializer: Any = "glorot_uniform",
@@ -68,7 +71,9 @@ class Dense(KernelMixin, Layer):
     def compute_output_shape(self, input_shape):
         return tuple(input_shape[:-1]) + (self.units,)
 
-    def forward(self, x, training=False):
+    def forward(self, x, training=False, mask=None):
+        # A mask (Keras' masking) passes through unchanged; Dense acts on
+        # every time step alike.
         x = self.check_input(x)
         z = x @ self.kernel.data
         if self.bias is not None:
@@ -77,22 +82,29 @@ class Dense(KernelMixin, Layer):
         self.x, self.z, self.out = x, z, out
         return out
 
-    def backward(self, dout):
+    def backward(self, dout, need_dx=True):
         dz = self.activation.backward(self.z, self.out, dout)
-        return self.backward_preactivation(dz)
+        return self.backward_from_logits(dz, need_dx)
 
-    def backward_preactivation(self, dz):
-        """Backward from dL/dz, skipping the activation.
+    @property
+    def logits_activation(self):
+        """The activation f: ``backward_from_logits`` starts below it."""
+        return self.activation
 
-        A model uses this when it fuses a sigmoid/softmax output with
-        its cross-entropy loss (as Keras does), so dz arrives directly.
+    def backward_from_logits(self, dz, need_dx=True):
+        """Backward from dL/dz, z = x W + b, skipping the activation.
+
+        A model calls this when its loss fuses with the activation (a
+        softmax output with categorical cross-entropy: dz = p - y), and
+        with ``need_dx=False`` when x is the data, whose gradient nobody
+        uses: the product dz W^T is then skipped.
         """
         x = self.x
         d = x.shape[-1]
         self.kernel.grad += x.reshape(-1, d).T @ dz.reshape(-1, self.units)
         if self.bias is not None:
             self.bias.grad += dz.reshape(-1, self.units).sum(axis=0)
-        if not self.input_grad_needed:
+        if not need_dx:
             return None
         return dz @ self.kernel.data.T
 

@@ -53,6 +53,8 @@ class Dropout(Layer):
         same as the input
     """
 
+    supports_masking = True   # a mask passes through (Keras)
+
     def __init__(self, rate: float, seed: int | None = None,
                  **kwargs: Any):
         super().__init__(**kwargs)
@@ -74,7 +76,7 @@ class Dropout(Layer):
             self.rng = np.random.default_rng()
         super().build(input_shape, rng)
 
-    def forward(self, x, training=False):
+    def forward(self, x, training=False, mask=None):
         x = self.check_input(x)
         if not training or self.rate == 0.0:
             self.mask = None

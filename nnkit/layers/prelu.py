@@ -44,6 +44,8 @@ class PReLU(Layer):
         same as the input
     """
 
+    supports_masking = True   # a mask passes through (Keras)
+
     def __init__(self, alpha_initializer: Any = "zeros",
                  alpha_regularizer: Any = None,
                  shared_axes: int | list[int] | None = None,
@@ -82,7 +84,7 @@ class PReLU(Layer):
             regularizer=self.alpha_regularizer)
         super().build(input_shape, rng)
 
-    def forward(self, x, training=False):
+    def forward(self, x, training=False, mask=None):
         x = self.check_input(x)
         self.x = x
         self.out = np.where(x > 0, x, self.alpha.data * x)

@@ -1,27 +1,34 @@
-"""Sequential: a stack of layers trained by backpropagation.
+"""Models: ``Sequential`` and the functional ``Model``, on one base.
 
-The training step is the whole algorithm of chapter 3 in six lines::
+``Model`` holds what every model shares (``compile``, ``fit``,
+``evaluate``, ``predict``, ``train_on_batch``, ``summary``, ``save``,
+``get_weights``...). ``Sequential`` is a chain of layers;
+``Model(inputs=..., outputs=...)`` (a ``Functional`` model) any
+directed acyclic graph of layer calls built from ``Input``. As in
+Keras, ``isinstance(sequential_model, Model)`` is True.
+
+The training step is the whole algorithm of chapter 3::
 
     zero every gradient
-    out = x -> layer_1 -> ... -> layer_L          (forward)
-    loss = L(y, out) + penalties
-    d = dL/d(out)
-    d -> layer_L.backward -> ... -> layer_1        (backward)
-    optimizer.apply(parameters)                    (update)
+    outputs = forward(inputs)
+    loss = sum_k a_k L_k(y_k, output_k) + penalties
+    backward(dL/d(output_k))                       (reverse order)
+    optimizer.apply(trainable parameters)          (update)
 
-The public surface copies Keras (``add``, ``compile``, ``fit``,
-``evaluate``, ``predict``, ``summary``, ``save``), so chapter code ports to
-Keras by changing the import.
-
-One Keras convention deserves a word: when the last layer ends in a
-sigmoid (softmax) and the loss is binary (categorical) cross-entropy on
+One Keras convention deserves a word: when an output layer ends in a
+sigmoid (softmax) and its loss is binary (categorical) cross-entropy on
 probabilities, Keras computes the loss from the logits instead, which is
-exact and never saturates. ``Sequential`` does the same; the gradient
-reaching the logits is then simply ``p - y`` (divided by N).
+exact and never saturates. nnkit does the same (``Loss.fuses_with`` and
+``Layer.backward_from_logits``); the gradient reaching the logits is
+then simply ``p - y`` (divided by N).
 """
 
+from ..layers.input_layer import Input, InputLayer
+from ..layers.symbolic import Node, SymbolicTensor
 from ._divergence import TrainingDivergedError
-from ._inputs import Input
+from ._functional import Functional
+from ._model import Model
 from ._sequential import Sequential, load_model
 
-__all__ = ["Sequential", "Input", "load_model", "TrainingDivergedError"]
+__all__ = ["Model", "Sequential", "Functional", "Input", "InputLayer",
+           "SymbolicTensor", "Node", "load_model", "TrainingDivergedError"]

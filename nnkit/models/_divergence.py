@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:
-    from ._sequential import Sequential
+    from ._model import Model
 
 __all__ = ["TrainingDivergedError", "diverged"]
 
@@ -25,20 +25,20 @@ class TrainingDivergedError(FloatingPointError):
         self.epoch, self.batch, self.layer = epoch, batch, layer
 
 
-def diverged(model: Sequential, loss: float, epoch: int, batch: int,
+def diverged(model: Model, loss: float, epoch: int, batch: int,
              epochs: int, steps: int) -> TrainingDivergedError:
     """The error to raise: where the loss stopped being finite, and why."""
     where = f"epoch {epoch + 1}/{epochs}, batch {batch + 1}/{steps}"
     culprit, i = None, 0
-    for i, layer in enumerate(model.layers):  # noqa: B007 (i used below)
-        out = getattr(layer, "out", None)
+    calls = model._layer_calls()     # (layer, its output), in order
+    for i, (layer, out) in enumerate(calls):  # noqa: B007 (i used below)
         if out is not None and not np.all(np.isfinite(out)):
             culprit = layer
             break
     if culprit is None:
         # Outputs still finite: the loss overflowed on huge outputs.
-        last = model.layers[-1]
-        peak = float(np.max(np.abs(last.out)))
+        last, out = calls[-1]
+        peak = float(np.max(np.abs(out)))
         detail = (f"every layer's output is finite, but the output of "
                   f"{last.describe()} reaches {peak:.3g} and the loss "
                   f"overflowed {last.dtype.name}")
@@ -48,7 +48,7 @@ def diverged(model: Sequential, loss: float, epoch: int, batch: int,
                    for p in culprit.parameters()), default=0.0)
         detail = (f"the first non-finite values appear in the output "
                   f"of {culprit.describe()} (layer {i + 1} of "
-                  f"{len(model.layers)}; its largest |weight| is "
+                  f"{len(calls)}; its largest |weight| is "
                   f"{big:.3g})")
         name = culprit.name
     msg = (f"fit stopped at {where}: the loss became {loss}; {detail}. "

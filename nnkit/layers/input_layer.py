@@ -1,0 +1,102 @@
+"""``Input``: where a functional model's data comes in.
+
+``nnkit.Input(shape=(4,))`` creates an ``InputLayer`` and returns the
+symbolic tensor it produces, as ``keras.Input`` does. Layers called on
+that tensor record the graph a ``nnkit.Model`` then runs::
+
+    x = nnkit.Input(shape=(4,), name="features")
+    y = Dense(1)(Dense(8, activation="relu")(x))
+    model = nnkit.Model(inputs=x, outputs=y)
+
+Inside ``Sequential([Input((4,)), Dense(8), ...])`` an ``Input`` only
+declares the input shape, so the model can be built at once.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .base import Layer, as_shape
+from .symbolic import Node, SymbolicTensor
+
+__all__ = ["Input", "InputLayer"]
+
+
+class InputLayer(Layer):
+    """The layer behind ``Input``: no weights, its output is the data.
+
+    Args:
+        shape: the shape of one example (without the batch axis).
+        dtype: the data's dtype (default ``"float32"``); an integer
+            dtype suits ids fed to an ``Embedding``.
+        name: the input's name, used as key when ``fit``/``predict``
+            receive a dict of arrays (Keras' default is
+            ``"input_layer"``, made unique within a model).
+
+    Input shape:
+        ``(N, *shape)``
+    Output shape:
+        ``(N, *shape)``
+    """
+
+    def __init__(self, shape: Any, dtype: Any = None,
+                 name: str | None = None):
+        explicit = name is not None
+        super().__init__(name=name or "input_layer")
+        self._explicit_name = explicit
+        try:
+            self.shape = as_shape(shape)
+        except (TypeError, ValueError):
+            raise TypeError(f"Input: shape must be a tuple of positive "
+                            f"integers, got {shape!r}") from None
+        if any(s <= 0 for s in self.shape):
+            raise ValueError(f"Input: shape must be a tuple of positive "
+                             f"integers, got {shape!r}")
+        try:
+            self.input_dtype = np.dtype(dtype or "float32")
+        except TypeError:
+            raise TypeError(f"Input: unknown dtype {dtype!r}") from None
+        if self.input_dtype.kind not in "fiub":
+            raise TypeError(f"Input: dtype must be numeric, got {dtype!r}")
+        if self.input_dtype.kind == "f":
+            self.dtype = self.input_dtype
+        self.input_shape = self.shape
+        self.built = True
+        Node(self, [], [self.shape], self.input_dtype)
+        self.output = self.inbound_nodes[0].outputs[0]
+        self.output.name = self.name
+
+    def forward(self, x, training=False):
+        return x
+
+    def backward(self, dout):
+        return dout
+
+    def get_config(self) -> dict[str, Any]:
+        return {"name": self.name, "shape": list(self.shape),
+                "dtype": self.input_dtype.name}
+
+    @classmethod
+    def from_config(cls, config: dict[str, Any]) -> InputLayer:
+        return cls(**config)
+
+
+def Input(shape: Any, name: str | None = None,  # noqa: N802 (Keras' name)
+          dtype: Any = None) -> SymbolicTensor:
+    """A symbolic tensor for the model's input, as ``keras.Input``.
+
+    Args:
+        shape: the shape of one example, e.g. ``(4,)`` or
+            ``(28, 28, 1)`` (the batch axis is left out).
+        name: the input's name (the key for dict data in ``fit``).
+        dtype: the data's dtype, default ``"float32"``. Layers created
+            without an explicit dtype and called on a float64 input
+            compute in float64.
+
+    Returns:
+        the ``SymbolicTensor`` of shape ``(None, *shape)`` that the new
+        ``InputLayer`` produces.
+    """
+    return InputLayer(shape, dtype=dtype, name=name).output

@@ -52,13 +52,6 @@ def keras_module():
     return keras
 
 
-def adam_or_sgd():
-    """Adam where nnkit has it (both sides use the same optimizer)."""
-    if hasattr(nnkit.optimizers, "Adam"):
-        return nnkit.optimizers.Adam(1e-3), "Adam"
-    return nnkit.optimizers.SGD(0.01, momentum=0.875), "SGD+momentum"
-
-
 # ----- the machine's limit ---------------------------------------------------
 def dense_training_shapes(sizes: list[int], batch: int
                           ) -> list[tuple[int, int, int]]:
@@ -82,7 +75,7 @@ def mlp_setup() -> tuple:
     x = rng.standard_normal((10_000, 784)).astype(np.float32)
     y = rng.integers(0, 10, 10_000)
     sizes = [784, 256, 128, 10]
-    opt, opt_name = adam_or_sgd()
+    opt, opt_name = nnkit.optimizers.Adam(1e-3), "Adam"
     model = Sequential([Input((784,)), Dense(256, activation="relu"),
                         Dense(128, activation="relu"),
                         Dense(10, activation="softmax")], seed=0)
@@ -146,7 +139,7 @@ def digits_training(repeats: int) -> dict:
     x, y = nnkit.datasets.load_mnist(flatten=True)[:2]
     x = np.asarray(x, np.float32)
     sizes = [784, 128, 10]
-    opt, opt_name = adam_or_sgd()
+    opt, opt_name = nnkit.optimizers.Adam(1e-3), "Adam"
 
     def build():
         m = Sequential([Input((784,)), Dense(128, activation="relu"),

@@ -32,11 +32,20 @@ __all__ = [
 
 
 def sigmoid(x: np.ndarray) -> np.ndarray:
-    """Logistic function 1 / (1 + e^-x), stable for any x."""
+    """Logistic function 1 / (1 + e^-x), stable for any x.
+
+    With ``e = exp(-|x|)`` (in (0, 1]: never overflows), it is
+    ``1 / (1 + e)`` for x >= 0 and ``e / (1 + e) = e^x / (1 + e^x)`` for
+    x < 0: one exponential per element, and full relative precision in
+    both tails.
+    """
     x = np.asarray(x)
-    e = np.exp(-np.abs(x))          # in (0, 1]: never overflows
-    return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e)).astype(
-        x.dtype if x.dtype.kind == "f" else np.float64, copy=False)
+    if x.dtype.kind != "f":
+        x = x.astype(np.float64)
+    e = np.exp(-np.abs(x))
+    # the numerator without a branch: max(e, 1) = 1 where x >= 0, and
+    # max(e, 0) = e where x < 0
+    return np.maximum(e, x >= 0) / (1 + e)
 
 
 def softmax(x: np.ndarray, axis: int = -1) -> np.ndarray:
@@ -161,13 +170,9 @@ class ReLU(Activation):
 class LeakyReLU(Activation):
     """f(x) = x if x > 0 else alpha x, alpha > 0 a small *positive* slope.
 
-    Keras' ``leaky_relu`` function defaults to ``negative_slope=0.2``.
-
-    A documented difference: TensorFlow stores the slope as a float32
-    attribute, so Keras computes with 0.2 rounded to float32
-    (0.20000000298...) even in float64; nnkit uses the slope you give.
-    The two agree to ~1e-8 for 0.2, and exactly for slopes that float32
-    represents exactly (0.25, 0.125...).
+    The default slope, 0.2, is that of Keras' ``leaky_relu`` function;
+    the LeakyReLU *layer* defaults to 0.3, as in Keras (both are
+    explained in :ref:`keras-conventions`).
     """
 
     name = "leaky_relu"

@@ -23,7 +23,8 @@ output of width d contributes ``1/(N d)`` per element.
 Cross-entropies take probabilities by default. As in Keras, the
 probabilities are clipped into ``[eps, 1 - eps]`` with ``eps = 1e-7``
 before the logarithm, so a confident wrong answer costs at most
-``-log(1e-7) ≈ 16.1`` instead of infinity. With ``from_logits=True``
+``-log(1e-7) ≈ 16.1`` instead of infinity (and the gradient follows
+TensorFlow's clip, :ref:`keras-conventions`). With ``from_logits=True``
 they take the raw scores and use the stable log-sum-exp forms, which
 is what a model does internally when its last activation is a sigmoid
 or a softmax (see ``logits_form``).
@@ -39,7 +40,8 @@ from . import _validate as check
 from .activations import log_softmax, sigmoid, softmax
 
 __all__ = [
-    "Loss", "MeanSquaredError", "MeanAbsoluteError", "Huber",
+    "Loss", "MeanSquaredError", "HalfSquaredError", "MeanAbsoluteError",
+    "Huber",
     "BinaryCrossentropy", "CategoricalCrossentropy",
     "SparseCategoricalCrossentropy", "get", "serialize", "EPSILON",
     "REDUCTIONS", "reduction_weights",
@@ -117,6 +119,14 @@ def _weights_and_divisor(values_shape: tuple, sample_weight: Any,
     if reduction == "mean_with_sample_weight" and w is not None:
         return w, float(np.sum(w))
     return w, float(n)
+
+
+def _clip(p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """p clipped into [EPSILON, 1 - EPSILON], and where the clip lets
+    the gradient through: TensorFlow's clip passes it on the closed
+    interval, boundaries included (see :ref:`keras-conventions`)."""
+    inside = (p >= EPSILON) & (p <= 1.0 - EPSILON)
+    return np.clip(p, EPSILON, 1.0 - EPSILON), inside
 
 
 class Loss:
@@ -241,6 +251,33 @@ class MeanSquaredError(Loss):
         return 2.0 * (y_pred - y_true) / y_pred.shape[-1]
 
 
+class HalfSquaredError(Loss):
+    """Half the squared error, ``mean(0.5 (y_pred - y_true)^2)``.
+
+    The loss of the TensorFlow Playground (``nnkit.widgets``' exact
+    mode) and of many textbooks, where the 1/2 cancels the 2 of the
+    derivative: per example ``0.5 mean_j (y_pred_j - y_true_j)^2``, the
+    batch mean of that, and gradient ``(y_pred - y_true) / (N d)``:
+    half of ``MeanSquaredError``'s. Keras has no such loss; its twin
+    is ``0.5 * keras.losses.MeanSquaredError()`` (a custom loss).
+
+    Input shape:
+        ``y_true`` and ``y_pred`` of the same shape (N, ..., d).
+
+    Output shape:
+        A float (the batch mean); ``gradient`` has ``y_pred``'s shape.
+    """
+
+    name = "half_squared_error"
+
+    def per_example(self, y_true, y_pred):
+        return 0.5 * np.mean((y_pred - y_true) ** 2, axis=-1)
+
+    def gradient(self, y_true, y_pred):
+        y_true, y_pred = self.prepare(y_true, y_pred)
+        return (y_pred - y_true) / y_pred.size
+
+
 class MeanAbsoluteError(Loss):
     """``l = mean_d |y_pred - y_true|``; ``dl/dy_pred = sign(.) / d``.
 
@@ -307,8 +344,8 @@ class BinaryCrossentropy(_CrossEntropy):
 
     From logits z: ``max(z, 0) - z t + log(1 + e^-|z|)``, gradient
     sigmoid(z) - t. From probabilities: p is clipped to [eps, 1 - eps];
-    gradient (p - t) / (p (1 - p)) inside the clip range (boundaries
-    included, as TensorFlow's clip gradient), 0 outside.
+    gradient (p - t) / (p (1 - p)) inside the clip range, 0 outside
+    (:ref:`keras-conventions`).
 
     Args:
         from_logits: y_pred holds logits z rather than probabilities.
@@ -332,7 +369,7 @@ class BinaryCrossentropy(_CrossEntropy):
             per = (np.maximum(z, 0) - z * y_true
                    + np.log1p(np.exp(-np.abs(z))))
         else:
-            p = np.clip(y_pred, EPSILON, 1.0 - EPSILON)
+            p, _ = _clip(y_pred)
             per = -(y_true * np.log(p) + (1 - y_true) * np.log(1 - p))
         return np.mean(per, axis=-1)
 
@@ -340,8 +377,7 @@ class BinaryCrossentropy(_CrossEntropy):
         d = y_pred.shape[-1]
         if self.from_logits:
             return (sigmoid(y_pred) - y_true) / d
-        inside = (y_pred >= EPSILON) & (y_pred <= 1.0 - EPSILON)
-        p = np.clip(y_pred, EPSILON, 1.0 - EPSILON)
+        p, inside = _clip(y_pred)
         g = (p - y_true) / (p * (1.0 - p))
         return np.where(inside, g, 0.0).astype(y_pred.dtype) / d
 
@@ -371,8 +407,7 @@ class CategoricalCrossentropy(_CrossEntropy):
     def per_example(self, y_true, y_pred):
         if self.from_logits:
             return -np.sum(y_true * log_softmax(y_pred), axis=-1)
-        q = y_pred / np.sum(y_pred, axis=-1, keepdims=True)
-        q = np.clip(q, EPSILON, 1.0 - EPSILON)
+        q, _ = _clip(y_pred / np.sum(y_pred, axis=-1, keepdims=True))
         return -np.sum(y_true * np.log(q), axis=-1)
 
     def per_example_gradient(self, y_true, y_pred):
@@ -381,8 +416,8 @@ class CategoricalCrossentropy(_CrossEntropy):
                     - y_true)
         s = np.sum(y_pred, axis=-1, keepdims=True)
         q = y_pred / s
-        inside = (q >= EPSILON) & (q <= 1.0 - EPSILON)
-        gq = np.where(inside, -y_true / np.clip(q, EPSILON, None), 0.0)
+        q_clipped, inside = _clip(q)
+        gq = np.where(inside, -y_true / q_clipped, 0.0)
         # q = p / sum(p): dq_i/dp_j = (delta_ij - q_i) / s
         gp = (gq - np.sum(gq * q, axis=-1, keepdims=True)) / s
         return gp.astype(y_pred.dtype)
@@ -435,7 +470,7 @@ class SparseCategoricalCrossentropy(_CrossEntropy):
     def per_example(self, y_true, y_pred):
         if self.from_logits:
             return -self._pick(log_softmax(y_pred), y_true)
-        c = np.clip(y_pred, EPSILON, 1.0 - EPSILON)
+        c, _ = _clip(y_pred)
         return (np.log(np.sum(c, axis=-1)) - np.log(self._pick(c, y_true)))
 
     def per_example_gradient(self, y, y_pred):
@@ -443,15 +478,15 @@ class SparseCategoricalCrossentropy(_CrossEntropy):
         np.put_along_axis(onehot, y[..., None], 1.0, axis=-1)
         if self.from_logits:
             return softmax(y_pred) - onehot
-        inside = (y_pred >= EPSILON) & (y_pred <= 1.0 - EPSILON)
-        c = np.clip(y_pred, EPSILON, 1.0 - EPSILON)
+        c, inside = _clip(y_pred)
         g = 1.0 / np.sum(c, axis=-1, keepdims=True) - onehot / c
         return np.where(inside, g, 0.0).astype(y_pred.dtype)
 
 
 _REGISTRY: dict[str, type[Loss]] = {
     cls.name: cls
-    for cls in (MeanSquaredError, MeanAbsoluteError, Huber,
+    for cls in (MeanSquaredError, HalfSquaredError, MeanAbsoluteError,
+                Huber,
                 BinaryCrossentropy, CategoricalCrossentropy,
                 SparseCategoricalCrossentropy)
 }

@@ -100,6 +100,7 @@ def _targets(loss_name, rng, shape):
 
 @given(n=st.integers(1, 8), c=st.integers(2, 5),
        loss_name=st.sampled_from(["mse", "mae", "huber",
+                                  "half_squared_error",
                                   "binary_crossentropy",
                                   "categorical_crossentropy",
                                   "sparse_categorical_crossentropy"]),
@@ -111,7 +112,7 @@ def test_loss_gradients_over_random_shapes(n, c, loss_name, from_logits,
     loss = nnkit.losses.get(loss_name)
     y = _targets(loss_name, rng, (n, c))
     z = rng.standard_normal((n, c))
-    if loss_name in ("mse", "mae", "huber"):
+    if loss_name in ("mse", "mae", "huber", "half_squared_error"):
         y_pred = y + away_from_zero(z, 1e-3)        # no kink at e = 0
         if loss_name == "huber":                    # nor at |e| = delta
             e = y_pred - y
@@ -184,6 +185,30 @@ def test_activations_are_stable_for_huge_inputs(name):
             d = act.derivative(x)
             assert np.all(np.isfinite(d))
     assert np.all(np.isfinite(y))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_sigmoid_is_exact_in_both_tails_and_never_overflows(dtype):
+    info = np.finfo(dtype)
+    big = [1e4, 88.0, 89.0, 104.0, 710.0, 746.0, info.max, np.inf]
+    x = np.array([0.0, -0.0, 1e-30, 0.5, 3.0, 20.0, 40.0] + big, dtype)
+    x = np.concatenate([x, -x])
+    with np.errstate(over="raise", invalid="raise", divide="raise",
+                     under="ignore"):
+        y = nnkit.activations.sigmoid(x)
+    assert y.dtype == dtype and np.all((0 <= y) & (y <= 1))
+    # the tails: 1 / (1 + e^-x) for x >= 0, e^x / (1 + e^x) for x < 0,
+    # each to a few ulps, also where sigmoid(x) is far below eps
+    ref = np.where(x >= 0, 1 / (1 + np.exp(-np.abs(x.astype(float)))),
+                   np.exp(-np.abs(x.astype(float)))
+                   / (1 + np.exp(-np.abs(x.astype(float)))))
+    tiny = ref > info.tiny
+    assert np.allclose(y[tiny], ref[tiny], rtol=4 * info.eps, atol=0)
+    n = len(x) // 2
+    assert y[n + 6] > 0 and y[n + 6] < info.eps        # sigmoid(-40)
+    assert y[6] == 1 and y[n - 1] == 1 and y[-1] == 0  # +40, +inf, -inf
+    assert np.allclose(y[:n] + y[n:], 1, atol=info.eps)
+    assert np.isnan(nnkit.activations.sigmoid(np.array([np.nan], dtype)))
 
 
 def test_softmax_rows_sum_to_one_even_for_huge_logits():

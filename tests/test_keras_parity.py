@@ -11,7 +11,7 @@ import pytest
 
 import nnkit
 from nnkit import Dense, Sequential
-from nnkit.interop import from_keras, to_keras
+from nnkit.interop import from_keras, keras_rounded, to_keras
 
 from .conftest import TOL
 
@@ -79,7 +79,7 @@ def test_leaky_relu_slope_difference_is_the_float32_rounding(keras):
     theirs = keras.ops.convert_to_numpy(
         keras.activations.leaky_relu(x, negative_slope=0.2))
     ours = nnkit.activations.LeakyReLU(0.2).forward(x)
-    rounded = nnkit.activations.LeakyReLU(float(np.float32(0.2)))
+    rounded = nnkit.activations.LeakyReLU(keras_rounded(0.2))
     assert np.max(np.abs(ours - theirs)) > 1e-9
     close(rounded.forward(x), theirs, "float64")
 
@@ -179,7 +179,7 @@ def test_keras_momentum_is_rounded_to_float32(keras64, nesterov):
     x = rng.standard_normal((20 * 8, 4))
     y = rng.standard_normal((20 * 8, 2))
     runs = {}
-    for label, mom in (("exact", 0.9), ("rounded", float(np.float32(0.9)))):
+    for label, mom in (("exact", 0.9), ("rounded", keras_rounded(0.9))):
         model = Sequential([Dense(6, activation="tanh", input_shape=(4,)),
                             Dense(2)], seed=3, dtype="float64")
         model.compile(nnkit.optimizers.SGD(0.05, momentum=mom,
@@ -252,6 +252,35 @@ def test_bce_gradient_at_the_clip_boundary_matches_keras(keras64, p):
     ours = nnkit.losses.BinaryCrossentropy().gradient(y, np.array([[p]]))
     assert theirs[0, 0] != 0
     close(ours, theirs, "float64")
+
+
+@pytest.mark.parametrize("name", ["binary_crossentropy",
+                                  "categorical_crossentropy",
+                                  "sparse_categorical_crossentropy"])
+def test_cross_entropy_gradients_at_and_beyond_the_clip_match_keras(
+        keras64, name):
+    """Probabilities exactly at eps and 1 - eps receive a gradient,
+    those beyond the clip none (Keras conventions: TensorFlow's clip)."""
+    import tensorflow as tf
+    eps = nnkit.losses.EPSILON
+    p = np.array([[eps, 1 - 2 * eps, eps], [eps / 2, 1 - eps, eps / 2],
+                  [0.25, 0.5, 0.25]])
+    if name == "sparse_categorical_crossentropy":
+        y = np.array([0, 1, 2])
+    elif name == "categorical_crossentropy":
+        y = np.eye(3)[[0, 1, 2]]
+    else:
+        y = np.array([[1.0, 0.0, 1.0], [0.0, 1.0, 1.0], [1.0, 0.0, 0.0]])
+    loss = nnkit.losses.get(name)
+    ours = loss.gradient(y, p)
+    tp = tf.Variable(p)
+    with tf.GradientTape() as tape:
+        value = getattr(keras64.losses, type(loss).__name__)()(y, tp)
+    theirs = tape.gradient(value, tp).numpy()
+    close(ours, theirs, "float64")
+    if name == "binary_crossentropy":
+        assert theirs[0, 0] != 0 and theirs[1, 1] != 0   # at the clip
+        assert ours[1, 0] == theirs[1, 0] == 0            # beyond it
 
 
 def test_activity_regularized_training_matches_keras(keras64):

@@ -17,7 +17,7 @@ import pytest
 
 import nnkit
 from nnkit import Dense, Sequential
-from nnkit.interop import optimizer_to_keras, to_keras
+from nnkit.interop import keras_rounded, optimizer_to_keras, to_keras
 from nnkit.layers.base import Parameter
 from nnkit.optimizers import (
     SGD,
@@ -32,10 +32,6 @@ from nnkit.optimizers import (
 from .conftest import TOL
 
 STEPS, BATCH = 100, 8
-
-
-def f32(v):
-    return float(np.float32(v))
 
 
 def scaled_error(a, b):
@@ -122,7 +118,7 @@ class KerasFloat64Nadam(Nadam):
     """
 
     def _u(self, t):
-        return self.beta_1 * (1.0 - 0.5 * f32(0.96) ** t)
+        return self.beta_1 * (1.0 - 0.5 * keras_rounded(0.96) ** t)
 
     def apply(self, params):
         t = self.iterations + 1
@@ -157,7 +153,8 @@ def test_keras_rounds_adams_betas_to_float32_only_in_bias_correction(
     class RoundedBiasCorrection(Adam):
         def step_size(self, lr, dtype):
             exact = (self.beta_1, self.beta_2)
-            self.beta_1, self.beta_2 = f32(exact[0]), f32(exact[1])
+            self.beta_1 = keras_rounded(exact[0])
+            self.beta_2 = keras_rounded(exact[1])
             try:
                 return super().step_size(lr, dtype)
             finally:
@@ -172,7 +169,8 @@ def test_keras_rounds_adams_betas_to_float32_only_in_bias_correction(
 @pytest.mark.keras
 def test_keras_rounds_adagrads_initial_accumulator_to_float32(keras64):
     plain, rounded = parity_errors(
-        [Adagrad(0.1), Adagrad(0.1, initial_accumulator_value=f32(0.1))],
+        [Adagrad(0.1),
+         Adagrad(0.1, initial_accumulator_value=keras_rounded(0.1))],
         "float64")
     assert plain > 1e-11
     assert rounded <= TOL["float64"]
@@ -416,3 +414,94 @@ def test_sgd_still_works_with_the_schedule_hook():
     np.testing.assert_allclose(
         w2, w1 + 0.5 * (-0.1 * G1) - 0.05 * G2, rtol=1e-15)
     assert opt.momentum == 0.5
+
+
+# ----- the update rules as formulas = the former scratch-buffer code -------
+class ScratchAdam(Adam):
+    """Adam's update as nnkit computed it before it was written as the
+    paper's lines: every intermediate result in a preallocated buffer
+    (``out=``), in Keras' order of operations. The reference for the
+    bit-identity test below."""
+
+    def update_step(self, p, g, slots, lr):
+        dt = p.data.dtype.type
+        alpha = self.step_size(lr, p.data.dtype)
+        m, v = slots["momentum"], slots["velocity"]
+        tmp, step = np.empty_like(p.data), np.empty_like(p.data)
+        np.subtract(g, m, out=tmp)
+        tmp *= dt(1 - self.beta_1)
+        m += tmp
+        np.multiply(g, g, out=tmp)
+        tmp -= v
+        tmp *= dt(1 - self.beta_2)
+        v += tmp
+        if self.amsgrad:
+            v_hat = slots["velocity_hat"]
+            np.maximum(v_hat, v, out=v_hat)
+            v = v_hat
+        np.sqrt(v, out=tmp)
+        tmp += dt(self.epsilon)
+        np.multiply(m, alpha, out=step)
+        step /= tmp
+        p.data -= step
+
+
+class ScratchRMSprop(RMSprop):
+    """RMSprop's former buffer-by-buffer update (see ScratchAdam)."""
+
+    def update_step(self, p, g, slots, lr):
+        dt = p.data.dtype.type
+        rho, eps = dt(self.rho), dt(self.epsilon)
+        v = slots["velocity"]
+        tmp, d = np.empty_like(p.data), np.empty_like(p.data)
+        np.multiply(g, 1 - rho, out=tmp)
+        tmp *= g
+        v *= rho
+        v += tmp
+        if self.centered:
+            mg = slots["average_gradient"]
+            mg[...] = rho * mg + (1 - rho) * g
+            np.subtract(v, np.multiply(mg, mg, out=tmp), out=tmp)
+            tmp += eps
+        else:
+            np.add(v, eps, out=tmp)
+        np.sqrt(tmp, out=tmp)
+        np.multiply(g, lr, out=d)
+        d /= tmp
+        if self.momentum > 0:
+            m = slots["momentum"]
+            m[...] = dt(self.momentum) * m + d
+            p.data -= m
+        else:
+            p.data -= d
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize("pair", [
+    (Adam, ScratchAdam, {}),
+    (Adam, ScratchAdam, dict(amsgrad=True, beta_1=0.8, epsilon=1e-3)),
+    (AdamW, ScratchAdam, dict(weight_decay=0.1)),
+    (RMSprop, ScratchRMSprop, {}),
+    (RMSprop, ScratchRMSprop, dict(centered=True, momentum=0.9)),
+    (RMSprop, ScratchRMSprop, dict(momentum=0.5, rho=0.7)),
+], ids=["Adam", "Adam-amsgrad", "AdamW", "RMSprop", "RMSprop-centered-mom",
+        "RMSprop-momentum"])
+def test_update_formulas_are_bit_identical_to_the_buffered_form(pair,
+                                                                 dtype):
+    ours_cls, ref_cls, kw = pair
+    ours, ref = ours_cls(0.01, **kw), ref_cls(0.01, **kw)
+    rng = np.random.default_rng(4)
+    w0 = rng.standard_normal((7, 5)).astype(dtype)
+    p_ours, p_ref = Parameter(w0.copy(), "w"), Parameter(w0.copy(), "w")
+    for _ in range(50):
+        g = (rng.standard_normal(w0.shape) * 10.0 ** rng.integers(-4, 2)
+             ).astype(dtype)
+        p_ours.grad[...] = g
+        p_ref.grad[...] = g
+        ours.apply([p_ours])
+        ref.apply([p_ref])
+        np.testing.assert_array_equal(p_ours.data, p_ref.data)
+    assert not np.array_equal(p_ours.data, w0)
+    for k in ours.slot_names:
+        np.testing.assert_array_equal(ours.slots(p_ours)[k],
+                                      ref.slots(p_ref)[k])

@@ -325,6 +325,14 @@ RNN_MODELS = {
         TimeDistributed(Dense(2))],
     "gru-seq-dense-last-axis": lambda: [
         GRU(5, return_sequences=True, input_shape=(6, 3)), Dense(2)],
+    # the regularizer arguments shared with Dense (KernelMixin)
+    "lstm-seq-regularized": lambda: [
+        LSTM(5, return_sequences=True, input_shape=(6, 3),
+             activity_regularizer=nnkit.regularizers.L1L2(2.0**-5,
+                                                          2.0**-4),
+             kernel_regularizer=nnkit.regularizers.L2(2.0**-6),
+             recurrent_regularizer=nnkit.regularizers.L1(2.0**-7)),
+        TimeDistributed(Dense(2))],
 }
 
 
@@ -332,8 +340,6 @@ RNN_MODELS = {
 @pytest.mark.parametrize("opt", list(OPTIMIZERS))
 @pytest.mark.parametrize("arch", list(RNN_MODELS))
 def test_twenty_training_steps_leave_the_same_weights(keras64, arch, opt):
-    if opt == "adam" and not hasattr(nnkit.optimizers, "Adam"):
-        pytest.skip("nnkit.optimizers.Adam is not there yet")
     rng = np.random.default_rng(8)
     model = Sequential(RNN_MODELS[arch](), seed=4, dtype="float64")
     model.compile(OPTIMIZERS[opt](), "mse")
@@ -378,7 +384,9 @@ def test_lstm_classifier_learns_the_sign_of_the_sum():
 def test_lstm_model_survives_save_and_load_exactly(tmp_path):
     rng = np.random.default_rng(11)
     model = Sequential([Embedding(7, 4, input_shape=(6,)),
-                        LSTM(5, return_sequences=True, bptt_truncate=3),
+                        LSTM(5, return_sequences=True, bptt_truncate=3,
+                             activity_regularizer=nnkit.regularizers.L2(
+                                 1e-3)),
                         TimeDistributed(Dense(3, activation="softmax"))],
                        seed=3)
     model.compile(sgd(), "sparse_categorical_crossentropy")

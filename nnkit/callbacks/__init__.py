@@ -6,6 +6,7 @@ epoch just finished; setting ``model.stop_training = True`` ends
 training after the current epoch.
 """
 
+from .._public import set_public_module
 from ._base import Callback, CallbackList, History, ProgbarLogger
 from ._early_stopping import EarlyStopping
 from ._files import CSVLogger, ModelCheckpoint
@@ -17,3 +18,5 @@ __all__ = ["Callback", "CallbackList", "History", "ProgbarLogger"]
 __all__ += ["MonitorCallback", "EarlyStopping", "ReduceLROnPlateau",
             "LearningRateScheduler", "ModelCheckpoint", "CSVLogger",
             "LambdaCallback"]
+
+set_public_module(__name__, __all__)

@@ -50,9 +50,8 @@ class MonitorCallback(Callback):
         current + min_delta < reference      (mode "min")
         current - min_delta > reference      (mode "max")
 
-    so a change smaller than min_delta does not count. Keras makes the
-    comparison with its tensor ops, which turn both Python floats into
-    float32 first (even when floatx is float64); nnkit does the same, so
+    so a change smaller than min_delta does not count. Both values are
+    compared in float32, as Keras does (:ref:`keras-conventions`), so
     two values equal in float32 are a tie in both libraries.
     """
 

@@ -25,6 +25,7 @@ imported inside the loader that needs them, so ``import nnkit`` stays
 numpy-only.
 """
 
+from .._public import set_public_module
 from ._boston import load_boston_housing
 from ._dataset import Dataset
 from ._dataset import Seed as Seed
@@ -52,3 +53,5 @@ __all__ = [
     "load_boston_housing", "load_pima", "load_series", "load_text",
     "SERIES", "full_data",
 ]
+
+set_public_module(__name__, __all__)

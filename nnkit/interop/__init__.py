@@ -45,7 +45,7 @@ so that its registrations run.
 
 # One private module per concept; this package is the public home of
 # every name (the API reference documents them here, as nnkit.interop.X):
-#   _base.py        import_keras, Registry and the registries
+#   _base.py        import_keras, keras_rounded, Registry, the registries
 #   _functions.py   activations, regularizers and losses
 #   _optimizers.py  optimizers and learning-rate schedules
 #   _layers.py      Dense, Activation and the training layers
@@ -56,7 +56,8 @@ so that its registrations run.
 #                   and functional)
 # Importing the layer modules registers their converters.
 
-from . import _conv, _layers, _merging, _sequence  # noqa: F401
+from .._public import set_public_module
+from . import _conv, _layers, _merging, _sequence  # noqa: F401  (registration)
 from ._base import (
     ACTIVATIONS,
     LAYERS,
@@ -67,6 +68,7 @@ from ._base import (
     SCHEDULES,
     Registry,
     import_keras,
+    keras_rounded,
 )
 from ._functions import (
     activation_from_keras,
@@ -80,5 +82,8 @@ from ._optimizers import optimizer_to_keras, schedule_to_keras
 __all__ = ["to_keras", "from_keras", "optimizer_to_keras",
            "schedule_to_keras", "loss_to_keras", "activation_to_keras",
            "activation_from_keras", "regularizer_to_keras", "import_keras",
+           "keras_rounded",
            "Registry", "LAYERS", "MODELS", "OPTIMIZERS", "SCHEDULES",
            "LOSSES", "ACTIVATIONS", "REGULARIZERS"]
+
+set_public_module(__name__, __all__)

@@ -6,8 +6,11 @@ import os
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["import_keras", "Registry", "LAYERS", "MODELS", "OPTIMIZERS",
-           "SCHEDULES", "LOSSES", "ACTIVATIONS", "REGULARIZERS"]
+import numpy as np
+
+__all__ = ["import_keras", "keras_rounded", "Registry", "LAYERS", "MODELS",
+           "OPTIMIZERS", "SCHEDULES", "LOSSES", "ACTIVATIONS",
+           "REGULARIZERS"]
 
 
 def import_keras() -> Any:
@@ -37,6 +40,19 @@ def import_keras() -> Any:
     import tensorflow as tf
     tf.get_logger().setLevel("ERROR")
     return keras
+
+
+def keras_rounded(value: float) -> float:
+    """The value Keras computes with for a Python-float hyperparameter.
+
+    Keras' TensorFlow backend turns such a number (a momentum, a beta,
+    a LeakyReLU slope...) into a float32 tensor before casting it to
+    the weights' dtype, so even a float64 model computes with it
+    rounded to float32: 0.9 becomes 0.89999997615814. nnkit uses the
+    value as given; pass it through this function to reproduce Keras
+    exactly. See :ref:`keras-conventions`.
+    """
+    return float(np.float32(value))
 
 
 class Registry:

@@ -7,7 +7,7 @@ from typing import Any
 from .. import layers as _layers
 from ..layers import Layer
 from ._base import LAYERS, _channels_last, _keras_dtype
-from ._functions import activation_from_keras, regularizer_to_keras
+from ._functions import activation_from_keras
 from ._layers import _kernel_kwargs
 
 
@@ -21,9 +21,7 @@ def _conv2d_to_keras(layer: Any, keras: Any) -> Any:
     return keras.layers.Conv2D(
         layer.filters, layer.kernel_size, strides=layer.strides,
         padding=layer.padding, dilation_rate=layer.dilation_rate,
-        **_kernel_kwargs(layer),
-        activity_regularizer=regularizer_to_keras(
-            layer.activity_regularizer))
+        **_kernel_kwargs(layer))
 
 
 @LAYERS.register_from_keras("Conv2D")

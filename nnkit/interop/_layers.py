@@ -23,15 +23,14 @@ def _kernel_kwargs(layer: Layer) -> dict[str, Any]:
             "kernel_regularizer": regularizer_to_keras(
                 layer.kernel_regularizer),
             "bias_regularizer": regularizer_to_keras(
-                layer.bias_regularizer)}
+                layer.bias_regularizer),
+            "activity_regularizer": regularizer_to_keras(
+                layer.activity_regularizer)}
 
 
 @LAYERS.register_to_keras(Dense)
 def _dense_to_keras(layer: Dense, keras: Any) -> Any:
-    return keras.layers.Dense(
-        layer.units, **_kernel_kwargs(layer),
-        activity_regularizer=regularizer_to_keras(
-            layer.activity_regularizer))
+    return keras.layers.Dense(layer.units, **_kernel_kwargs(layer))
 
 
 @LAYERS.register_to_keras(Activation)

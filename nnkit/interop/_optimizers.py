@@ -19,8 +19,8 @@ def optimizer_to_keras(opt: _opt.Optimizer) -> Any:
 def schedule_to_keras(schedule: _sch.LearningRateSchedule) -> Any:
     """The equivalent ``keras.optimizers.schedules`` object.
 
-    Keras evaluates its schedules in float32, nnkit in float64; the two
-    agree to float32 precision.
+    Keras evaluates its schedules in float32, nnkit in float64
+    (:ref:`keras-conventions`); the two agree to float32 precision.
     """
     return SCHEDULES.to_keras(schedule)
 

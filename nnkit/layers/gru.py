@@ -2,18 +2,18 @@
 
 Shapes: x (N, T, D); W "kernel" (D, 3H); U "recurrent_kernel" (H, 3H);
 "bias" (2, 3H): row 0 is the input bias b_x, row 1 the recurrent bias
-b_h. Column blocks in Keras' order z (update), r (reset), h
-(candidate). With sigma the recurrent activation (sigmoid) and g the
-activation (tanh):
+b_h; h_t (N, H), H = ``units``. Column blocks in Keras' order z
+(update), r (reset), h~ (candidate). With sigma the recurrent
+activation (sigmoid) and g the activation (tanh), one step
+(``cell_forward``; xz = x_t W + b_x comes from the layer) is chapter
+9's reset-after equations, one row per example::
 
-    xz = x_t W + b_x = [xz_z | xz_r | xz_h]
     hz = h_{t-1} U + b_h = [hz_z | hz_r | hz_h]
     z = sigma(xz_z + hz_z)      r = sigma(xz_r + hz_r)
     h~ = g(xz_h + r * hz_h)     (reset applied after the matmul)
     h_t = z * h_{t-1} + (1 - z) * h~
 
-Backward through one step, given dh = dL/dh_t (the loop and the
-weight sums are in ``recurrent``):
+Backward through one step (``cell_backward``), given dh = dL/dh_t::
 
     da_h = dh (1 - z) g'(.)           (pre-activation of h~)
     da_z = dh (h_{t-1} - h~) sigma'(.)
@@ -21,9 +21,11 @@ weight sums are in ``recurrent``):
     dxz = [da_z | da_r | da_h]        dhz = [da_z | da_r | da_h * r]
     dh_{t-1} = dh * z + dhz U^T
 
-so dW sums x^T dxz, dU sums h_{t-1}^T dhz, b_x gets dxz and b_h dhz.
-The original form (``reset_after=False``, r applied to h_{t-1} before
-the matmul) is not implemented.
+The loop over the steps and the weight gradients summed over them are
+``Recurrent.forward`` and ``Recurrent.backward`` (``recurrent.py``):
+dW sums x_t^T dxz, dU sums h_{t-1}^T dhz, b_x gets dxz and b_h dhz.
+The original form (``reset_after=False``, chapter 9's textbook GRU,
+r applied to h_{t-1} before the matmul) is not implemented.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import _validate as check
 from .. import activations
 from .recurrent import Recurrent
 
@@ -71,46 +74,53 @@ class GRU(Recurrent):
                 f"default form, h~ = g(x W_h + b_xh + r * (h U_h + "
                 f"b_hh))); reset_after={reset_after!r} is not "
                 f"implemented")
-        self.recurrent_activation = activations.get(recurrent_activation)
+        self.recurrent_activation = check.lookup(
+            self.describe(), "recurrent_activation", recurrent_activation,
+            activations.get)
         self.reset_after = True
 
-    def _initial_bias(self, rng):
-        return self.bias_initializer((2, 3 * self.units), rng, self.dtype)
+    @property
+    def _bias_shape(self):
+        return (2, 3 * self.units)
 
-    def _biases(self):
-        if self.bias is None:
-            return None, None
-        return self.bias.data[0], self.bias.data[1]
+    def _input_bias(self):
+        return None if self.bias is None else self.bias.data[0]
 
-    def _add_bias_grad(self, dxz_sum, dhz_sum):
-        self.bias.grad[0] += dxz_sum
-        self.bias.grad[1] += dhz_sum
+    def _add_bias_grads(self, dxz, dhz):
+        self.bias.grad[0] += dxz.sum(axis=0)
+        self.bias.grad[1] += dhz.sum(axis=0)
 
-    def _cell_forward(self, xz, hz, states):
-        h_prev = states[0]
-        n = self.units
-        sig, g = self.recurrent_activation, self.activation
-        a_z = xz[:, :n] + hz[:, :n]
-        a_r = xz[:, n:2 * n] + hz[:, n:2 * n]
-        z, r = sig.forward(a_z), sig.forward(a_r)
-        hz_h = hz[:, 2 * n:]
-        a_h = xz[:, 2 * n:] + r * hz_h
-        hh = g.forward(a_h)
-        h = hh + z * (h_prev - hh)
-        return [h], (a_z, a_r, a_h, z, r, hh, hz_h, h_prev)
+    def cell_forward(self, xz_t, states):
+        """One step: ([h_t], cache) from xz_t and [h_{t-1}]."""
+        h_prev, = states
+        H = self.units
+        sigma, g = self.recurrent_activation, self.activation
+        hz = h_prev @ self.recurrent_kernel.data
+        if self.bias is not None:
+            hz += self.bias.data[1]
+        a_z = xz_t[:, :H] + hz[:, :H]
+        a_r = xz_t[:, H:2 * H] + hz[:, H:2 * H]
+        z, r = sigma.forward(a_z), sigma.forward(a_r)
+        hz_h = hz[:, 2 * H:]
+        a_h = xz_t[:, 2 * H:] + r * hz_h
+        h_tilde = g.forward(a_h)
+        h = z * h_prev + (1 - z) * h_tilde
+        return [h], (a_z, a_r, a_h, z, r, h_tilde, hz_h, h_prev)
 
-    def _cell_backward(self, dstates, cache):
-        dh = dstates[0]
-        a_z, a_r, a_h, z, r, hh, hz_h, h_prev = cache
-        n = self.units
-        sig, g = self.recurrent_activation, self.activation
-        dxz = np.empty((len(dh), 3 * n), dh.dtype)
-        dxz[:, 2 * n:] = da_h = g.backward(a_h, hh, dh * (1.0 - z))
-        dxz[:, :n] = sig.backward(a_z, z, dh * (h_prev - hh))
-        dxz[:, n:2 * n] = sig.backward(a_r, r, da_h * hz_h)
+    def cell_backward(self, dstates, cache):
+        """One step back: (dxz, dhz, [dh_{t-1}])."""
+        dh, = dstates
+        a_z, a_r, a_h, z, r, h_tilde, hz_h, h_prev = cache
+        H = self.units
+        sigma, g = self.recurrent_activation, self.activation
+        da_h = g.backward(a_h, h_tilde, dh * (1 - z))
+        dxz = np.empty((len(dh), 3 * H), dh.dtype)
+        dxz[:, :H] = sigma.backward(a_z, z, dh * (h_prev - h_tilde))
+        dxz[:, H:2 * H] = sigma.backward(a_r, r, da_h * hz_h)
+        dxz[:, 2 * H:] = da_h
         dhz = dxz.copy()
-        dhz[:, 2 * n:] *= r
-        return dxz, dhz, [dh * z]
+        dhz[:, 2 * H:] *= r
+        return dxz, dhz, [dh * z + dhz @ self.recurrent_kernel.data.T]
 
     def get_config(self):
         return {**super().get_config(),

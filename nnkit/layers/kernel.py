@@ -1,10 +1,12 @@
-"""What Dense and Conv2D share: a kernel, a bias, a fused activation.
+"""What Dense, Conv2D and the recurrent layers share: kernel, bias,
+activation.
 
-Both layers take the same Keras arguments (``activation``, ``use_bias``,
-``kernel_initializer``...), create their weights the same way and save
-them in the same config entries; only the kernel's shape and the
-product computed with it differ. This mixin holds the shared part so it
-is written once.
+These layers take the same Keras arguments (``activation``,
+``use_bias``, ``kernel_initializer``...), create their weights the same
+way and save them in the same config entries; only the kernel's shape
+and the product computed with it differ (the recurrent layers add a
+recurrent kernel between the two). This mixin holds the shared part so
+it is written once.
 """
 
 from __future__ import annotations
@@ -46,15 +48,25 @@ class KernelMixin:
         The kernel is drawn first, then the bias, as Keras does, so the
         same generator state gives the same weights in both orders.
         """
+        self._add_kernel(kernel_shape, rng)
+        self._add_bias((units,), rng)
+
+    def _add_kernel(self, shape: tuple[int, ...], rng: Any) -> None:
         self.kernel = self.add_weight(
-            "kernel",
-            self.kernel_initializer(kernel_shape, rng, self.dtype),
+            "kernel", self.kernel_initializer(shape, rng, self.dtype),
             regularizer=self.kernel_regularizer)
+
+    def _add_bias(self, shape: tuple[int, ...], rng: Any) -> None:
+        """``bias`` of ``shape`` if ``use_bias``, else None."""
         self.bias = None
         if self.use_bias:
             self.bias = self.add_weight(
-                "bias", self.bias_initializer((units,), rng, self.dtype),
+                "bias", self._initial_bias(shape, rng),
                 regularizer=self.bias_regularizer)
+
+    def _initial_bias(self, shape: tuple[int, ...], rng: Any) -> Any:
+        """The bias' first value (LSTM overrides it: b_f = 1)."""
+        return self.bias_initializer(shape, rng, self.dtype)
 
     def _kernel_config(self) -> dict[str, Any]:
         return {

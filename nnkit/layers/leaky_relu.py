@@ -2,12 +2,8 @@
 
 Backward: dx = dout if x > 0 else dout * negative_slope.
 
-Mind the two Keras defaults: the *layer* ``keras.layers.LeakyReLU``
-uses ``negative_slope=0.3``, the *function*
-``keras.activations.leaky_relu`` 0.2. nnkit follows both (this layer
-0.3, ``nnkit.activations.LeakyReLU`` 0.2). As with the activation,
-TensorFlow rounds the slope to float32, so float64 parity to 1e-10
-needs a slope float32 holds exactly (0.25, 0.125...).
+The layer's default slope is 0.3, the activation function's 0.2, as
+in Keras (:ref:`keras-conventions`).
 """
 
 from __future__ import annotations

@@ -1,28 +1,33 @@
 """LSTM (Hochreiter & Schmidhuber 1997, with a forget gate).
 
 Shapes: x (N, T, D); W "kernel" (D, 4H); U "recurrent_kernel" (H, 4H);
-b "bias" (4H,); states h_t, c_t (N, H). The four column blocks of W, U
-and b are the gates in Keras' order i, f, c, o. With sigma the
-recurrent activation (sigmoid) and g the activation (tanh):
+b "bias" (4H,); states h_t, c_t (N, H), H = ``units``. The four column
+blocks of W, U and b are the gates in Keras' order i, f, c~, o. With
+sigma the recurrent activation (sigmoid) and g the activation (tanh),
+one step (``cell_forward``; xz_t = x_t W + b comes from the layer) is
+chapter 9's equations, one row per example::
 
-    a = x_t W + h_{t-1} U + b = [a_i | a_f | a_c | a_o]
+    a = xz_t + h_{t-1} U = [a_i | a_f | a_c | a_o]
     i = sigma(a_i)   f = sigma(a_f)   c~ = g(a_c)   o = sigma(a_o)
     c_t = f * c_{t-1} + i * c~
     h_t = o * g(c_t)
 
-Backward through one step, given dh = dL/dh_t and dc = dL/dc_t from
-step t+1 (the loop and the weight sums are in ``recurrent``):
+Backward through one step (``cell_backward``), given dh = dL/dh_t and
+dc = dL/dc_t from step t+1 and the output at t::
 
     do  = dh * g(c_t)
     dc  = dc + dh * o * g'(c_t)
     di  = dc * c~     df = dc * c_{t-1}     dc~ = dc * i
     da  = [di sigma'(a_i) | df sigma'(a_f) | dc~ g'(a_c) | do sigma'(a_o)]
-    dc_{t-1} = dc * f      dh_{t-1} = da U^T
+    dh_{t-1} = da U^T      dc_{t-1} = dc * f
 
-The cell state's own path, dc_{t-1} = dc * f, is multiplied by a gate
-rather than by a weight matrix: that is why gradients survive many
-steps. Keras' defaults: W Glorot-uniform, U orthogonal, b zeros except
-b_f = 1 (``unit_forget_bias``, Jozefowicz et al. 2015).
+da is the gradient of both xz_t and h_{t-1} U; the loop over the steps
+and the weight gradients summed over them are ``Recurrent.forward``
+and ``Recurrent.backward`` (``recurrent.py``). The cell state's own
+path, dc_{t-1} = dc * f, is multiplied by a gate rather than by a
+weight matrix: that is why gradients survive many steps. Keras'
+defaults: W Glorot-uniform, U orthogonal, b zeros except b_f = 1
+(``unit_forget_bias``, Jozefowicz et al. 2015).
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import _validate as check
 from .. import activations
 from .recurrent import Recurrent
 
@@ -64,38 +70,46 @@ class LSTM(Recurrent):
                  recurrent_activation: Any = "sigmoid",
                  unit_forget_bias: bool = True, **kwargs: Any):
         super().__init__(units, activation=activation, **kwargs)
-        self.recurrent_activation = activations.get(recurrent_activation)
-        self.unit_forget_bias = bool(unit_forget_bias)
+        self.recurrent_activation = check.lookup(
+            self.describe(), "recurrent_activation", recurrent_activation,
+            activations.get)
+        self.unit_forget_bias = check.boolean(
+            self.describe(), "unit_forget_bias", unit_forget_bias)
 
-    def _initial_bias(self, rng):
-        b = super()._initial_bias(rng)
+    def _initial_bias(self, shape, rng):
+        b = super()._initial_bias(shape, rng)
         if self.unit_forget_bias:
             b[self.units:2 * self.units] = 1.0
         return b
 
-    def _cell_forward(self, xz, hz, states):
-        _, c_prev = states
-        h = self.units
-        a = xz + hz
-        sig, g = self.recurrent_activation, self.activation
-        i, f = sig.forward(a[:, :h]), sig.forward(a[:, h:2 * h])
-        cc, o = g.forward(a[:, 2 * h:3 * h]), sig.forward(a[:, 3 * h:])
-        c = f * c_prev + i * cc
-        gc = g.forward(c)
-        return [o * gc, c], (a, i, f, cc, o, c_prev, c, gc)
+    def cell_forward(self, xz_t, states):
+        """One step: ([h_t, c_t], cache) from xz_t and [h_{t-1}, c_{t-1}]."""
+        h_prev, c_prev = states
+        H = self.units
+        sigma, g = self.recurrent_activation, self.activation
+        a = xz_t                     # updated in place: no new array
+        a += h_prev @ self.recurrent_kernel.data
+        i = sigma.forward(a[:, :H])
+        f = sigma.forward(a[:, H:2 * H])
+        c_tilde = g.forward(a[:, 2 * H:3 * H])
+        o = sigma.forward(a[:, 3 * H:])
+        c = f * c_prev + i * c_tilde
+        g_c = g.forward(c)
+        return [o * g_c, c], (a, i, f, c_tilde, o, c_prev, c, g_c)
 
-    def _cell_backward(self, dstates, cache):
-        dh, dc_next = dstates
-        a, i, f, cc, o, c_prev, c, gc = cache
-        h = self.units
-        sig, g = self.recurrent_activation, self.activation
-        dc = dc_next + g.backward(c, gc, dh * o)
+    def cell_backward(self, dstates, cache):
+        """One step back: (da, da, [dh_{t-1}, dc_{t-1}])."""
+        dh, dc = dstates
+        a, i, f, c_tilde, o, c_prev, c, g_c = cache
+        H = self.units
+        sigma, g = self.recurrent_activation, self.activation
+        dc = dc + g.backward(c, g_c, dh * o)
         da = np.empty_like(a)
-        da[:, :h] = sig.backward(a[:, :h], i, dc * cc)
-        da[:, h:2 * h] = sig.backward(a[:, h:2 * h], f, dc * c_prev)
-        da[:, 2 * h:3 * h] = g.backward(a[:, 2 * h:3 * h], cc, dc * i)
-        da[:, 3 * h:] = sig.backward(a[:, 3 * h:], o, dh * gc)
-        return da, da, [None, dc * f]
+        da[:, :H] = sigma.backward(a[:, :H], i, dc * c_tilde)
+        da[:, H:2 * H] = sigma.backward(a[:, H:2 * H], f, dc * c_prev)
+        da[:, 2 * H:3 * H] = g.backward(a[:, 2 * H:3 * H], c_tilde, dc * i)
+        da[:, 3 * H:] = sigma.backward(a[:, 3 * H:], o, dh * g_c)
+        return da, da, [da @ self.recurrent_kernel.data.T, dc * f]
 
     def get_config(self):
         return {**super().get_config(),

@@ -1,26 +1,33 @@
-"""What every recurrent layer shares: the loop over time and BPTT.
+"""What every recurrent layer shares: the loop over time, and BPTT.
 
 A recurrent layer applies one cell, with one set of weights, at every
-time step. With shapes N (batch), T (steps), D (features), H (units)
-and k gates (SimpleRNN 1, GRU 3, LSTM 4):
+time step. With shapes N (batch), T (steps), D (features), H
+(``units``) and k gates (SimpleRNN 1, GRU 3, LSTM 4), W "kernel"
+(D, kH), U "recurrent_kernel" (H, kH) and b "bias" (kH,)::
 
-    xz_t = x_t W + b          W "kernel" (D, kH): all steps, one matmul
-    hz_t = h_{t-1} U          U "recurrent_kernel" (H, kH): one per step
-    h_t, state_t = cell(xz_t, hz_t, state_{t-1})
+    xz_t = x_t W + b                      all T steps: one matmul
+    h_t, c_t = cell(xz_t, h_{t-1}, c_{t-1})     (c: the LSTM only)
 
-Backpropagation through time (BPTT) walks the steps backwards. At step
-t the cell turns dL/dh_t (from the output at t, plus what step t+1 sent
-back) into dL/dxz_t, dL/dhz_t and dL/d(state_{t-1}); the matmul adds
-dhz_t U^T to dL/dh_{t-1}. W, U and b are the same at every step, so
-their gradients are sums over the steps (``+=``), each computed after
-the loop in one matmul:
+The cell (``cell_forward`` of SimpleRNN, LSTM, GRU, each in its own
+file) multiplies h_{t-1} by U and applies its gates. Backpropagation
+through time (BPTT, chapter 9) walks the steps backwards
+(``Recurrent.backward`` below): at step t the cell's ``cell_backward``
+turns the gradients of its new states, dL/dh_t (from the output at t
+plus what step t+1 sent back) and dL/dc_t, into dL/dxz_t, dL/dhz_t
+(hz_t = h_{t-1} U) and the gradients of the previous states, including
+dL/dh_{t-1} = dhz_t U^T + .... W, U and b are the same at every step,
+so their gradients are sums over the steps, each computed after the
+loop in one matmul::
 
     dW = sum_t x_t^T dxz_t     dU = sum_t h_{t-1}^T dhz_t
     db = sum_{t,n} dxz_t       dx_t = dxz_t W^T
 
-The backward walks over the steps, full and truncated
-(``bptt_truncate=k``: each output's gradient flows back at most k
-steps), are in ``bptt``.
+Truncated BPTT (``bptt_truncate=k``): the gradient of the output at
+step t flows back through steps t, t-1, ..., t-k+1 only and stops at
+the state entering them, as if that state were a constant. Each output
+gets its own walk of at most k steps, O(T k) cell steps in all; the
+initial states receive the walks that reach step 0. With k >= T this
+is exactly full BPTT.
 """
 
 from __future__ import annotations
@@ -29,10 +36,11 @@ from typing import Any
 
 import numpy as np
 
-from .. import activations, initializers
+from .. import _validate as check
+from .. import initializers
 from .. import regularizers as _reg
 from .base import Layer
-from .bptt import bptt, bptt_truncated
+from .kernel import KernelMixin
 from .sequence_checks import (
     check_initial_states,
     check_sequence_rank,
@@ -43,14 +51,20 @@ from .sequence_checks import (
 __all__ = ["Recurrent"]
 
 
-class Recurrent(Layer):
+class Recurrent(KernelMixin, Layer):
     """Base of SimpleRNN, LSTM and GRU (not used on its own).
 
-    Subclasses set ``n_gates`` and ``state_names`` and implement
-    ``_cell_forward(xz, hz, states) -> (states, cache)`` and
-    ``_cell_backward(dstates, cache) -> (dxz, dhz, dprev)``; ``dprev``
-    holds each previous state's gradient except the part through hz
-    (None if there is none). ``tied`` means dxz and dhz are the same.
+    Subclasses set ``n_gates`` (k) and ``state_names`` and implement
+    one step of their cell:
+
+    * ``cell_forward(xz_t, states) -> (new_states, cache)``: states are
+      lists of (N, H) arrays, h first; xz_t is x_t W + b, (N, kH), a
+      view of the layer's array that the cell may update in place;
+    * ``cell_backward(dstates, cache) -> (dxz_t, dhz_t, dprev)``:
+      from the gradients of the new states, those of the cell's two
+      matmul outputs xz_t and hz_t = h_{t-1} U (each (N, kH)) and of
+      every previous state (dprev, each (N, H)). ``tied`` cells return
+      the same array for dxz_t and dhz_t.
 
     Input shape:
         (N, T, D); other values of T than the built one are accepted.
@@ -74,6 +88,7 @@ class Recurrent(Layer):
                  kernel_regularizer: Any = None,
                  recurrent_regularizer: Any = None,
                  bias_regularizer: Any = None,
+                 activity_regularizer: Any = None,
                  return_sequences: bool = False,
                  return_state: bool = False, go_backwards: bool = False,
                  bptt_truncate: int | None = None, **kwargs: Any):
@@ -81,44 +96,46 @@ class Recurrent(Layer):
         self.units = positive_int(self.describe(), "units", units)
         self.bptt_truncate = positive_int(self.describe(), "bptt_truncate",
                                           bptt_truncate, allow_none=True)
-        self.activation = activations.get(activation)
-        self.use_bias = bool(use_bias)
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.recurrent_initializer = initializers.get(recurrent_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.kernel_regularizer = _reg.get(kernel_regularizer)
-        self.recurrent_regularizer = _reg.get(recurrent_regularizer)
-        self.bias_regularizer = _reg.get(bias_regularizer)
-        self.return_sequences = bool(return_sequences)
-        self.return_state = bool(return_state)
-        self.go_backwards = bool(go_backwards)
+        self._init_kernel(activation, use_bias, kernel_initializer,
+                          bias_initializer, kernel_regularizer,
+                          bias_regularizer, activity_regularizer)
+        owner = self.describe()
+        self.recurrent_initializer = check.lookup(
+            owner, "recurrent_initializer", recurrent_initializer,
+            initializers.get)
+        self.recurrent_regularizer = check.lookup(
+            owner, "recurrent_regularizer", recurrent_regularizer, _reg.get)
+        self.return_sequences = check.boolean(owner, "return_sequences",
+                                              return_sequences)
+        self.return_state = check.boolean(owner, "return_state",
+                                          return_state)
+        self.go_backwards = check.boolean(owner, "go_backwards",
+                                          go_backwards)
         self.initial_state_grads: list[np.ndarray] | None = None
 
     def build(self, input_shape, rng=None):
-        d, kh = input_shape[-1], self.n_gates * self.units
-        self.kernel = self.add_weight(
-            "kernel", self.kernel_initializer((d, kh), rng, self.dtype),
-            regularizer=self.kernel_regularizer)
+        # Keras' order: kernel, recurrent kernel, bias
+        kh = self.n_gates * self.units
+        self._add_kernel((input_shape[-1], kh), rng)
         self.recurrent_kernel = self.add_weight(
             "recurrent_kernel",
             self.recurrent_initializer((self.units, kh), rng, self.dtype),
             regularizer=self.recurrent_regularizer)
-        self.bias = None
-        if self.use_bias:
-            self.bias = self.add_weight("bias", self._initial_bias(rng),
-                                        regularizer=self.bias_regularizer)
+        self._add_bias(self._bias_shape, rng)
         super().build(input_shape, rng)
 
-    def _initial_bias(self, rng) -> np.ndarray:
-        return self.bias_initializer((self.n_gates * self.units,), rng,
-                                     self.dtype)
+    @property
+    def _bias_shape(self) -> tuple[int, ...]:
+        """(kH,); GRU: (2, 3H), an input and a recurrent bias."""
+        return (self.n_gates * self.units,)
 
-    def _biases(self) -> tuple[Any, Any]:
-        """(bias added to xz, bias added to hz): only GRU has both."""
-        return (None if self.bias is None else self.bias.data), None
+    def _input_bias(self) -> np.ndarray | None:
+        """The bias added to x_t W (GRU also has one for h_{t-1} U)."""
+        return None if self.bias is None else self.bias.data
 
-    def _add_bias_grad(self, dxz_sum, dhz_sum) -> None:
-        self.bias.grad += dxz_sum
+    def _add_bias_grads(self, dxz: np.ndarray, dhz: np.ndarray) -> None:
+        """db from dxz and dhz, both (T N, kH)."""
+        self.bias.grad += dxz.sum(axis=0)
 
     def compute_output_shape(self, input_shape):
         if self.return_state:
@@ -153,27 +170,23 @@ class Recurrent(Layer):
                 per state (LSTM: [h_0, c_0]); a bare array for one.
         """
         x = self.check_input(x)
-        n, t_len, d = x.shape
+        N, T, D = x.shape
         if self.go_backwards:
             x = x[:, ::-1]
         xs = np.ascontiguousarray(x.transpose(1, 0, 2))     # (T, N, D)
-        b_x, b_h = self._biases()
-        xz = xs.reshape(-1, d) @ self.kernel.data
-        if b_x is not None:
-            xz += b_x
-        xz = xz.reshape(t_len, n, -1)                     # (T, N, kH)
+        xz = xs.reshape(-1, D) @ self.kernel.data
+        b = self._input_bias()
+        if b is not None:
+            xz += b
+        xz = xz.reshape(T, N, -1)                         # (T, N, kH)
         states = check_initial_states(
             self.describe(), initial_state, self.state_names,
-            (n, self.units), self.dtype)
-        hs = np.empty((t_len + 1, n, self.units), self.dtype)
+            (N, self.units), self.dtype)
+        hs = np.empty((T + 1, N, self.units), self.dtype)
         hs[0] = states[0]
-        u = self.recurrent_kernel.data
         caches = []
-        for t in range(t_len):
-            hz = hs[t] @ u
-            if b_h is not None:
-                hz += b_h
-            states, cache = self._cell_forward(xz[t], hz, states)
+        for t in range(T):
+            states, cache = self.cell_forward(xz[t], states)
             hs[t + 1] = states[0]
             caches.append(cache)
         self._cache = (xs, hs, caches)
@@ -196,18 +209,45 @@ class Recurrent(Layer):
             ``self.initial_state_grads`` (a list of (N, H) arrays).
         """
         xs, hs, caches = self._cache
-        t_len, n, d = xs.shape
-        shape = (n, self.units)
-        dfinal = [None] * len(self.state_names)
+        T, N, D = xs.shape
+        dh_seq, dfinal = self._output_grads(dout, N)
+        k = self.bptt_truncate
+        if k is None or k >= T:
+            dxz, dhz, d0 = self._bptt(dh_seq, dfinal, caches)
+        else:
+            dxz, dhz, d0 = self._bptt_truncated(dh_seq, dfinal, caches, k)
+        self.initial_state_grads = d0
+        kh = self.n_gates * self.units
+        dxz, dhz = dxz.reshape(-1, kh), dhz.reshape(-1, kh)
+        self.kernel.grad += xs.reshape(-1, D).T @ dxz
+        self.recurrent_kernel.grad += (
+            hs[:-1].reshape(-1, self.units).T @ dhz)
+        if self.bias is not None:
+            self._add_bias_grads(dxz, dhz)
+        dx = (dxz @ self.kernel.data.T).reshape(T, N, D).transpose(1, 0, 2)
+        if self.go_backwards:
+            dx = dx[:, ::-1]
+        return np.ascontiguousarray(dx)
+
+    def _output_grads(self, dout, N: int):
+        """(dL/dh_t of the outputs, (T, N, H) or None; [dh_T, dc_T...]).
+
+        The second item holds the gradients of the final states: the
+        last output's (without ``return_sequences``) plus those of the
+        returned states; zeros where nothing reaches them.
+        """
+        dstates = [None] * len(self.state_names)
         if self.return_state:
             if (not isinstance(dout, (list, tuple))
-                    or len(dout) != 1 + len(dfinal)):
+                    or len(dout) != 1 + len(dstates)):
                 raise ValueError(
                     f"{self.describe()} returns [output, "
                     f"{', '.join(self.state_names)}], so backward needs a "
-                    f"list of {1 + len(dfinal)} gradients (None for zero)")
-            dout, *dfinal = dout
-        dh = np.zeros((t_len,) + shape, self.dtype)   # from outside
+                    f"list of {1 + len(dstates)} gradients (None for zero)")
+            dout, *dstates = dout
+        dstates = [None if g is None else np.asarray(g, self.dtype)
+                   for g in dstates]
+        dh_seq = None
         if dout is not None:
             dout = np.asarray(dout, self.dtype)
             if dout.shape != self.out.shape:
@@ -215,48 +255,83 @@ class Recurrent(Layer):
                                  f"shape {self.out.shape}, got "
                                  f"{dout.shape}")
             if self.return_sequences:
-                dh[:] = dout.transpose(1, 0, 2)
+                dh_seq = dout.transpose(1, 0, 2)            # (T, N, H)
             else:
-                dh[-1] = dout
-        if dfinal[0] is not None:
-            dh[-1] += dfinal[0]
-        dlast = [np.zeros(shape, self.dtype) if g is None
-                 else np.asarray(g, self.dtype) for g in dfinal[1:]]
-        k = self.bptt_truncate
-        if k is None or k >= t_len:
-            dxz, dhz, d0 = bptt(self, dh, dlast, caches)
-        else:
-            dxz, dhz, d0 = bptt_truncated(self, dh, dlast, caches, k)
-        self.initial_state_grads = d0
-        kh = self.n_gates * self.units
-        dxz2, dhz2 = dxz.reshape(-1, kh), dhz.reshape(-1, kh)
-        self.kernel.grad += xs.reshape(-1, d).T @ dxz2
-        self.recurrent_kernel.grad += hs[:-1].reshape(-1, self.units).T \
-            @ dhz2
-        if self.bias is not None:
-            self._add_bias_grad(dxz2.sum(axis=0),
-                                None if self.tied else dhz2.sum(axis=0))
-        dx = (dxz2 @ self.kernel.data.T).reshape(t_len, n, d)
-        dx = dx.transpose(1, 0, 2)
-        if self.go_backwards:
-            dx = dx[:, ::-1]
-        return np.ascontiguousarray(dx)
+                dstates[0] = (dout if dstates[0] is None
+                              else dstates[0] + dout)
+        dstates = [np.zeros((N, self.units), self.dtype) if g is None
+                   else g for g in dstates]
+        return dh_seq, dstates
+
+    def _grad_buffers(self, T: int, N: int, fill) -> tuple:
+        """dxz and dhz, (T, N, kH): one array if the cell is ``tied``."""
+        dxz = fill((T, N, self.n_gates * self.units), self.dtype)
+        return dxz, (dxz if self.tied else fill(dxz.shape, self.dtype))
+
+    def _bptt(self, dh_seq, dfinal, caches):
+        """Full BPTT: one walk from the last step to the first.
+
+        Args:
+            dh_seq: (T, N, H), dL/dh_t from the outputs, or None (only
+                the final states receive a gradient).
+            dfinal: gradients of the final states [dh_T (, dc_T)].
+            caches: the T caches of ``cell_forward``.
+
+        Returns:
+            dxz (T, N, kH), dhz (T, N, kH) (the same array if ``tied``),
+            [gradient of each initial state].
+        """
+        T, N = len(caches), len(dfinal[0])
+        dxz, dhz = self._grad_buffers(T, N, np.empty)
+        dstates = list(dfinal)
+        for t in range(T - 1, -1, -1):
+            if dh_seq is not None:
+                dstates[0] = dstates[0] + dh_seq[t]      # output at t
+            dxz[t], dhz_t, dstates = self.cell_backward(dstates, caches[t])
+            if not self.tied:
+                dhz[t] = dhz_t
+        return dxz, dhz, dstates
+
+    def _bptt_truncated(self, dh_seq, dfinal, caches, k):
+        """BPTT in which each output's gradient flows back <= k steps.
+
+        Same arguments and results as ``_bptt``, plus k >= 1.
+        """
+        T, N = len(caches), len(dfinal[0])
+        dxz, dhz = self._grad_buffers(T, N, np.zeros)
+        d0 = [np.zeros_like(g) for g in dfinal]
+        for end in range(T - 1, -1, -1):
+            # the walk of the output at step `end` (at the last step, of
+            # the final states too)
+            if end == T - 1:
+                dstates = list(dfinal)
+                if dh_seq is not None:
+                    dstates[0] = dstates[0] + dh_seq[end]
+            elif dh_seq is not None:
+                dstates = [dh_seq[end]] + [np.zeros_like(g)
+                                           for g in dfinal[1:]]
+            else:
+                continue                      # no output at this step
+            start = max(0, end - k + 1)
+            for t in range(end, start - 1, -1):
+                dxz_t, dhz_t, dstates = self.cell_backward(dstates,
+                                                           caches[t])
+                dxz[t] += dxz_t
+                if not self.tied:
+                    dhz[t] += dhz_t
+            if start == 0:
+                for acc, g in zip(d0, dstates):
+                    acc += g
+        return dxz, dhz, d0
 
     def get_config(self):
         return {
             **super().get_config(), "units": self.units,
-            "activation": activations.serialize(self.activation),
-            "use_bias": self.use_bias,
-            "kernel_initializer": initializers.serialize(
-                self.kernel_initializer),
+            **self._kernel_config(),
             "recurrent_initializer": initializers.serialize(
                 self.recurrent_initializer),
-            "bias_initializer": initializers.serialize(
-                self.bias_initializer),
-            "kernel_regularizer": _reg.serialize(self.kernel_regularizer),
             "recurrent_regularizer": _reg.serialize(
                 self.recurrent_regularizer),
-            "bias_regularizer": _reg.serialize(self.bias_regularizer),
             "return_sequences": self.return_sequences,
             "return_state": self.return_state,
             "go_backwards": self.go_backwards,

@@ -1,18 +1,24 @@
 """SimpleRNN (Elman network): h_t = f(x_t W + h_{t-1} U + b).
 
 Shapes: x (N, T, D); W "kernel" (D, H); U "recurrent_kernel" (H, H);
-b "bias" (H,); h_t (N, H). Keras' layouts and defaults: f = tanh,
-W Glorot-uniform, U orthogonal, b zeros, h_0 = 0.
+b "bias" (H,); h_t (N, H), H = ``units``. Keras' layouts and defaults:
+f = tanh, W Glorot-uniform, U orthogonal, b zeros, h_0 = 0. Chapter 9
+writes the same step per example, h_t = tanh(W_hh h_{t-1} + W_xh x_t
++ b), with W = W_xh^T and U = W_hh^T.
 
-Backward through one step, with a_t = x_t W + h_{t-1} U + b and
-dh_t = dL/dh_t (from the output at t and from step t+1):
+One step (``cell_forward``), with xz_t = x_t W + b from the layer::
 
-    da_t = dh_t * f'(a_t)
-    dW += x_t^T da_t     dU += h_{t-1}^T da_t     db += sum_n da_t
-    dx_t = da_t W^T      dh_{t-1} = da_t U^T  (sent to step t-1)
+    a_t = xz_t + h_{t-1} U        h_t = f(a_t)
 
-The loop, the summed weight gradients and truncated BPTT are in
-``recurrent.Recurrent``.
+and back (``cell_backward``), given dh_t = dL/dh_t (from the output at
+t and from step t+1)::
+
+    da_t = dh_t * f'(a_t)         dh_{t-1} = da_t U^T
+
+da_t is the gradient of both xz_t and h_{t-1} U. The loop over the
+steps, the summed weight gradients (dW += x_t^T da_t, dU += h_{t-1}^T
+da_t, db += sum_n da_t, dx_t = da_t W^T) and truncated BPTT are in
+``Recurrent.forward`` and ``Recurrent.backward`` (``recurrent.py``).
 """
 
 from __future__ import annotations
@@ -36,6 +42,7 @@ class SimpleRNN(Recurrent):
             ``"zeros"``.
         kernel_regularizer, recurrent_regularizer, bias_regularizer:
             optional penalties.
+        activity_regularizer: optional penalty on the layer's output.
         return_sequences: output every h_t, (N, T, H), instead of the
             last one, (N, H).
         return_state: also return h_T: ``[output, h_T]`` (direct calls
@@ -60,12 +67,16 @@ class SimpleRNN(Recurrent):
                  **kwargs: Any):
         super().__init__(units, activation=activation, **kwargs)
 
-    def _cell_forward(self, xz, hz, states):
-        a = xz + hz
+    def cell_forward(self, xz_t, states):
+        """One step: ``h_t = f(xz_t + h_{t-1} U)``; returns ([h_t], cache)."""
+        h_prev, = states
+        a = xz_t                     # updated in place: no new array
+        a += h_prev @ self.recurrent_kernel.data
         h = self.activation.forward(a)
         return [h], (a, h)
 
-    def _cell_backward(self, dstates, cache):
+    def cell_backward(self, dstates, cache):
+        """One step back: (da_t, da_t, [dh_{t-1}])."""
         a, h = cache
         da = self.activation.backward(a, h, dstates[0])
-        return da, da, [None]
+        return da, da, [da @ self.recurrent_kernel.data.T]

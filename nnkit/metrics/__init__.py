@@ -31,6 +31,7 @@ float. ``get`` resolves the names ``Sequential.compile(metrics=[...])``
 accepts.
 """
 
+from .._public import set_public_module
 from ._accuracy import (
     binary_accuracy,
     categorical_accuracy,
@@ -64,3 +65,5 @@ __all__ = [
     "sparse_categorical_accuracy", "mean_squared_error",
     "mean_absolute_error", "get", "names",
 ]
+
+set_public_module(__name__, __all__)

@@ -23,6 +23,7 @@ exact and never saturates. nnkit does the same (``Loss.fuses_with`` and
 then simply ``p - y`` (divided by N).
 """
 
+from .._public import set_public_module
 from ..layers.input_layer import Input, InputLayer
 from ..layers.symbolic import Node, SymbolicTensor
 from ._divergence import TrainingDivergedError
@@ -32,3 +33,5 @@ from ._sequential import Sequential, load_model
 
 __all__ = ["Model", "Sequential", "Functional", "Input", "InputLayer",
            "SymbolicTensor", "Node", "load_model", "TrainingDivergedError"]
+
+set_public_module(__name__, __all__)

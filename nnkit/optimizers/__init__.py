@@ -7,7 +7,8 @@ momentum, Adam's moments...) and one global step counter,
 1. clip the gradients (``clipvalue``, ``clipnorm`` or
    ``global_clipnorm``), as Keras does, before anything else;
 2. apply decoupled weight decay, if any: ``w -= lr * wd * w``;
-3. ``update_step(p, slots, lr)`` for each trainable parameter;
+3. ``update_step(p, g, slots, lr)`` for each trainable parameter ``p``
+   with its gradient ``g``: the update rule, written as its formulas;
 4. ``iterations += 1``.
 
 The learning rate may be a number or a schedule (any callable taking
@@ -15,21 +16,13 @@ the step number, see ``nnkit.schedules``). The learning rate and the
 arithmetic use the parameter's dtype, so a float64 model runs in
 float64 throughout (Keras does the same when ``floatx`` is float64).
 
-A documented difference: Keras' TensorFlow backend turns Python-float
-hyperparameters (momentum, beta_1, beta_2, rho, epsilon, clip
-thresholds) into float32 tensors before casting them to the weights'
-dtype, so in float64 it computes with momentum 0.8999999762 instead of
-0.9. nnkit uses the value you give. The tests show both facts: with
-hyperparameters that float32 holds exactly (0.5, 0.875...) the two
-agree to 1e-10 in float64, and rounding nnkit's momentum to float32
-reproduces Keras' 0.9 run to the same tolerance. The rounding happens
-where Keras casts a Python float (``ops.cast``): SGD's momentum, the
-betas in Adam's and Nadam's bias corrections (not in their moment
-updates), Adagrad's initial accumulator, and the constant 0.96 in
-Nadam's u_t (not in its running product); see tests/test_optimizers.py.
-In float32 all of this is invisible.
+In float64, Keras computes with some hyperparameters rounded to
+float32 (momentum 0.9 becomes 0.89999997615814) and nnkit with the
+value you give: see :ref:`keras-conventions` for where, and
+``nnkit.interop.keras_rounded`` to reproduce it.
 """
 
+from .._public import set_public_module
 from ._adadelta import Adadelta
 from ._adagrad import Adagrad
 from ._adam import Adam, AdamW
@@ -41,3 +34,5 @@ from ._sgd import SGD
 
 __all__ = ["Optimizer", "SGD", "Adagrad", "Adadelta", "RMSprop", "Adam",
            "AdamW", "Nadam", "get", "serialize", "register"]
+
+set_public_module(__name__, __all__)

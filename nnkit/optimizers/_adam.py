@@ -36,10 +36,8 @@ class Adam(Optimizer):
     ``eps * sqrt(1 - beta_2**t)`` in Algorithm 1's terms. AMSGrad
     (Reddi et al. 2018) divides by the largest v seen so far.
 
-    Keras computes ``beta**t`` with the betas cast to the weights'
-    dtype; its TensorFlow backend rounds them to float32 there (and only
-    there), so in float64 Keras' bias correction uses 0.899999976 for
-    0.9. nnkit uses your value (see ``nnkit.optimizers``).
+    In float64, Keras' bias correction uses the betas rounded to
+    float32 (:ref:`keras-conventions`); nnkit uses your values.
 
     Args:
         learning_rate: Keras default 0.001.
@@ -72,28 +70,14 @@ class Adam(Optimizer):
 
     def update_step(self, p, g, slots, lr):
         dt = p.data.dtype.type
-        alpha = self.step_size(lr, p.data.dtype)
         m, v = slots["momentum"], slots["velocity"]
-        tmp, step = self.scratch(p, 0), self.scratch(p, 1)
-        # m += (g - m) * (1 - beta_1), in place (see `scratch`)
-        np.subtract(g, m, out=tmp)
-        tmp *= dt(1 - self.beta_1)
-        m += tmp
-        # v += (g * g - v) * (1 - beta_2)
-        np.multiply(g, g, out=tmp)
-        tmp -= v
-        tmp *= dt(1 - self.beta_2)
-        v += tmp
+        a = self.step_size(lr, p.data.dtype)
+        m += (g - m) * dt(1 - self.beta_1)
+        v += (g * g - v) * dt(1 - self.beta_2)
         if self.amsgrad:
-            v_hat = slots["velocity_hat"]
-            np.maximum(v_hat, v, out=v_hat)
-            v = v_hat
-        # w -= m * alpha / (sqrt(v) + eps)
-        np.sqrt(v, out=tmp)
-        tmp += dt(self.epsilon)
-        np.multiply(m, alpha, out=step)
-        step /= tmp
-        p.data -= step
+            v = np.maximum(slots["velocity_hat"], v,
+                           out=slots["velocity_hat"])
+        p.data -= a * m / (np.sqrt(v) + dt(self.epsilon))
 
     def get_config(self):
         return {**super().get_config(), "beta_1": self.beta_1,

@@ -2,8 +2,8 @@
 
 ``Optimizer`` holds what every Keras optimizer has: the learning rate
 (a number or a schedule), gradient clipping, decoupled weight decay,
-the slots kept per parameter, scratch arrays, config and state. A
-subclass adds its hyperparameters and one ``update_step``.
+the slots kept per parameter, config and state. A subclass adds its
+hyperparameters and one ``update_step``.
 """
 
 from __future__ import annotations
@@ -79,7 +79,6 @@ class Optimizer:
                                                weight_decay, allow_none=True)
         self.iterations = 0
         self._slots: dict[Parameter, dict[str, np.ndarray]] = {}
-        self._scratch: dict[tuple[Parameter, int], np.ndarray] = {}
         # the weights of the first step (see _bind)
         self._params: tuple[Parameter, ...] | None = None
 
@@ -132,22 +131,6 @@ class Optimizer:
     def init_slot(self, slot: str, p: Parameter) -> np.ndarray:
         return np.zeros_like(p.data)
 
-    def scratch(self, p: Parameter, k: int = 0) -> np.ndarray:
-        """Work array ``k`` shaped like ``p``, allocated once.
-
-        An update such as Adam's written as one numpy expression makes
-        a new temporary array for every operator, each the size of the
-        weights, at every step. The hot update rules write their
-        intermediate results into these buffers instead (``out=``), in
-        the same order of operations, so the numbers are identical.
-        Scratch arrays hold nothing between steps and are not saved.
-        """
-        buf = self._scratch.get((p, k))
-        if buf is None or buf.shape != p.data.shape \
-                or buf.dtype != p.data.dtype:
-            buf = self._scratch[(p, k)] = np.empty_like(p.data)
-        return buf
-
     def apply(self, params: list[Parameter]) -> None:
         """One optimisation step from the gradients stored in ``params``."""
         # A schedule may also drive other hyperparameters (OneCycle
@@ -197,6 +180,15 @@ class Optimizer:
 
     def update_step(self, p: Parameter, g: np.ndarray,
                     slots: dict[str, np.ndarray], lr: Any) -> None:
+        """Update ``p.data`` in place: the optimizer's rule, one step.
+
+        Args:
+            p: the parameter; ``p.data`` is changed in place.
+            g: its (clipped) gradient, shaped like ``p.data``.
+            slots: this parameter's state arrays by name (``slot_names``),
+                updated in place.
+            lr: the learning rate of this step, in ``p.data``'s dtype.
+        """
         raise NotImplementedError
 
     # ----- config and state -----------------------------------------------
@@ -231,7 +223,6 @@ class Optimizer:
     def reset_state(self) -> None:
         """Forget every slot and restart ``iterations`` at 0."""
         self._slots = {}
-        self._scratch = {}
         self._params = None
         self.iterations = 0
 

@@ -63,26 +63,22 @@ class RMSprop(Optimizer):
     def update_step(self, p, g, slots, lr):
         dt = p.data.dtype.type
         rho, eps = dt(self.rho), dt(self.epsilon)
+        # x = rho x + ..., written x *= rho; x += ... on the slot
+        # arrays: the same arithmetic, without a new array per step
         v = slots["velocity"]
-        # v = rho * v + (1 - rho) * g * g, without temporaries
-        tmp = np.multiply(g, 1 - rho, out=self.scratch(p, 1))
-        tmp *= g
         v *= rho
-        v += tmp
-        d = self.scratch(p, 0)             # the step, d = lr * g / root
+        v += (1 - rho) * g * g
         if self.centered:
             mg = slots["average_gradient"]
-            mg[...] = rho * mg + (1 - rho) * g
-            np.subtract(v, np.multiply(mg, mg, out=tmp), out=tmp)
-            tmp += eps
+            mg *= rho
+            mg += (1 - rho) * g
+            d = lr * g / np.sqrt(v - mg * mg + eps)
         else:
-            np.add(v, eps, out=tmp)
-        np.sqrt(tmp, out=tmp)
-        np.multiply(g, lr, out=d)
-        d /= tmp
+            d = lr * g / np.sqrt(v + eps)
         if self.momentum > 0:
             m = slots["momentum"]
-            m[...] = dt(self.momentum) * m + d
+            m *= dt(self.momentum)
+            m += d
             p.data -= m
         else:
             p.data -= d

@@ -19,6 +19,7 @@ and blue (class 1), with a white midpoint.
 #   _activations.py  activation_plot
 #   _diagram.py      concept diagrams: boxes, arrows, grids of numbers
 
+from .._public import set_public_module
 from ._activations import activation_plot
 from ._boundary import decision_boundary
 from ._confusion import confusion_matrix_plot
@@ -40,3 +41,5 @@ __all__ = [
     "activation_plot", "diagram_axes", "diagram_box", "diagram_arrow",
     "diagram_path", "diagram_op", "number_grid",
 ]
+
+set_public_module(__name__, __all__)

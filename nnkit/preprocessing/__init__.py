@@ -19,6 +19,7 @@ A 1-D array is treated as a single feature and keeps its shape.
 #   _impute.py    SimpleImputer, impute
 #   _one_hot.py   one_hot
 
+from .._public import set_public_module
 from ._impute import SimpleImputer, impute
 from ._one_hot import one_hot
 from ._scaling import MinMaxScaler, StandardScaler
@@ -33,3 +34,5 @@ __all__ = [
     "train_test_split", "temporal_split", "time_series_split",
     "StandardScaler", "MinMaxScaler", "SimpleImputer", "impute", "one_hot",
 ]
+
+set_public_module(__name__, __all__)

@@ -21,14 +21,15 @@ which is handy for plotting, and has ``get_config`` (so optimizers
 using it can be saved). Where Keras has the same schedule,
 ``nnkit.interop.schedule_to_keras(schedule)`` returns the equivalent
 ``keras.optimizers.schedules`` object. Keras evaluates its schedules in
-float32 (Python floats become float32 tensors), nnkit in float64; the
-two agree to float32 precision.
+float32, nnkit in float64 (:ref:`keras-conventions`); the two agree to
+float32 precision.
 
 Schedules with no Keras twin: ``NaturalExpDecay`` (closed form of an
 ``ExponentialDecay``), ``OneCycle`` (Smith 2018) and
 ``CyclicalLearningRate`` (Smith 2017), plus ``PerEpoch``.
 """
 
+from .._public import set_public_module
 from ._base import LearningRateSchedule
 from ._cosine import CosineDecay
 from ._cyclical import CyclicalLearningRate
@@ -49,3 +50,5 @@ __all__ = ["LearningRateSchedule", "ExponentialDecay", "InverseTimeDecay",
            "StepDecay", "NaturalExpDecay", "OneCycle",
            "CyclicalLearningRate", "PerEpoch", "get", "serialize",
            "register"]
+
+set_public_module(__name__, __all__)

@@ -58,8 +58,42 @@ class _FigureWidget:
         return self.widget._repr_mimebundle_(**kwargs)
 
 
-def _dropdown(options: Any, value: Any, description: str
-              ) -> widgets.Dropdown:
-    return widgets.Dropdown(options=options, value=value,
-                            description=description,
-                            style={"description_width": "initial"})
+def _no_null_tooltips(root: widgets.Widget) -> None:
+    """Give every widget under ``root`` without a tooltip an empty one.
+
+    ipywidgets writes a missing tooltip into the page as the text
+    "null" (a ``title="null"`` that the browser shows on hover).
+    """
+    stack = [root]
+    while stack:
+        w = stack.pop()
+        stack.extend(getattr(w, "children", ()))
+        if hasattr(w, "tooltip") and w.tooltip is None and not \
+                isinstance(w, widgets.Box):
+            w.tooltip = ""
+
+
+def _with_label(control: widgets.Widget, text: str,
+                width: str = "92px",
+                control_width: str | None = None) -> widgets.HBox:
+    """``control`` with ``text`` as a label on its left, both showing the
+    control's tooltip on hover.
+
+    ipywidgets 8 shows a tooltip on a dropdown, text field or list only
+    when it has no description, and on a slider only on its visible
+    description: so the control loses its description and the label,
+    an HTML element with the tooltip as its title, takes its place.
+    """
+    import html
+    tip = html.escape(control.tooltip or "", quote=True)
+    control.description = ""
+    control.style.description_width = "0px"
+    if control_width is not None:
+        control.layout.width = control_width
+    label = widgets.HTML(
+        f'<div class="nnk-lbl" title="{tip}" style="white-space:nowrap">'
+        f"{html.escape(text)}</div>",
+        layout=widgets.Layout(min_width=width, margin="0 4px 0 0"))
+    return widgets.HBox([label, control],
+                        layout=widgets.Layout(align_items="center",
+                                              overflow="visible"))

@@ -14,7 +14,14 @@ from typing import Any
 
 import numpy as np
 
-from .. import activations, initializers, losses, optimizers, regularizers
+from .. import (
+    _validate,
+    activations,
+    initializers,
+    losses,
+    optimizers,
+    regularizers,
+)
 from ..datasets import playground as _playground_dataset
 from ..layers import Dense
 from ..models import Sequential
@@ -37,23 +44,6 @@ REGULARIZATION_RATES = (0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0,
                         3.0, 10.0)
 PLAYGROUND_ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear")
 _DOMAIN = 6.0          # the Playground draws the square [-6, 6]^2
-
-
-class HalfSquaredError(losses.Loss):
-    """The Playground's loss ``0.5 (y_pred - y_true)**2``, batch mean.
-
-    Its gradient is ``(y_pred - y_true) / (N d)``: half the gradient of
-    ``MeanSquaredError``.
-    """
-
-    name = "half_squared_error"
-
-    def per_example(self, y_true, y_pred):
-        return 0.5 * np.mean((y_pred - y_true) ** 2, axis=-1)
-
-    def gradient(self, y_true, y_pred):
-        y_true, y_pred = self.prepare(y_true, y_pred)
-        return (y_pred - y_true) / y_pred.size
 
 
 @dataclass
@@ -119,13 +109,19 @@ class PlaygroundConfig:
         activations.get(self.activation)      # raises for unknown names
         if not (np.isfinite(self.learning_rate) and self.learning_rate > 0):
             raise _bad(own, "learning_rate", "> 0", self.learning_rate)
-        self.regularization = _check_regularization(own,
-                                                    self.regularization)
-        if not (np.isfinite(self.regularization_rate)
-                and self.regularization_rate >= 0):
-            raise _bad(own, "regularization_rate", ">= 0",
-                       self.regularization_rate)
+        self.regularization, _ = _penalty(own, self.regularization,
+                                          self.regularization_rate)
         self.exact = bool(self.exact)
+
+    def model(self) -> Sequential:
+        """The compiled network these settings describe (fresh weights
+        from ``seed``); the settings were checked when the config was
+        made, so this checks nothing again."""
+        penalty = (None if self.regularization is None else
+                   _PENALTIES[self.regularization](self.regularization_rate))
+        return _assemble(len(self.features), self.hidden, self.activation,
+                         self.problem == "classification", penalty,
+                         self.exact, self.learning_rate, self.seed)
 
     @property
     def problem(self) -> str:
@@ -145,13 +141,27 @@ def _check_features(owner: str, features: Any) -> list[str]:
     return features
 
 
-def _check_regularization(owner: str, reg: Any) -> str | None:
-    key = None if reg is None else str(reg).lower()
-    if key in (None, "none"):
-        return None
-    if key not in ("l1", "l2"):
-        raise _bad(owner, "regularization", "None, 'l1' or 'l2'", reg)
-    return key
+# The Playground's penalties as nnkit regularizers: its L2 is
+# rate * w**2 / 2, Keras' L2(l2) is l2 * w**2.
+_PENALTIES: dict[str, Callable[[float], regularizers.Regularizer]] = {
+    "l1": regularizers.L1,
+    "l2": lambda rate: regularizers.L2(rate / 2),
+}
+
+
+def _penalty(owner: str, kind: Any, rate: Any
+             ) -> tuple[str | None, regularizers.Regularizer | None]:
+    """The one check of a regularization setting, and its regularizer.
+
+    Returns ``(kind, regularizer)``: kind normalised to None, ``"l1"``
+    or ``"l2"``; the regularizer None for no regularization.
+    """
+    key = kind.lower() if isinstance(kind, str) else kind
+    key = _validate.one_of(owner, "regularization",
+                           None if key == "none" else key,
+                           (None, *_PENALTIES))
+    rate = _validate.non_negative(owner, "regularization_rate", rate)
+    return key, (None if key is None else _PENALTIES[key](float(rate)))
 
 
 @dataclass
@@ -174,6 +184,8 @@ class PlaygroundData:
 
     @property
     def regression(self) -> bool:
+        """True for the regression data sets (``plane``, ``multi_gauss``).
+        """
         return self.dataset in REGRESSION_DATASETS
 
 
@@ -266,27 +278,30 @@ def build_playground_model(n_features: int,
                    problem)
     if int(n_features) != n_features or n_features < 1:
         raise _bad(own, "n_features", "an integer >= 1", n_features)
-    classify = problem == "classification"
+    _, penalty = _penalty(own, regularization, regularization_rate)
+    return _assemble(int(n_features), hidden, activation,
+                     problem == "classification", penalty, exact,
+                     learning_rate, seed)
+
+
+def _assemble(n_features: int, hidden: Sequence[int], activation: str,
+              classify: bool, penalty: regularizers.Regularizer | None,
+              exact: bool, learning_rate: float, seed: int) -> Sequential:
+    """``build_playground_model`` on arguments already checked."""
     if exact:
         kernel_init: Any = initializers.RandomUniform(-0.5, 0.5)
         bias_init: Any = initializers.Constant(0.1)
         out_act = "tanh" if classify else "linear"
-        loss: Any = HalfSquaredError()
+        loss: Any = losses.HalfSquaredError()
     else:
         kernel_init, bias_init = "glorot_uniform", "zeros"
         out_act = "sigmoid" if classify else "linear"
         loss = "binary_crossentropy" if classify else "mse"
-    reg = _check_regularization(own, regularization)
-    penalty = None
-    if reg == "l1":
-        penalty = regularizers.L1(regularization_rate)
-    elif reg == "l2":   # the Playground's L2 is rate * w**2 / 2
-        penalty = regularizers.L2(regularization_rate / 2)
     units = [int(h) for h in hidden] + [1]
     acts = [activation] * (len(units) - 1) + [out_act]
     layers = [Dense(u, a, kernel_initializer=kernel_init,
                     bias_initializer=bias_init, kernel_regularizer=penalty,
-                    **({"input_shape": (int(n_features),)} if k == 0
+                    **({"input_shape": (n_features,)} if k == 0
                        else {}))
               for k, (u, a) in enumerate(zip(units, acts))]
     model = Sequential(layers, seed=seed, dtype="float64")

@@ -19,7 +19,6 @@ from ._playground import (
     _DOMAIN,
     PlaygroundConfig,
     PlaygroundData,
-    build_playground_model,
     featurize,
     make_playground_data,
 )
@@ -102,10 +101,7 @@ def init_state(config: PlaygroundConfig | Mapping | None = None,
     cfg = _as_config(config, overrides)
     data = make_playground_data(cfg.dataset, cfg.noise, cfg.train_ratio,
                                 cfg.seed)
-    model = build_playground_model(
-        len(cfg.features), cfg.hidden, cfg.activation, cfg.problem,
-        cfg.regularization, cfg.regularization_rate, cfg.exact,
-        cfg.learning_rate, cfg.seed)
+    model = cfg.model()
     state = PlaygroundState(
         cfg, data, featurize(data.x_train, cfg.features),
         featurize(data.x_test, cfg.features),
@@ -171,6 +167,53 @@ def predict_grid(state: PlaygroundState, resolution: int = 100
     with np.errstate(all="ignore"):
         z = state.model.predict(featurize(grid, state.config.features))
     return ticks, z.reshape(resolution, resolution)
+
+
+def layer_maps(state: PlaygroundState, resolution: int = 80
+               ) -> list[np.ndarray]:
+    """What every node of the network computes over [-6, 6]^2.
+
+    One forward pass over a ``resolution`` x ``resolution`` grid.
+
+    Returns:
+        A list: the selected input features (F, R, R), then each
+        Dense layer's outputs (units, R, R), hidden layers first and
+        the output unit last. ``maps[k][j, i, l]`` is node j of column
+        k at ``x1 = ticks[l]``, ``x2 = ticks[i]``, as ``predict_grid``.
+    """
+    r = int(resolution)
+    ticks = np.linspace(-_DOMAIN, _DOMAIN, r)
+    g1, g2 = np.meshgrid(ticks, ticks)
+    out = featurize(np.column_stack([g1.ravel(), g2.ravel()]),
+                    state.config.features)
+    maps = [out.T.reshape(-1, r, r)]
+    with np.errstate(all="ignore"):
+        for layer in state.model.layers:
+            out = layer.forward(out)
+            maps.append(out.T.reshape(-1, r, r))
+    return maps
+
+
+def gradient_norms(state: PlaygroundState) -> np.ndarray:
+    """The norm of the loss gradient each layer's kernel receives.
+
+    One forward and backward pass over the whole training set (the
+    loss as trained, penalties included), no update: chapter 5's
+    diagnosis of vanishing and exploding gradients, for the current
+    weights.
+
+    Returns:
+        float array, one ``||dL/dW||`` (Frobenius norm) per Dense
+        layer, the output layer last; NaN once the run has diverged.
+    """
+    layers = state.model.layers
+    if state.diverged:
+        return np.full(len(layers), np.nan)
+    with np.errstate(all="ignore"):
+        state.model.forward_backward(state.inputs_train,
+                                     state.targets_train)
+    return np.array([float(np.linalg.norm(layer.kernel.grad))
+                     for layer in layers])
 
 
 def run_experiment(config: PlaygroundConfig | Mapping | None = None,

@@ -15,6 +15,7 @@ and blue (class 1), with a white midpoint.
 #   _boundary.py     decision_boundary
 #   _curves.py       learning_curves, compare_curves
 #   _network.py      network_diagram
+#   _graph.py        model_graph (a model's graph of layer calls)
 #   _confusion.py    confusion_matrix_plot
 #   _activations.py  activation_plot
 #   _diagram.py      concept diagrams: boxes, arrows, grids of numbers
@@ -32,14 +33,16 @@ from ._diagram import (
     diagram_path,
     number_grid,
 )
+from ._graph import model_graph
 from ._network import network_diagram
 from ._style import OKABE_ITO, ORANGE_BLUE
 
 __all__ = [
     "OKABE_ITO", "ORANGE_BLUE", "decision_boundary", "learning_curves",
-    "compare_curves", "network_diagram", "confusion_matrix_plot",
-    "activation_plot", "diagram_axes", "diagram_box", "diagram_arrow",
-    "diagram_path", "diagram_op", "number_grid",
+    "compare_curves", "network_diagram", "model_graph",
+    "confusion_matrix_plot", "activation_plot", "diagram_axes",
+    "diagram_box", "diagram_arrow", "diagram_path", "diagram_op",
+    "number_grid",
 ]
 
 set_public_module(__name__, __all__)

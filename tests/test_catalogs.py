@@ -33,12 +33,14 @@ STATUS = yaml.safe_load(
     (ROOT / "locales" / "es" / "status.yml").read_text(encoding="utf-8"))
 COMPLETE = list(STATUS.get("complete") or [])
 
-ROLE = re.compile(r"\{([a-z][\w:-]*)\}`([^`]*)`")
+# One pass, left to right: a role, inline code or maths.
+TOKEN = re.compile(
+    r"(?<!`)\{(?P<role>[a-z][\w:-]*)\}`(?P<content>[^`]*)`"
+    r"|``(?P<code2>.+?)``|`(?P<code>[^`\n]+)`"
+    r"|(?P<math>\$\$.+?\$\$|\$[^$\n]+\$)", re.S)
 # Roles whose displayed text may be translated: only the target counts.
 TITLED = {"term", "doc", "ref", "numref", "eq", "download", "py:class",
           "py:func", "py:meth", "py:mod", "py:attr", "py:obj"}
-CODE = re.compile(r"``(.+?)``|`([^`\n]+)`")
-MATH = re.compile(r"\$\$.+?\$\$|\$[^$\n]+\$", re.S)
 
 
 def catalogs() -> dict[str, polib.POFile]:
@@ -56,20 +58,19 @@ def entries(po: polib.POFile):
 def markup(text: str) -> Counter:
     """The parts of a message a translation must carry over unchanged."""
     found: Counter = Counter()
-    for role, content in ROLE.findall(text):
-        target = content
-        if role in TITLED:
-            m = re.fullmatch(r"(?s).*?<([^<>]+)>\s*", content)
-            target = m.group(1) if m else content
-            if role == "term":
-                target = " ".join(target.lower().split())
-        found[f"{{{role}}}`{target}`"] += 1
-    rest = ROLE.sub(" ", text)
-    for a, b in CODE.findall(rest):
-        found[f"code `{a or b}`"] += 1
-    rest = CODE.sub(" ", rest)
-    for m in MATH.findall(rest):
-        found[f"math {' '.join(m.split())}"] += 1
+    for m in TOKEN.finditer(text):
+        if m["role"]:
+            role, target = m["role"], m["content"]
+            if role in TITLED:
+                titled = re.fullmatch(r"(?s).*?<([^<>]+)>\s*", target)
+                target = titled.group(1) if titled else target
+                if role == "term":
+                    target = " ".join(target.lower().split())
+            found[f"{{{role}}}`{target}`"] += 1
+        elif m["math"]:
+            found[f"math {' '.join(m['math'].split())}"] += 1
+        else:
+            found[f"code `{m['code2'] or m['code']}`"] += 1
     return found
 
 

@@ -99,7 +99,7 @@ def with_notebook(text: str, notebook: str) -> str:
     return GLUE.sub(fix, text)
 
 
-# --- catalogs for a translated build ------------------------------------------
+# --- catalogs for a translated build ---
 
 def compile_catalogs(source: Path, target: Path, srcdir: Path) -> int:
     """Compile every ``.po`` under ``source`` into a ``.mo`` at the same
@@ -201,7 +201,7 @@ def _doctree_read(app, doctree) -> None:
             toctree["caption"] = catalog.gettext(caption)
 
 
-# --- the language switcher -----------------------------------------------------
+# --- the language switcher ---
 
 def _page_context(app, pagename, templatename, context, doctree) -> None:
     language = app.config.language or "en"
@@ -239,7 +239,7 @@ def setup(app) -> dict[str, Any]:
     return {"parallel_read_safe": True, "parallel_write_safe": True}
 
 
-# --- the command line: extraction and the Spanish build -----------------------
+# --- the command line: extraction and the Spanish build ---
 
 def _sphinx(builder: str, outdir: Path, overrides: dict,
             strict: bool = True) -> int:

@@ -93,9 +93,14 @@ def with_notebook(text: str, notebook: str) -> str:
     """Make every glue role in ``text`` name ``notebook`` (a file name
     relative to the page), unless it already names one."""
     def fix(m: re.Match) -> str:
-        if "::" in m.group(2):
+        role, content = m.group(1), m.group(2)
+        if "::" in content:
             return m.group(0)
-        return f"{m.group(1)}{notebook}::{m.group(2)}{m.group(3)}"
+        if role == "{glue:text}`" and ":" not in content:
+            # myst-nb splits the format off at the last colon, which
+            # would cut "page.ipynb::key" at its "::": say the default
+            content += ":s"
+        return f"{role}{notebook}::{content}{m.group(3)}"
     return GLUE.sub(fix, text)
 
 

@@ -160,7 +160,8 @@ nbval: $(STAMP)
 # first if _build/html is missing. tests/browser/test_lab_widgets.py also
 # starts `jupyter lab` as `make lab` does and uses nnkit's widgets in it.
 test-browser: $(STAMP)
-	@if [ ! -f _build/html/index.html ]; then \
+	@if [ ! -f _build/html/index.html ] || \
+	    [ ! -f _build/html/es/index.html ]; then \
 	  $(MAKE) --no-print-directory book; fi
 	NNBOOK_BROWSER=1 NNBOOK_CHROMIUM=$(CHROMIUM) \
 	  NNBOOK_CHROMEDRIVER=$(CHROMEDRIVER) python -m pytest -p no:randomly \

@@ -132,6 +132,11 @@ def compile_catalogs(source: Path, target: Path, srcdir: Path) -> int:
         if not mo.is_file() or mo.read_bytes() != buf.getvalue():
             mo.parent.mkdir(parents=True, exist_ok=True)
             mo.write_bytes(buf.getvalue())
+        # Sphinx finds a page's catalog by its .po (and then makes the
+        # page depend on the .mo): keep a copy next to the .mo
+        copy = target / rel
+        if not copy.is_file() or copy.read_bytes() != po.read_bytes():
+            shutil.copyfile(po, copy)
         count += 1
     return count
 

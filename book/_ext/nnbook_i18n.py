@@ -67,6 +67,9 @@ NOTE_ENGLISH_ONLY = (
     "Esta página se publica solo en inglés: la referencia de la API de "
     "nnkit y el apéndice de rendimiento se generan del código y no se "
     "traducen.")
+NOTE_IN_PROGRESS = (
+    "Traducción en curso: estos capítulos se muestran todavía en inglés,"
+    " total o parcialmente:")
 NOTE_PENDING = (
     "La traducción de esta página aún no está terminada: lo que no está "
     "traducido se muestra en inglés.")
@@ -233,10 +236,34 @@ def _page_context(app, pagename, templatename, context, doctree) -> None:
         note = NOTE_ENGLISH_ONLY
     elif pagename not in status["complete"]:
         note = NOTE_PENDING
+    elif pagename == app.config.root_doc:
+        note = _pending_chapters(app, status, pathto)
+        if not note:
+            return
     else:
         return
     context["body"] = (f'<div class="admonition note nnbook-language-note">'
                        f'<p>{note}</p></div>\n' + context["body"])
+
+
+def _pending_chapters(app, status, pathto) -> str:
+    """On the landing page: the chapters not yet fully translated, as
+    links (they show their English text under a note)."""
+    from html import escape
+
+    chapters: dict[str, str] = {}
+    for doc in sorted(app.env.found_docs):
+        parts = doc.split("/")
+        if parts[0] != "chapters" or doc in status["complete"]:
+            continue
+        main = f"chapters/{parts[1]}/index" if len(parts) > 2 else doc
+        if main in app.env.titles:
+            chapters.setdefault(main, app.env.titles[main].astext())
+    if not chapters:
+        return ""
+    links = ", ".join(f'<a href="{pathto(doc)}">{escape(title)}</a>'
+                      for doc, title in chapters.items())
+    return (f"{NOTE_IN_PROGRESS} {links}.")
 
 
 def setup(app) -> dict[str, Any]:

@@ -67,6 +67,7 @@ SEARCH_WORD = "perceptron"
 # The Spanish edition, in this folder of the site; its search word.
 ES = "es/"
 SEARCH_WORDS = {"": "perceptron", ES: "perceptrón"}
+FIG = r"(?:Fig\.|Figura)"  # a figure's number: "Fig. 5.1", "Figura 5.1"
 if not (SITE / "index.html").is_file():
     pytest.skip(f"no built book at {SITE}: run `make book` first",
                 allow_module_level=True)
@@ -495,7 +496,7 @@ def chapter_problems(visit: Visit, base: str) -> list[str]:
     # Every page of chapter 5 numbers its figures and equations 5.k.
     number = chapter_number(visit.page)
     wrong = [n for n in visit.figure_numbers
-             if not re.fullmatch(rf"Fig\. {number}\.\d+", n)]
+             if not re.fullmatch(rf"{FIG} {number}\.\d+", n)]
     wrong += [n for n in visit.equation_numbers
               if not re.fullmatch(rf"\({number}\.\d+\)", n)]
     if wrong:
@@ -623,7 +624,7 @@ def test_chapter_numbers_its_figures_and_equations(edition, number):
     for page in sorted(pages, key=lambda p: (not p.endswith("index.html"),
                                              p)):
         html = (SITE / page).read_text(encoding="utf-8")
-        figs += _numbers(r'<span class="caption-number">Fig\. '
+        figs += _numbers(rf'<span class="caption-number">{FIG} '
                          r'([\d.]+)\s*</span>', html)
         eqs += _numbers(r'<span class="eqno">\(([\d.]+)\)', html)
     for kind, found in (("figures", figs), ("equations", eqs)):

@@ -13,7 +13,9 @@ so before a reader meets it:
   displayed text: ``{term}`tasa de aprendizaje <learning rate>```), the
   same maths and the same inline code;
 - the pages declared complete in ``locales/es/status.yml`` have every
-  message translated.
+  message translated;
+- the Spanish glossary names each entry by the Spanish term that the
+  English glossary gives for it (its definition's first, italic word).
 """
 
 from __future__ import annotations
@@ -111,6 +113,29 @@ def test_complete_pages_are_translated(page):
     assert not missing, (f"{page} is declared complete in "
                          f"locales/es/status.yml but {len(missing)} "
                          f"messages are untranslated: {missing[:10]}")
+
+
+def test_glossary_terms_agree_with_its_spanish_column():
+    """An English definition starts with its Spanish term, in italics
+    (``*tasa de aprendizaje*. The step size...``): the entry's first
+    term is translated as exactly that."""
+    items = entries(CATALOGS_BY_PAGE["book/glossary"])[2:]  # title, intro
+    terms, disagree, checked = [], [], 0
+    for e in items:
+        spanish = re.match(r"\*([^*]+)\*", e.msgid)
+        if not spanish:
+            terms.append(e)
+            continue
+        assert terms, f"a definition without a term: {e.msgid[:50]!r}"
+        first = terms[0]
+        if first.msgstr and first.msgstr.lower() != spanish[1].lower():
+            disagree.append(f"{first.msgid!r} is translated "
+                            f"{first.msgstr!r}, the glossary says "
+                            f"{spanish[1]!r}")
+        checked += bool(first.msgstr)
+        terms = []
+    assert checked > 100, f"only {checked} glossary terms were checked"
+    assert not disagree, "\n".join(disagree)
 
 
 def test_catalogs_hold_the_current_extraction():

@@ -512,9 +512,9 @@ def chapter_problems(visit: Visit, base: str) -> list[str]:
     if converted and visit.checks_tables != 1:
         out.append(f"{visit.checks_tables} 'How this page checks itself' "
                    f"blocks, expected one at the end")
-    notebooks = [a for _, a in visit.links
-                 if a.startswith(base + "_sources/") and
-                 urlsplit(a).path.endswith(".ipynb")]
+    sources = base + edition_of(visit.page) + "_sources/"
+    notebooks = [a for _, a in visit.links if a.startswith(sources)
+                 and urlsplit(a).path.endswith(".ipynb")]
     if not notebooks:
         out.append("no 'download .ipynb' link to the chapter's notebook")
     for url in dict.fromkeys(notebooks):

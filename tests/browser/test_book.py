@@ -111,19 +111,31 @@ def _status() -> dict:
     return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
 
 
-# In Chromium: every English page, and the Spanish pages whose text is
-# translated (locales/es/status.yml), its landing, search and index
-# pages, one page still in English and one English-only page; the other
-# Spanish pages render the English text with the same code, and their
-# links and switcher are checked from the HTML (test_links_resolve).
-# That keeps the browser step's time from doubling.
-_ES_SAMPLE = {f + ".html" for f in _status().get("complete") or []}
-_ES_SAMPLE |= {p for p in EXTRA_PAGES}
-_ES_SAMPLE |= {next((p for p in (f + ".html" for f in toc_files())
-                     if p.startswith(prefix)
-                     and p.removesuffix(".html")
-                     not in (_status().get("complete") or [])), "")
-               for prefix in ("chapters/", "book/api/")}
+# In Chromium: every English page, and a sample of the Spanish ones: the
+# landing page, the glossary, the first notebook page of each translated
+# chapter (locales/es/status.yml), the search, index and root pages, one
+# page still in English and one English-only page. The other Spanish
+# pages are built by the same code from the same notebooks; their maths
+# and markup are those of the English messages (tests/test_catalogs.py),
+# and their links and switcher are checked from the HTML
+# (test_links_resolve, test_language_switcher_links_the_same_page).
+# That keeps the browser step from doubling in time.
+def _es_sample() -> set[str]:
+    complete = set(_status().get("complete") or [])
+    toc = toc_files()
+    sample = {toc[0] + ".html", "book/glossary.html", *EXTRA_PAGES}
+    for chapter in sorted({f.split("/")[1] for f in complete
+                           if f.startswith("chapters/")}):
+        sample |= {next(f + ".html" for f in toc
+                        if f.startswith(f"chapters/{chapter}/")
+                        and (ROOT / f).with_suffix(".ipynb").is_file())}
+    for prefix in ("chapters/", "book/api/"):
+        sample |= {next((f + ".html" for f in toc if f.startswith(prefix)
+                         and f not in complete), "")}
+    return sample
+
+
+_ES_SAMPLE = _es_sample()
 VISITED = [p for p in PAGES
            if not p.startswith(ES) or without_edition(p) in _ES_SAMPLE]
 LANDING = toc_files()[0] + ".html"

@@ -35,6 +35,7 @@ from __future__ import annotations
 import fnmatch
 import io
 import json
+import os
 import re
 import shutil
 import sys
@@ -336,17 +337,22 @@ def build(language: str) -> int:
     outdir = BUILD / language / "html"
     overrides = {"language": language}
     status = _sphinx("html", outdir, overrides)
-    if status:
-        return status
     (outdir / "index.html").write_text(
         '<meta http-equiv="Refresh" content="0; url=book/intro.html" />\n',
         encoding="utf-8")
+    # Into the site, even after a warning (as jupyter-book leaves its
+    # pages), so the browser test sees what was built. Hard links: the
+    # copy costs no time and no space.
     site = BUILD / "html" / EDITIONS[language]
     if site.exists():
         shutil.rmtree(site)
-    shutil.copytree(outdir, site)
+    try:
+        shutil.copytree(outdir, site, copy_function=os.link)
+    except OSError:
+        shutil.rmtree(site, ignore_errors=True)
+        shutil.copytree(outdir, site)
     write_root(BUILD / "html")
-    return 0
+    return status
 
 
 ROOT_PAGE = """<!DOCTYPE html>

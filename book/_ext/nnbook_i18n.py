@@ -319,7 +319,8 @@ def extract_pot() -> Path:
 def extract() -> int:
     """Extract the messages and merge them into
     ``locales/es/LC_MESSAGES/<page>.po`` with sphinx-intl (new messages
-    untranslated, changed ones fuzzy, vanished ones dropped)."""
+    untranslated, changed ones fuzzy, vanished ones dropped); pages
+    that stay English (``english_only``) get no catalog."""
     pot = extract_pot()
     from click.testing import CliRunner
     from sphinx_intl.commands import main as sphinx_intl
@@ -328,6 +329,13 @@ def extract() -> int:
         "update", "-p", str(pot), "-d", str(LOCALES), "-l", "es",
         "-w", "79", "--no-obsolete"])
     print(result.output)
+    # Pages published in English only keep no catalog: their text (the
+    # API's docstrings, the benchmarks) changes with the code.
+    status = language_status("es")
+    for po in sorted((LOCALES / "es" / "LC_MESSAGES").rglob("*.po")):
+        page = po.relative_to(LOCALES / "es" / "LC_MESSAGES")
+        if is_english_only(page.with_suffix("").as_posix(), status):
+            po.unlink()
     return result.exit_code
 
 

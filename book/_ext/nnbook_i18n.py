@@ -331,10 +331,12 @@ def extract() -> int:
     print(result.output)
     # Pages published in English only keep no catalog: their text (the
     # API's docstrings, the benchmarks) changes with the code.
+    # Nor do pages that are gone (sphinx-intl keeps their catalogs).
     status = language_status("es")
     for po in sorted((LOCALES / "es" / "LC_MESSAGES").rglob("*.po")):
         page = po.relative_to(LOCALES / "es" / "LC_MESSAGES")
-        if is_english_only(page.with_suffix("").as_posix(), status):
+        if is_english_only(page.with_suffix("").as_posix(), status) \
+                or not (pot / page).with_suffix(".pot").is_file():
             po.unlink()
     return result.exit_code
 

@@ -89,7 +89,8 @@ venv: $(STAMP)
 book: book-en book-es
 
 book-en: $(STAMP)
-	$(ONE_BLAS) $(MPL_INLINE) jupyter-book build . -W -n --keep-going
+	$(ONE_BLAS) $(MPL_INLINE) NNBOOK_JOBS=$(JOBS) \
+	  python book/_ext/jb_build.py build . -W -n --keep-going
 	python book/_ext/nnkit_wheel.py _build/html
 
 # The Spanish edition (book/_ext/nnbook_i18n.py): the same sources with
@@ -98,7 +99,8 @@ book-en: $(STAMP)
 # into _build/html/es/, warnings as errors. The site's root page then
 # offers both editions.
 book-es: $(STAMP)
-	$(ONE_BLAS) $(MPL_INLINE) python book/_ext/nnbook_i18n.py build es
+	$(ONE_BLAS) $(MPL_INLINE) NNBOOK_JOBS=$(JOBS) \
+	  python book/_ext/nnbook_i18n.py build es
 	python book/_ext/nnkit_wheel.py _build/html/es
 
 # After the English text changes: extract its messages (no execution)

@@ -295,7 +295,8 @@ def _sphinx(builder: str, outdir: Path, overrides: dict,
         ROOT, outdir, noconfig=True, path_config=str(ROOT / "_config.yml"),
         confoverrides=overrides, builder=builder,
         doctreedir=outdir.parent / ".doctrees",
-        warningiserror=strict, keep_going=strict, really_quiet=not strict)
+        warningiserror=strict, keep_going=strict, really_quiet=not strict,
+        jobs=max(1, int(os.environ.get("NNBOOK_JOBS", "2") or 1)))
     return result if isinstance(result, int) else 1
 
 

@@ -16,7 +16,8 @@ BOOT_PYTHON ?= $(shell command -v python3.11 2>/dev/null \
 CONSTRAINTS := $(wildcard constraints.txt)
 PIP_CONSTRAINTS := $(if $(CONSTRAINTS),-c constraints.txt)
 
-# pytest-xdist workers for the unit tests and for nbval (0 = no xdist).
+# pytest-xdist workers for the unit tests and for nbval (0 = no xdist);
+# also the pages the book build reads (and executes) at once.
 JOBS ?= 2
 XDIST := $(if $(filter-out 0,$(JOBS)),-n $(JOBS))
 NBVAL_XDIST := $(if $(XDIST),$(XDIST) --dist loadscope)

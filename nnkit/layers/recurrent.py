@@ -76,6 +76,7 @@ class Recurrent(KernelMixin, Layer):
     """
 
     input_ndim = 2
+    can_skip_dx = True
     n_gates = 1
     state_names: tuple[str, ...] = ("h",)
     tied = True
@@ -196,17 +197,19 @@ class Recurrent(KernelMixin, Layer):
         return [out, *states] if self.return_state else out
 
     # ----- backward: BPTT ------------------------------------------------
-    def backward(self, dout):
+    def backward(self, dout, need_dx=True):
         """Gradients of every weight (added) and of x (returned).
 
         Args:
             dout: dL/d(output), shaped like the output; with
                 ``return_state`` a list [d output, d h_T (, d c_T)]
                 in which None means zero.
+            need_dx: False when x is the data: dx is then not computed.
 
         Returns:
-            dx, (N, T, D). dL/d(initial states) is left in
-            ``self.initial_state_grads`` (a list of (N, H) arrays).
+            dx, (N, T, D), or None if not ``need_dx``. dL/d(initial
+            states) is left in ``self.initial_state_grads`` (a list of
+            (N, H) arrays).
         """
         xs, hs, caches = self._cache
         T, N, D = xs.shape
@@ -224,6 +227,8 @@ class Recurrent(KernelMixin, Layer):
             hs[:-1].reshape(-1, self.units).T @ dhz)
         if self.bias is not None:
             self._add_bias_grads(dxz, dhz)
+        if not need_dx:
+            return None
         dx = (dxz @ self.kernel.data.T).reshape(T, N, D).transpose(1, 0, 2)
         if self.go_backwards:
             dx = dx[:, ::-1]

@@ -214,7 +214,7 @@ def measure(setting: str, repeats: int, only: str | None) -> dict:
     keras.utils.set_random_seed(0)
     info["keras_version"] = keras.__version__
     rows = []
-    for name, make in WORKLOADS.items():
+    for make in WORKLOADS.values():
         w = make()
         if only and only not in w.title:
             continue

@@ -21,9 +21,9 @@ offset's share of dout back into its slice, so overlapping windows'
 contributions add up.
 
 Windows that tile the image (stride = pool size, Keras' default) need
-no adding up: max pooling's backward then finds the offset of each
-window's winner and writes every pixel's share in one pass over the
-image seen as (N, Ho, ph, Wo, pw, C) tiles (``_tile_gradient``).
+no adding up: max pooling's backward then views the image as (N, Ho,
+ph, Wo, pw, C) tiles, marks each window's winner and writes every
+pixel's share in one pass (``_tile_gradient``).
 
 'same' padding: padded pixels never win a max (they are -inf), and an
 average divides by the number of *real* pixels in the window, as in
@@ -152,22 +152,6 @@ class MaxPooling2D(_Pooling2D):
         self.out = self._reduce(self.xp, np.maximum)
         return self.out
 
-    def _first_max_offset(self) -> np.ndarray:
-        """For each window, the row-major offset of its first maximum.
-
-        Counts the offsets before the first pixel equal to the window's
-        max (on ties the first takes the gradient, as in TensorFlow).
-        """
-        slices = [self.xp[:, rows, cols, :] for rows, cols
-                  in self._offsets(self._out_hw)]
-        kind = np.min_scalar_type(len(slices))
-        found = np.zeros(self.out.shape, bool)
-        winner = np.zeros(self.out.shape, kind)
-        for pixel in slices[:-1]:
-            found |= pixel == self.out
-            winner += ~found
-        return winner
-
     def backward(self, dout):
         if self.strides == self.pool_size:
             return self._tile_gradient(dout)
@@ -185,13 +169,17 @@ class MaxPooling2D(_Pooling2D):
     def _tile_gradient(self, dout):
         """dx for windows that tile the image: each window's dout goes
         to its winner, written in one pass (no scatter-add)."""
-        # dx[n, i, a, j, b, c] = dout[n, i, j, c] if (a, b) won, else 0
+        # dx[n, i, a, j, b, c] = dout[n, i, j, c] if pixel (a, b) of
+        # window (i, j) won, else 0
         n, h, w, c = self.x_shape
         (ph, pw), (ho, wo) = self.pool_size, self._out_hw
-        winner = self._first_max_offset()
-        offsets = np.arange(ph * pw, dtype=winner.dtype)
-        won = (winner[:, :, None, :, None, :]
-               == offsets.reshape(1, 1, ph, 1, pw, 1))
+        tiles = self.xp[:, :ho * ph, :wo * pw].reshape(n, ho, ph, wo, pw, c)
+        won = tiles == self.out[:, :, None, :, None, :]
+        found = won[:, :, 0, :, 0, :].copy()
+        for k in range(1, ph * pw):        # on ties the first max wins
+            later = won[:, :, k // pw, :, k % pw, :]
+            later &= ~found
+            found |= later
         dx = (np.asarray(dout, self.dtype)[:, :, None, :, None, :] * won
               ).reshape(n, ho * ph, wo * pw, c)
         (pt, pb), (pl, pr) = self.pads

@@ -35,9 +35,10 @@ import numpy as np
 __all__ = ["ArgumentTypeError", "show", "type_name", "integer",
            "positive_int", "non_negative_int", "number", "positive",
            "non_negative", "rate", "boolean", "one_of", "string", "path",
-           "shape", "int_pair", "function", "instance", "seed",
-           "generator_seed", "float_dtype", "known_arguments", "lookup",
-           "array"]
+           "shape", "int_pair", "function", "instance", "model", "seed",
+           "generator_seed", "float_dtype", "list_of", "by_name",
+           "not_an_identifier",
+           "known_arguments", "lookup", "array"]
 
 
 class ArgumentTypeError(TypeError, ValueError):
@@ -62,7 +63,8 @@ def show(value: Any, limit: int = 60) -> str:
 
 def _type_error(owner: str, name: str, expected: str,
                 value: Any) -> ArgumentTypeError:
-    kind = "" if value is None else f" ({type_name(value)})"
+    kind = ("" if value is None or isinstance(value, np.ndarray)
+            else f" ({type_name(value)})")
     return ArgumentTypeError(f"{owner}: {name} must be {expected}, got "
                              f"{show(value)}{kind}")
 
@@ -326,6 +328,15 @@ def instance(owner: str, name: str, value: Any, cls: type | tuple,
     return value
 
 
+def model(owner: str, name: str, value: Any) -> Any:
+    """An nnkit model (anything with layers and a forward pass)."""
+    if not (hasattr(value, "layers") and hasattr(value, "forward")
+            and hasattr(value, "_as_inputs")):
+        raise _type_error(owner, name, "an nnkit model (e.g. a "
+                          "Sequential)", value)
+    return value
+
+
 def seed(owner: str, name: str, value: Any) -> int | None:
     """A seed: None or an integer >= 0."""
     return integer(owner, name, value, 0, allow_none=True,
@@ -358,6 +369,49 @@ def float_dtype(owner: str, name: str, value: Any,
                 if dt == np.float16 else "")
         raise _value_error(owner, name, expected, value, hint)
     return dt
+
+
+def list_of(owner: str, name: str, value: Any, cls: type | tuple,
+            what: str, example: str, *, allow_none: bool = False
+            ) -> list | None:
+    """A list (or tuple) whose items are all ``cls``; ``what`` names an
+    item ("nnkit layer"). A single item gets the hint to wrap it in a
+    list, as in ``example`` ("Sequential([layer])")."""
+    if value is None and allow_none:
+        return None
+    if isinstance(value, cls):
+        raise ArgumentTypeError(
+            f"{owner}: {name} must be a list of {what}s, got a single "
+            f"{type(value).__name__}; wrap it in a list: {example}")
+    if not isinstance(value, (list, tuple)):
+        raise _type_error(owner, name, f"a list of {what}s", value)
+    for i, item in enumerate(value):
+        if not isinstance(item, cls):
+            raise ArgumentTypeError(
+                f"{owner}: {name}[{i}] must be an {what}, got "
+                f"{show(item)} ({type_name(item)})")
+    return list(value)
+
+
+def by_name(what: str, name: str, registry: dict[str, Any],
+            aliases: dict[str, str] | None = None,
+            shown: Iterable[str] | None = None) -> Any:
+    """The entry of ``registry`` for ``name`` (case-insensitive, after
+    ``aliases``), else a ValueError listing the names (``shown``)."""
+    key = name.lower()
+    key = (aliases or {}).get(key, key)
+    if key in registry:
+        return registry[key]
+    raise ValueError(f"unknown {what} {name!r}; choose one of "
+                     f"{', '.join(sorted(shown or registry))}")
+
+
+def not_an_identifier(what: str, forms: str, value: Any,
+                      hint: str = "") -> ArgumentTypeError:
+    """The error of a getter (``activations.get``...) given a value of
+    the wrong type: ``what`` ("an activation") must be ``forms``."""
+    return ArgumentTypeError(f"{what} must be {forms}, got {show(value)} "
+                             f"({type_name(value)}){hint}")
 
 
 def known_arguments(owner: str, cls: type, config: dict[str, Any]
@@ -433,9 +487,9 @@ def array(owner: str, name: str, value: Any, *, kinds: str = "biuf",
         raise ValueError(f"{owner}: {name} must not be empty, got shape "
                          f"{arr.shape}")
     if finite and arr.dtype.kind == "f" and not np.isfinite(arr).all():
-        bad = np.argwhere(~np.isfinite(arr))[0]
-        where = tuple(int(i) for i in bad)
-        raise ValueError(f"{owner}: {name} contains NaN or inf (first "
-                         f"at index {where if len(where) > 1 else where[0]}"
-                         f"); clean or impute it first")
+        bad = tuple(int(i) for i in np.argwhere(~np.isfinite(arr))[0])
+        where = (f" (first at index {bad if len(bad) > 1 else bad[0]})"
+                 if bad else "")
+        raise ValueError(f"{owner}: {name} contains NaN or inf{where}; "
+                         f"clean or impute it first")
     return arr

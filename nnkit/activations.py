@@ -26,7 +26,7 @@ from . import _validate as check
 
 __all__ = [
     "Activation", "Linear", "Step", "Sigmoid", "Tanh", "ReLU",
-    "LeakyReLU", "ELU", "SELU", "Softplus", "Swish", "Softmax",
+    "LeakyReLU", "ELU", "SELU", "Softplus", "Swish", "GELU", "Softmax",
     "get", "serialize", "names", "sigmoid", "softmax", "log_softmax",
 ]
 
@@ -59,6 +59,47 @@ def log_softmax(x: np.ndarray, axis: int = -1) -> np.ndarray:
     """log(softmax(x)) = x - logsumexp(x), computed without exp overflow."""
     z = x - np.max(x, axis=axis, keepdims=True)
     return z - np.log(np.sum(np.exp(z), axis=axis, keepdims=True))
+
+
+# Cephes' rational approximations of erfc (S. Moshier, public domain),
+# the ones scipy and TensorFlow's XLA use; accurate to ~1e-16.
+_ERF_T = (9.60497373987051638749e0, 9.00260197203842689217e1,
+          2.23200534594684319226e3, 7.00332514112805075473e3,
+          5.55923013010394962768e4)
+_ERF_U = (1.0, 3.35617141647503099647e1, 5.21357949780152679795e2,
+          4.59432382970980127987e3, 2.26290000613890934246e4,
+          4.92673942608635921086e4)
+_ERFC_P = (2.46196981473530512524e-10, 5.64189564831068821977e-1,
+           7.46321056442269912687e0, 4.86371970985681366614e1,
+           1.96520832956077098242e2, 5.26445194995477358631e2,
+           9.34528527171957607540e2, 1.02755188689515710272e3,
+           5.57535335369399327526e2)
+_ERFC_Q = (1.0, 1.32281951154744992508e1, 8.67072140885989742329e1,
+           3.54937778887819891062e2, 9.75708501743205489753e2,
+           1.82390916687909736289e3, 2.24633760818710981792e3,
+           1.65666309194161350182e3, 5.57535340817727675546e2)
+_ERFC_R = (5.64189583547755073984e-1, 1.27536670759978104416e0,
+           5.01905042251180477414e0, 6.16021097993053585195e0,
+           7.40974269950448939160e0, 2.97886665372100240670e0)
+_ERFC_S = (1.0, 2.26052863220117276590e0, 9.39603524938001434673e0,
+           1.20489539808096656605e1, 1.70814450747565897222e1,
+           9.60896809063285878198e0, 3.36907645100081516050e0)
+
+
+def _erfc(x: np.ndarray) -> np.ndarray:
+    """Complementary error function 1 - erf(x), vectorised (NumPy has
+    none). Three rational approximations: ``1 - x T(x^2)/U(x^2)`` for
+    ``|x| < 1``, ``exp(-x^2) P(|x|)/Q(|x|)`` up to 8, then R/S; for
+    x < 0, erfc(x) = 2 - erfc(-x)."""
+    x = np.asarray(x, dtype=np.float64)
+    a = np.minimum(np.abs(x), 40.0)         # erfc(40) is 0 in float64
+    z = a * a
+    small = 1.0 - a * np.polyval(_ERF_T, z) / np.polyval(_ERF_U, z)
+    mid = np.polyval(_ERFC_P, a) / np.polyval(_ERFC_Q, a)
+    far = np.polyval(_ERFC_R, a) / np.polyval(_ERFC_S, a)
+    big = np.exp(-z) * np.where(a < 8.0, mid, far)
+    y = np.where(a < 1.0, small, big)
+    return np.where(x < 0, 2.0 - y, y)
 
 
 class Activation:
@@ -179,7 +220,7 @@ class LeakyReLU(Activation):
 
     def __init__(self, negative_slope: float = 0.2):
         self.negative_slope = check.non_negative(
-            "leaky_relu", "negative_slope", negative_slope)
+            "LeakyReLU", "negative_slope", negative_slope)
 
     def forward(self, x):
         return np.where(x > 0, x, self.negative_slope * x).astype(
@@ -199,7 +240,7 @@ class ELU(Activation):
     name = "elu"
 
     def __init__(self, alpha: float = 1.0):
-        self.alpha = check.number("elu", "alpha", alpha)
+        self.alpha = check.number("ELU", "alpha", alpha)
 
     def forward(self, x):
         neg = self.alpha * np.expm1(np.minimum(x, 0))
@@ -262,6 +303,62 @@ class Swish(Activation):
         return s + x * s * (1.0 - s)
 
 
+class GELU(Activation):
+    """Gaussian error linear unit: f(x) = x Phi(x), Phi the normal CDF.
+
+    Exact form (Keras' default, ``approximate=False``)::
+
+        f(x) = 0.5 x erfc(-x / sqrt(2)) = 0.5 x (1 + erf(x / sqrt(2)))
+        f'(x) = Phi(x) + x phi(x),   phi(x) = exp(-x^2 / 2) / sqrt(2 pi)
+
+    Tanh form (``approximate=True``), with c = sqrt(2 / pi)::
+
+        u = c (x + 0.044715 x^3),   t = tanh(u)
+        f(x) = 0.5 x (1 + t)
+        f'(x) = 0.5 (1 + t) + 0.5 x (1 - t^2) c (1 + 3 * 0.044715 x^2)
+
+    A documented difference: TensorFlow casts the constants 1/sqrt(2)
+    and 0.044715 through float32, so in float64 Keras computes
+    ``erfc(-x * 0.70710676908...)``; the exact form then differs from
+    nnkit's by up to ~5e-9 (nnkit uses the float64 constants). With
+    the rounded constants the two agree to 1e-10 (see the tests); in
+    float32 the rounding is invisible.
+
+    Args:
+        approximate: use the tanh form (Keras default False).
+    """
+
+    name = "gelu"
+    _C = 0.7978845608028654                  # sqrt(2 / pi)
+
+    def __init__(self, approximate: bool = False):
+        self.approximate = check.boolean("GELU", "approximate",
+                                         approximate)
+
+    def _tanh_u(self, x):
+        return np.tanh(self._C * (x + 0.044715 * x ** 3))
+
+    def forward(self, x):
+        if self.approximate:
+            return 0.5 * x * (1.0 + self._tanh_u(x))
+        return (0.5 * x * _erfc(-x * 0.7071067811865476)).astype(
+            x.dtype if x.dtype.kind == "f" else np.float64, copy=False)
+
+    def derivative(self, x):
+        x = np.asarray(x)
+        if self.approximate:
+            t = self._tanh_u(x)
+            return 0.5 * (1.0 + t) + 0.5 * x * (1.0 - t * t) * self._C \
+                * (1.0 + 3 * 0.044715 * x * x)
+        pdf = np.exp(-0.5 * np.minimum(x * x, 1e4)) / np.sqrt(2 * np.pi)
+        d = 0.5 * _erfc(-x * 0.7071067811865476) + x * pdf
+        return d.astype(x.dtype if x.dtype.kind == "f" else np.float64,
+                        copy=False)
+
+    def get_config(self):
+        return {"approximate": self.approximate}
+
+
 class Softmax(Activation):
     """softmax(x)_i = e^{x_i} / sum_j e^{x_j} along the last axis.
 
@@ -291,7 +388,7 @@ class Softmax(Activation):
 _REGISTRY: dict[str, type[Activation]] = {
     cls.name: cls
     for cls in (Linear, Step, Sigmoid, Tanh, ReLU, LeakyReLU, ELU, SELU,
-                Softplus, Swish, Softmax)
+                Softplus, Swish, GELU, Softmax)
 }
 _ALIASES = {"identity": "linear", "heaviside": "step", "silu": "swish",
             None: "linear"}
@@ -317,16 +414,12 @@ def get(identifier: Any) -> Activation:
             raise ValueError(f"unknown activation config {identifier!r}")
         return cls(**check.known_arguments("activation config", cls, cfg))
     if identifier is None or isinstance(identifier, str):
-        key = _ALIASES.get(identifier, identifier)
-        cls = _REGISTRY.get(key.lower())
-        if cls is not None:
-            return cls()
-        raise ValueError(f"unknown activation {identifier!r}; choose one "
-                         f"of {', '.join(names())}")
-    raise check.ArgumentTypeError(
-        f"an activation must be a name such as 'relu', a config dict or "
-        f"an nnkit.activations.Activation, got {check.show(identifier)} "
-        f"({check.type_name(identifier)})")
+        name = "linear" if identifier is None else identifier
+        return check.by_name("activation", name, _REGISTRY, _ALIASES,
+                             names())()
+    raise check.not_an_identifier(
+        "an activation", "a name such as 'relu', a config dict or an "
+        "nnkit.activations.Activation", identifier)
 
 
 def serialize(act: Activation) -> Any:

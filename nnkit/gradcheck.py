@@ -23,6 +23,10 @@ from typing import Any
 
 import numpy as np
 
+from . import _validate as check
+from . import activations, losses
+from .layers.base import Layer
+
 __all__ = ["numerical_gradient", "rel_error", "check_layer",
            "check_activation", "check_loss", "check_model",
            "model_numerical_gradients"]
@@ -34,7 +38,8 @@ def rel_error(a: np.ndarray, b: np.ndarray) -> float:
     Scale-aware: it compares the worst discrepancy with the size of the
     gradient as a whole, so entries that are ~0 in both do not dominate.
     """
-    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    a = check.array("rel_error", "a", a).astype(float)
+    b = check.array("rel_error", "b", b).astype(float)
     if a.shape != b.shape:
         raise ValueError(f"rel_error: shapes differ, {a.shape} vs {b.shape}")
     if a.size == 0:
@@ -50,9 +55,15 @@ def numerical_gradient(f: Callable[[], float], x: np.ndarray,
     ``x`` is modified in place (each entry nudged, then restored), so
     ``f`` must read ``x`` rather than a copy of it.
     """
+    fn = "numerical_gradient"
+    check.function(fn, "f", f, "a function of no arguments returning "
+                   "the scalar to differentiate")
+    check.instance(fn, "x", x, np.ndarray, "a float64 numpy array (it "
+                   "is nudged in place)")
     if x.dtype != np.float64:
         raise TypeError(f"numerical_gradient needs float64 arrays for "
                         f"accurate differences, got {x.dtype}")
+    check.positive(fn, "h", h)
     grad = np.zeros_like(x)
     it = np.nditer(x, flags=["multi_index"], op_flags=[["readwrite"]])
     for _ in it:
@@ -87,9 +98,19 @@ def check_layer(layer: Any, x: Any, training: bool = True,
     Returns:
         {"x": err, "<param name>": err, ...} relative errors.
     """
+    where = "check_layer"
+    check.instance(where, "layer", layer, Layer, "an nnkit layer")
     _need_float64(layer)
+    check.boolean(where, "training", training)
+    check.seed(where, "seed", seed)
+    check.positive(where, "h", h)
     multi = getattr(layer, "multi_input", False)
-    xs = [np.array(a, dtype=np.float64) for a in (x if multi else [x])]
+    if multi:
+        check.instance(where, "x", x, (list, tuple), "a list of arrays "
+                       "(the layer takes several inputs)")
+    xs = [check.array(where, "x", a, finite=True,
+                      nonempty=True).astype(np.float64)
+          for a in (x if multi else [x])]
     arg = xs if multi else xs[0]
     shapes = [a.shape[1:] for a in xs]
     layer.ensure_built(shapes if multi else shapes[0],
@@ -119,7 +140,11 @@ def check_layer(layer: Any, x: Any, training: bool = True,
 def check_activation(act: Any, x: np.ndarray, seed: int = 0,
                      h: float = 1e-5) -> float:
     """Relative error of an activation's backward against differences."""
-    x = np.array(x, dtype=np.float64)
+    act = check.lookup("check_activation", "act", act, activations.get)
+    x = check.array("check_activation", "x", x,
+                    finite=True).astype(np.float64)
+    check.seed("check_activation", "seed", seed)
+    check.positive("check_activation", "h", h)
     dout = np.random.default_rng(seed).standard_normal(x.shape)
     dx = act.backward(x, act.forward(x), dout)
     num = numerical_gradient(lambda: float(np.sum(act.forward(x) * dout)),
@@ -130,7 +155,10 @@ def check_activation(act: Any, x: np.ndarray, seed: int = 0,
 def check_loss(loss: Any, y_true: np.ndarray, y_pred: np.ndarray,
                h: float = 1e-5) -> float:
     """Relative error of ``loss.gradient`` w.r.t. y_pred."""
-    y_pred = np.array(y_pred, dtype=np.float64)
+    loss = check.lookup("check_loss", "loss", loss, losses.get)
+    y_pred = check.array("check_loss", "y_pred", y_pred,
+                         finite=True).astype(np.float64)
+    check.positive("check_loss", "h", h)
     analytic = loss.gradient(y_true, y_pred)
     num = numerical_gradient(lambda: loss(y_true, y_pred), y_pred, h)
     return rel_error(analytic, num)
@@ -163,6 +191,9 @@ def check_model(model: Any, x: Any, y: Any, training: bool = False,
     Returns:
         {"layer/param": relative error}.
     """
+    check.model("check_model", "model", model)
+    check.boolean("check_model", "training", training)
+    check.positive("check_model", "h", h)
     if getattr(model, "compiled_loss", None) is None:
         raise RuntimeError("check_model: compile the model first (it "
                            "needs the loss)")

@@ -34,7 +34,7 @@ __all__ = [
     "RandomNormal", "TruncatedNormal", "VarianceScaling",
     "GlorotUniform", "GlorotNormal", "HeUniform", "HeNormal",
     "LecunUniform", "LecunNormal", "Orthogonal", "compute_fans", "get",
-    "serialize",
+    "for_weight", "serialize",
 ]
 
 # std of a standard normal truncated to [-2, 2]
@@ -283,8 +283,15 @@ _ALIASES = {"uniform": "random_uniform", "normal": "random_normal",
             "xavier_normal": "glorot_normal"}
 
 
-def get(identifier: Any) -> Initializer:
-    """Initializer from a name, a config dict or an instance."""
+def get(identifier: Any) -> Initializer | None:
+    """Initializer from a name, a config dict or an instance.
+
+    None gives None, as ``keras.initializers.get(None)`` does; a layer
+    given None for one of its initializers uses ``for_weight``'s
+    default instead.
+    """
+    if identifier is None:
+        return None
     if isinstance(identifier, Initializer):
         return identifier
     if isinstance(identifier, dict):
@@ -294,15 +301,20 @@ def get(identifier: Any) -> Initializer:
             raise ValueError(f"unknown initializer config {identifier!r}")
         return cls(**check.known_arguments("initializer config", cls, cfg))
     if isinstance(identifier, str):
-        key = _ALIASES.get(identifier.lower(), identifier.lower())
-        if key in _REGISTRY:
-            return _REGISTRY[key]()
-        raise ValueError(f"unknown initializer {identifier!r}; choose one "
-                         f"of {', '.join(sorted(_REGISTRY))}")
-    raise check.ArgumentTypeError(
-        f"an initializer must be a name such as 'glorot_uniform', a "
-        f"config dict or an Initializer, got {check.show(identifier)} "
-        f"({check.type_name(identifier)})")
+        return check.by_name("initializer", identifier, _REGISTRY,
+                             _ALIASES)()
+    raise check.not_an_identifier(
+        "an initializer", "a name such as 'glorot_uniform', a config "
+        "dict or an Initializer", identifier)
+
+
+def for_weight(identifier: Any) -> Initializer:
+    """The initializer a layer uses for a weight: ``get``'s, except that
+    None means Glorot uniform, what Keras' ``add_weight`` falls back to
+    for a float weight created with ``initializer=None``.
+    """
+    init = get(identifier)
+    return GlorotUniform() if init is None else init
 
 
 def serialize(init: Initializer) -> Any:

@@ -40,6 +40,8 @@ def layer_outputs(model: Any, x: Any, training: bool = False
         training: run layers in training mode (dropout masks, batch
             statistics); the default inference mode has no side effects.
     """
+    check.model("layer_outputs", "model", model)
+    check.boolean("layer_outputs", "training", training)
     xs = model._as_inputs(x, "layer_outputs")
     model._run_forward(xs, training)
     return {layer.name: out for layer, out in model._layer_calls()}
@@ -105,6 +107,8 @@ def gradient_norms(model: Any, x: Any, y: Any,
     Returns:
         {parameter path: norm}, in layer order.
     """
+    check.model("gradient_norms", "model", model)
+    check.boolean("gradient_norms", "training", training)
     model._check_compiled("gradient_norms")
     x, y = model._check_xy(x, y, "gradient_norms")
     frozen = [(p, p.data.copy()) for p in model.parameters()
@@ -152,7 +156,7 @@ class TrainingMonitor(Callback):
 
     def __init__(self, every: int | None = None, gradients: bool = True,
                  activations: bool = True, x_probe: Any = None,
-                 sample_size: int = 0, seed: int = 0):
+                 sample_size: int = 0, seed: int | None = 0):
         super().__init__()
         owner = "TrainingMonitor"
         self.every = check.positive_int(owner, "every", every,
@@ -162,7 +166,8 @@ class TrainingMonitor(Callback):
         self.record_activations = check.boolean(owner, "activations",
                                                 activations)
         self.x_probe = (None if x_probe is None else check.array(
-            owner, "x_probe", x_probe, finite=True, nonempty=True))
+            owner, "x_probe", x_probe, finite=True, nonempty=True,
+            ndim=tuple(range(1, 8))))
         self.sample_size = check.non_negative_int(owner, "sample_size",
                                                   sample_size)
         self.rng = np.random.default_rng(

@@ -199,10 +199,7 @@ class Loss:
 
     def prepare(self, y_true, y_pred) -> tuple[np.ndarray, np.ndarray]:
         """Check and align shapes; cast y_true to y_pred's dtype."""
-        y_pred = np.asarray(y_pred)
-        if y_pred.dtype.kind != "f":
-            y_pred = y_pred.astype(np.float64)
-        y_true = np.asarray(y_true)
+        y_true, y_pred = self._arrays(y_true, y_pred)
         if y_true.ndim == y_pred.ndim - 1:
             y_true = y_true[..., None]          # (N,) against (N, 1)
         if y_true.shape != y_pred.shape:
@@ -211,6 +208,25 @@ class Loss:
                 f"but y_pred has shape {y_pred.shape}; they must match"
                 + self._shape_hint(y_true, y_pred))
         return y_true.astype(y_pred.dtype, copy=False), y_pred
+
+    def _arrays(self, y_true, y_pred) -> tuple[np.ndarray, np.ndarray]:
+        """Both as numeric arrays (y_pred as floats), or a clear error."""
+        owner = type(self).__name__
+        y_pred = check.array(owner, "y_pred", y_pred)
+        if y_pred.dtype.kind != "f":
+            y_pred = y_pred.astype(np.float64)
+        try:
+            y_true = check.array(owner, "y_true", y_true)
+        except TypeError as e:
+            if np.asarray(y_true).dtype.kind not in "US":
+                raise
+            raise check.ArgumentTypeError(
+                f"{owner}: y_true holds strings "
+                f"({check.show(np.asarray(y_true).ravel()[:3].tolist())}"
+                f"...): map the class names to integers 0..C-1 first, "
+                f"e.g. names, y = np.unique(y, return_inverse=True)"
+            ) from e
+        return y_true, y_pred
 
     def _shape_hint(self, y_true, y_pred) -> str:
         return ""
@@ -339,8 +355,46 @@ class _CrossEntropy(Loss):
         return {"from_logits": self.from_logits, **super().get_config()}
 
 
-class BinaryCrossentropy(_CrossEntropy):
+class _SmoothedCrossEntropy(_CrossEntropy):
+    """A cross-entropy with Keras' ``label_smoothing`` argument.
+
+    The targets are softened before the loss sees them, as in Keras:
+    ``t' = t (1 - s) + s / K`` with K = 2 for the binary loss and K the
+    number of classes for the categorical one. Both the value and the
+    gradient then use t' in place of t.
+    """
+
+    def __init__(self, from_logits: bool = False,
+                 label_smoothing: float = 0.0,
+                 reduction: Any = "sum_over_batch_size"):
+        super().__init__(from_logits, reduction)
+        self.label_smoothing = check.number(
+            type(self).__name__, "label_smoothing", label_smoothing, 0.0,
+            1.0)
+
+    def _smooth(self, y_true, classes: int):
+        """``t (1 - s) + s / classes``, Keras' order of operations."""
+        s = self.label_smoothing
+        if not s:
+            return y_true
+        return y_true * (1.0 - s) + s / classes
+
+    def prepare(self, y_true, y_pred):
+        y_true, y_pred = super().prepare(y_true, y_pred)
+        return self._smooth(y_true, self._classes(y_pred)), y_pred
+
+    def get_config(self):
+        cfg = super().get_config()
+        if self.label_smoothing:
+            cfg["label_smoothing"] = self.label_smoothing
+        return cfg
+
+
+class BinaryCrossentropy(_SmoothedCrossEntropy):
     """-[t log p + (1 - t) log(1 - p)], averaged over the last axis.
+
+    ``label_smoothing`` s in [0, 1] replaces t by ``t (1 - s) + s / 2``
+    (Keras' rule: 0 becomes s/2, 1 becomes 1 - s/2).
 
     From logits z: ``max(z, 0) - z t + log(1 + e^-|z|)``, gradient
     sigmoid(z) - t. From probabilities: p is clipped to [eps, 1 - eps];
@@ -349,19 +403,23 @@ class BinaryCrossentropy(_CrossEntropy):
 
     Args:
         from_logits: y_pred holds logits z rather than probabilities.
+        label_smoothing: s in [0, 1], default 0.
         reduction: see ``Loss``.
     """
 
     name = "binary_crossentropy"
     fused_activation = "sigmoid"
 
+    def _classes(self, y_pred):
+        return 2
+
     def prepare(self, y_true, y_pred):
-        y_true, y_pred = super().prepare(y_true, y_pred)
+        y_true, y_pred = Loss.prepare(self, y_true, y_pred)
         if y_true.size and (y_true.min() < 0 or y_true.max() > 1):
             raise ValueError(
                 "BinaryCrossentropy: y_true must lie in [0, 1], got "
                 f"values in [{y_true.min():g}, {y_true.max():g}]")
-        return y_true, y_pred
+        return self._smooth(y_true, 2), y_pred
 
     def per_example(self, y_true, y_pred):
         if self.from_logits:
@@ -382,8 +440,11 @@ class BinaryCrossentropy(_CrossEntropy):
         return np.where(inside, g, 0.0).astype(y_pred.dtype) / d
 
 
-class CategoricalCrossentropy(_CrossEntropy):
+class CategoricalCrossentropy(_SmoothedCrossEntropy):
     """-sum_k t_k log p_k for one-hot (or soft) targets t.
+
+    ``label_smoothing`` s in [0, 1] replaces t by ``t (1 - s) + s / C``
+    for C classes (Keras' rule), so every class keeps some probability.
 
     From probabilities, Keras first renormalises p to sum to 1, then
     clips it to [eps, 1 - eps]. From logits z the value is
@@ -391,11 +452,15 @@ class CategoricalCrossentropy(_CrossEntropy):
 
     Args:
         from_logits: y_pred holds logits z rather than probabilities.
+        label_smoothing: s in [0, 1], default 0.
         reduction: see ``Loss``.
     """
 
     name = "categorical_crossentropy"
     fused_activation = "softmax"
+
+    def _classes(self, y_pred):
+        return y_pred.shape[-1]
 
     def _shape_hint(self, y_true, y_pred):
         if y_true.shape[:-1] == y_pred.shape[:-1] and y_true.shape[-1] == 1:
@@ -428,6 +493,10 @@ class SparseCategoricalCrossentropy(_CrossEntropy):
 
     Keras' probability form is -log(c_y / sum(c)) with c = clip(p).
 
+    Keras 3 gives this loss no ``label_smoothing`` (it would need the
+    one-hot targets): one-hot encode the labels and use
+    ``CategoricalCrossentropy(label_smoothing=...)``.
+
     Args:
         from_logits: y_pred holds logits z rather than probabilities.
         reduction: see ``Loss``.
@@ -436,11 +505,20 @@ class SparseCategoricalCrossentropy(_CrossEntropy):
     name = "sparse_categorical_crossentropy"
     fused_activation = "softmax"
 
+    def __init__(self, from_logits: bool = False,
+                 reduction: Any = "sum_over_batch_size", **kwargs: Any):
+        if "label_smoothing" in kwargs:
+            raise TypeError(
+                "SparseCategoricalCrossentropy has no label_smoothing (as "
+                "in Keras 3): one-hot encode the labels and use "
+                "CategoricalCrossentropy(label_smoothing=...)")
+        if kwargs:
+            raise TypeError(f"SparseCategoricalCrossentropy got unexpected "
+                            f"arguments {sorted(kwargs)}")
+        super().__init__(from_logits, reduction)
+
     def prepare(self, y_true, y_pred):
-        y_pred = np.asarray(y_pred)
-        if y_pred.dtype.kind != "f":
-            y_pred = y_pred.astype(np.float64)
-        y = np.asarray(y_true)
+        y, y_pred = self._arrays(y_true, y_pred)
         if y.ndim == y_pred.ndim and y.shape[-1] == 1:
             y = y[..., 0]
         if y.shape != y_pred.shape[:-1]:
@@ -505,14 +583,16 @@ def get(identifier: Any) -> Loss:
         cls = _REGISTRY.get(cfg.pop("name", None))
         if cls is None:
             raise ValueError(f"unknown loss config {identifier!r}")
-        return cls(**cfg)
+        return cls(**check.known_arguments("loss config", cls, cfg))
     if isinstance(identifier, str):
-        key = _ALIASES.get(identifier.lower(), identifier.lower())
-        if key in _REGISTRY:
-            return _REGISTRY[key]()
-    raise ValueError(
-        f"unknown loss {identifier!r}; choose one of "
-        f"{', '.join(sorted(set(_REGISTRY) | set(_ALIASES)))}")
+        return check.by_name("loss", identifier, _REGISTRY, _ALIASES,
+                             set(_REGISTRY) | set(_ALIASES))()
+    hint = (" (a plain function has no gradient: subclass "
+            "nnkit.losses.Loss and give it a gradient method)"
+            if callable(identifier) else "")
+    raise check.not_an_identifier(
+        "a loss", "a name such as 'mse', a config dict or an "
+        "nnkit.losses.Loss", identifier, hint)
 
 
 def serialize(loss: Loss) -> Any:

@@ -90,6 +90,7 @@ def lr_range_test(model: Sequential, x: Any, y: Any, start: float = 1e-8,
     Returns:
         an ``LRRangeTest(lrs, losses, suggested_lr)``.
     """
+    check.model("lr_range_test", "model", model)
     model._check_compiled("lr_range_test")
     _check(start, end, steps, batch_size, smooth, divergence, seed)
     x, y = model._check_xy(x, y, "lr_range_test")

@@ -76,7 +76,8 @@ class Perceptron:
 
     @staticmethod
     def _check_x(x: Any, d: int | None = None) -> np.ndarray:
-        x = np.asarray(x, dtype=np.float64)
+        x = check.array("Perceptron", "x", x, finite=True).astype(
+            np.float64)
         if x.ndim != 2:
             raise ValueError(f"Perceptron: x must have shape (N, D), got "
                              f"{x.shape}")
@@ -87,7 +88,7 @@ class Perceptron:
 
     @staticmethod
     def _check_y(y: Any, n: int) -> np.ndarray:
-        y = np.asarray(y)
+        y = check.array("Perceptron", "y", y)
         if y.ndim == 2 and y.shape[1] == 1:
             y = y[:, 0]
         if y.shape != (n,):

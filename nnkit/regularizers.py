@@ -91,10 +91,13 @@ class L2(L1L2):
 
 
 _REGISTRY = {cls.name: cls for cls in (L1, L2, L1L2)}
+# Keras 3 knows the class L1L2 as "l1l2" (its snake-case name) and not
+# as "l1_l2"; nnkit accepts both.
+_ALIASES = {"l1l2": "l1_l2"}
 
 
 def get(identifier: Any) -> Regularizer | None:
-    """None, a name (``"l1"``, ``"l2"``, ``"l1_l2"``), a dict or instance."""
+    """None, a name (``"l1"``, ``"l2"``, ``"l1l2"``...), a dict or instance."""
     if identifier is None or isinstance(identifier, Regularizer):
         return identifier
     if isinstance(identifier, dict):
@@ -104,14 +107,11 @@ def get(identifier: Any) -> Regularizer | None:
             raise ValueError(f"unknown regularizer config {identifier!r}")
         return cls(**check.known_arguments("regularizer config", cls, cfg))
     if isinstance(identifier, str):
-        if identifier.lower() in _REGISTRY:
-            return _REGISTRY[identifier.lower()]()
-        raise ValueError(f"unknown regularizer {identifier!r}; choose one "
-                         f"of {', '.join(sorted(_REGISTRY))}")
-    raise check.ArgumentTypeError(
-        f"a regularizer must be None, a name such as 'l2', a config dict "
-        f"or a Regularizer (e.g. nnkit.regularizers.L2(1e-4)), got "
-        f"{check.show(identifier)} ({check.type_name(identifier)})")
+        return check.by_name("regularizer", identifier, _REGISTRY,
+                             _ALIASES, set(_REGISTRY) | set(_ALIASES))()
+    raise check.not_an_identifier(
+        "a regularizer", "None, a name such as 'l2', a config dict or a "
+        "Regularizer (e.g. nnkit.regularizers.L2(1e-4))", identifier)
 
 
 def serialize(reg: Regularizer | None) -> Any:

@@ -42,7 +42,7 @@ def make_windows(series: Any, window: int, horizon: int = 1
         (n, window, D) for a (T, D) one, ready for a recurrent layer;
         y has shape (n, horizon), or (n, horizon, D).
     """
-    s = np.asarray(series)
+    s = check.array("make_windows", "series", series)
     window = check.positive_int("make_windows", "window", window)
     horizon = check.positive_int("make_windows", "horizon", horizon)
     if s.ndim not in (1, 2):
@@ -211,7 +211,13 @@ class CharVocab:
     """
 
     def __init__(self, text: str | Iterable[str]):
-        self.chars = "".join(sorted(set("".join(text))))
+        pieces = [text] if isinstance(text, str) else text
+        if not isinstance(pieces, (list, tuple)) or not all(
+                isinstance(p, str) for p in pieces):
+            raise check.ArgumentTypeError(
+                f"CharVocab: text must be a string or a list of strings, "
+                f"got {check.show(text)} ({check.type_name(text)})")
+        self.chars = "".join(sorted(set("".join(pieces))))
         if not self.chars:
             raise ValueError("CharVocab: the text is empty")
         self.index = {c: i for i, c in enumerate(self.chars)}
@@ -226,6 +232,7 @@ class CharVocab:
 
     def encode(self, text: str) -> np.ndarray:
         """(len(text),) int64 ids; unknown characters raise ValueError."""
+        check.string("CharVocab.encode", "text", text, nonempty=False)
         try:
             return np.array([self.index[c] for c in text], dtype=np.int64)
         except KeyError as e:
@@ -234,7 +241,7 @@ class CharVocab:
 
     def decode(self, ids: Iterable[int]) -> str:
         """Ids back to a string."""
-        ids = np.asarray(ids).ravel()
+        ids = check.array("CharVocab.decode", "ids", ids, kinds="iu").ravel()
         if ids.size and (ids.min() < 0 or ids.max() >= len(self.chars)):
             raise ValueError(f"CharVocab: ids must be in [0, {self.size}), "
                              f"got {ids.min()} to {ids.max()}")

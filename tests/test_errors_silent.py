@@ -235,7 +235,7 @@ def test_lr_range_test_works_with_a_schedule_and_keeps_it():
     assert model.optimizer.iterations == 0
 
 
-# ----- 9. float16, complex numbers, inf in a scaler ---------------------------
+# ----- 9. float16, complex numbers, inf in a scaler --------------------------
 def test_standard_scaler_refuses_a_column_with_inf():
     x = np.array([[1.0, 2.0], [np.inf, 3.0], [2.0, 4.0]])
     scaler = nnkit.preprocessing.StandardScaler()
@@ -277,3 +277,253 @@ def test_the_clipping_docstring_no_longer_promises_a_silent_choice():
         "``global_clipnorm``" in doc
     assert "only one mode acts" not in \
         nnkit.optimizers.Optimizer.clip_gradients.__doc__
+
+
+# ----- 1. load_weights matches exactly, or builds from the file -------------
+def trained(seed=0, widths=(4, 1)):
+    x, y = regression()
+    layers = [Dense(widths[0], activation="tanh", input_shape=(3,))]
+    layers += [Dense(w) for w in widths[1:]]
+    model = Sequential(layers, seed=seed, dtype="float64")
+    model.compile(SGD(0.05), "mse")
+    model.fit(x, y, epochs=2, batch_size=8, verbose=0)
+    return model
+
+
+def unbuilt(widths=(4, 1)):
+    return Sequential([Dense(w) for w in widths], dtype="float64")
+
+
+def test_load_weights_builds_an_unbuilt_model_from_the_file(tmp_path):
+    source = trained()
+    path = source.save_weights(tmp_path / "w")
+    target = unbuilt()
+    assert not target.built
+    target.load_weights(path)
+    assert target.built and target.input_shape == (3,)
+    for a, b in zip(source.get_weights(), target.get_weights()):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_load_weights_refuses_an_unbuilt_model_without_a_recorded_shape(
+        tmp_path):
+    source = trained()
+    path = tmp_path / "old.npz"          # a file without the input shape
+    np.savez(path, **{f"weights/{i}/{p.name}": p.data
+                      for i, layer in enumerate(source.layers)
+                      for p in layer.parameters()})
+    with pytest.raises(ValueError) as err:
+        unbuilt().load_weights(path)
+    msg = str(err.value)
+    assert "is not built yet" in msg and "does not record the input " \
+        "shape" in msg and "Input(...)" in msg
+
+
+def test_load_weights_refuses_a_file_of_a_deeper_model(tmp_path):
+    path = trained(widths=(4, 4, 1)).save_weights(tmp_path / "deep")
+    target = trained(seed=1)
+    before = target.get_weights()
+    with pytest.raises(ValueError) as err:
+        target.load_weights(path)
+    msg = str(err.value)
+    assert "load_weights: layer 1 (Dense 'dense_1'): weight 'kernel' has " \
+        "shape (4, 1) in the model but (4, 4) in" in msg
+    for a, b in zip(before, target.get_weights()):   # nothing was loaded
+        np.testing.assert_array_equal(a, b)
+
+
+def test_load_weights_refuses_extra_layers_naming_the_first(tmp_path):
+    deep = Sequential([Dense(4, input_shape=(3,)), Dense(1), Dense(1)],
+                      seed=0)
+    path = deep.save_weights(tmp_path / "deep")
+    target = Sequential([Dense(4, input_shape=(3,)), Dense(1)], seed=1)
+    before = target.get_weights()
+    with pytest.raises(ValueError, match=r"holds weights the model has no "
+                       r"place for, first 'weights/2/bias' \(shape "
+                       r"\(1,\)\) for layer 2, but the model has 2 layers"):
+        target.load_weights(path)
+    for a, b in zip(before, target.get_weights()):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_load_weights_refuses_a_shallower_file(tmp_path):
+    path = trained().save_weights(tmp_path / "small")
+    with pytest.raises(ValueError, match=r"has no weight 'kernel' for "
+                       r"layer 2 \(Dense 'dense_2', shape \(1, 1\)\)"):
+        trained(widths=(4, 1, 1)).load_weights(path)
+
+
+def test_save_and_load_are_bit_exact_and_never_unpickle(tmp_path,
+                                                         monkeypatch):
+    import pickle
+    model = Sequential([Dense(5, activation="relu", input_shape=(3,)),
+                        Dropout(0.3), Dense(1)], seed=3)
+    model.compile(Adam(0.01), "mse", metrics=["mae"])
+    x, y = regression(64)
+    model.fit(x, y, epochs=2, batch_size=16, verbose=0)
+    path = model.save(tmp_path / "m")
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("loading unpickled something")
+    monkeypatch.setattr(pickle, "loads", refuse)
+    monkeypatch.setattr(pickle, "load", refuse)
+    calls = []
+    real_load = np.load
+    monkeypatch.setattr(np, "load", lambda *a, **k: calls.append(k)
+                        or real_load(*a, **k))
+    again = nnkit.load_model(path)
+    assert calls and all(k.get("allow_pickle") is False for k in calls)
+    for a, b in zip(model.get_weights(), again.get_weights()):
+        assert a.dtype == b.dtype
+        np.testing.assert_array_equal(a, b)
+    h1 = model.fit(x, y, epochs=2, batch_size=16, verbose=0).history
+    h2 = again.fit(x, y, epochs=2, batch_size=16, verbose=0).history
+    assert h1 == h2                   # same slots, generators, step count
+    for a, b in zip(model.get_weights(), again.get_weights()):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_seeded_training_is_deterministic():
+    x, y = regression(96)
+
+    def run():
+        model = Sequential([Dense(8, activation="relu", input_shape=(3,)),
+                            Dropout(0.25), Dense(1)], seed=7)
+        model.compile(Adam(0.01), "mse")
+        hist = model.fit(x, y, epochs=3, batch_size=16, verbose=0,
+                         validation_split=0.25)
+        return hist.history, model.get_weights()
+
+    (h1, w1), (h2, w2) = run(), run()
+    assert h1 == h2
+    for a, b in zip(w1, w2):
+        np.testing.assert_array_equal(a, b)
+
+
+# ----- 4. batch sizes and epochs ---------------------------------------------
+def test_initial_epoch_counts_like_keras(keras):
+    x, y = regression()
+    hist = small_model(SGD(0.05)).fit(x, y, epochs=5, initial_epoch=2,
+                                      batch_size=8, verbose=0)
+    assert len(hist.history["loss"]) == 3
+    km = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+    km.compile("sgd", "mse")
+    kh = km.fit(x.astype("float32"), y.astype("float32"), epochs=5,
+                initial_epoch=2, verbose=0)
+    assert len(kh.history["loss"]) == 3
+
+
+def test_predict_and_evaluate_refuse_a_zero_batch_size_keras_ignores(
+        keras):
+    x, y = regression()
+    model = small_model(SGD(0.05))
+    for call in (lambda: model.predict(x, batch_size=0),
+                 lambda: model.evaluate(x, y, batch_size=0)):
+        with pytest.raises(ValueError, match="batch_size must be a "
+                           "positive integer"):
+            call()
+    # Keras returns a number here: the silent result nnkit refuses
+    km = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+    km.compile("sgd", "mse")
+    assert np.isfinite(km.evaluate(x, y, batch_size=0, verbose=0))
+
+
+# ----- 6. divergence after the last update and in validation ----------------
+def test_a_blow_up_on_the_last_update_is_reported():
+    x, y = regression(16)
+    x, y = 100 * x, 100 * y               # gradients in the hundreds
+    model = Sequential([Dense(4, activation="tanh", name="hidden",
+                              input_shape=(3,)),
+                        Dense(1, name="out")], seed=0)
+    model.compile(SGD(1e38), "mse")    # finite loss, the step overflows
+    with pytest.raises(nnkit.TrainingDivergedError) as err:
+        with np.errstate(over="ignore", invalid="ignore"):
+            model.fit(x, y, epochs=1, batch_size=16, verbose=0)
+    e = err.value
+    assert (e.epoch, e.batch) == (1, 1) and e.layer in ("hidden", "out")
+    msg = str(e)
+    assert "epoch 1/1, batch 1/1: the update after this batch made the " \
+        "weight" in msg and f"'{e.layer}'" in msg
+
+
+def test_a_non_finite_validation_loss_stops_fit():
+    x, y = regression(32)
+    x_val = np.full((8, 3), 1e30)        # finite, but the loss overflows
+    model = Sequential([Dense(4, name="hidden", input_shape=(3,)),
+                        Dense(1, name="out")], seed=0, dtype="float32")
+    model.compile(SGD(0.01), "mse")
+    with pytest.raises(nnkit.TrainingDivergedError) as err:
+        with np.errstate(over="ignore", invalid="ignore"):
+            model.fit(x, y, epochs=3, batch_size=8, verbose=0,
+                      validation_data=(x_val, np.zeros(8)))
+    e = err.value
+    assert (e.epoch, e.batch) == (1, None)
+    assert "epoch 1/3 (validation): the validation loss became inf" in \
+        str(e)
+
+
+def test_train_on_batch_checks_its_update():
+    x, y = regression(16)
+    model = small_model(SGD(1e38), dtype="float32")
+    x, y = 100 * x, 100 * y
+    with pytest.raises(nnkit.TrainingDivergedError, match="the update "
+                       "after this batch made the weight"):
+        with np.errstate(over="ignore", invalid="ignore"):
+            model.train_on_batch(x, y)
+
+
+# ----- 7. integer ids reach Embedding as integers ----------------------------
+def test_sequential_gives_embedding_its_ids_as_integers(monkeypatch):
+    seen = []
+    original = nnkit.layers.Embedding.check_input
+
+    def spy(self, x):
+        seen.append(np.asarray(x).dtype)
+        return original(self, x)
+
+    monkeypatch.setattr(nnkit.layers.Embedding, "check_input", spy)
+    model = Sequential([nnkit.layers.Embedding(10, 2, input_shape=(3,)),
+                        nnkit.layers.Flatten(), Dense(1)], seed=0)
+    model.compile("sgd", "mse")
+    ids = np.array([[1, 9, 3], [0, 2, 8]], dtype=np.int64)
+    model.fit(ids, np.zeros(2), verbose=0)
+    model.predict(ids)
+    model.evaluate(ids, np.zeros(2))
+    assert seen and all(dt.kind == "i" for dt in seen)
+    # what the old cast did: float32 cannot tell 2**24 + 1 from 2**24
+    assert np.float32(2**24 + 1) == np.float32(2**24)
+
+
+# ----- 9. float16 and complex in models --------------------------------------
+def test_a_float16_model_is_refused_before_any_layer_trains_in_it():
+    with pytest.raises(ValueError, match="float16 is not supported"):
+        Sequential([Dense(2)], dtype="float16")
+
+
+def test_complex_labels_are_refused_not_cut_to_their_real_part():
+    x, y = regression()
+    with pytest.raises(TypeError, match="fit: y must hold booleans, "
+                       "integers or floats, got complex numbers"):
+        small_model(SGD(0.05)).fit(x, y * (1 + 1j), verbose=0)
+
+
+# ----- behaviours that equal Keras on purpose --------------------------------
+def test_predict_gives_non_finite_rows_for_inf_inputs_like_keras(keras):
+    rng = np.random.default_rng(0)
+    model = Sequential([Dense(4, input_shape=(3,)), Dense(2)], seed=0,
+                       dtype="float32")
+    x = rng.standard_normal((3, 3)).astype("float32")
+    x[1, 0] = np.inf
+    with np.errstate(invalid="ignore", over="ignore"):
+        ours = model.predict(x)
+    assert np.isfinite(ours[[0, 2]]).all() and not np.isfinite(
+        ours[1]).all()
+    km = keras.Sequential([keras.Input((3,)), keras.layers.Dense(4),
+                           keras.layers.Dense(2)])
+    km.set_weights(model.get_weights())
+    theirs = km.predict(x, verbose=0)
+    assert np.isfinite(theirs[[0, 2]]).all() and not np.isfinite(
+        theirs[1]).all()
+    np.testing.assert_allclose(ours[[0, 2]], theirs[[0, 2]], atol=1e-5)
+    assert "non-finite outputs instead of an error" in \
+        Sequential.predict.__doc__

@@ -225,3 +225,31 @@ def test_long_values_are_shortened_in_messages():
     with raises(TypeError, "...") as info:
         check.positive_int("f", "n", "x" * 500)
     assert len(str(info.value)) < 150
+
+
+def test_by_name_reads_case_and_aliases_and_lists_the_choices():
+    registry = {"relu": "R", "tanh": "T"}
+    assert check.by_name("activation", "ReLU", registry) == "R"
+    assert check.by_name("activation", "hyperbolic", registry,
+                         {"hyperbolic": "tanh"}) == "T"
+    with raises(ValueError, "unknown activation 'relux'; choose one of "
+                "relu, tanh"):
+        check.by_name("activation", "relux", registry)
+
+
+def test_list_of_wraps_a_single_item_and_names_a_bad_one():
+    assert check.list_of("f", "callbacks", [1, 2], int, "int",
+                         "[x]") == [1, 2]
+    assert check.list_of("f", "callbacks", None, int, "int", "[x]",
+                         allow_none=True) is None
+    with raises(TypeError, "f: callbacks must be a list of ints, got a "
+                "single int; wrap it in a list: [x]"):
+        check.list_of("f", "callbacks", 3, int, "int", "[x]")
+    with raises(TypeError, "f: callbacks[1] must be an int, got 'a'"):
+        check.list_of("f", "callbacks", [1, "a"], int, "int", "[x]")
+
+
+def test_not_an_identifier_says_what_forms_are_accepted():
+    err = check.not_an_identifier("a loss", "a name or a Loss", 3)
+    assert isinstance(err, TypeError) and isinstance(err, ValueError)
+    assert str(err) == "a loss must be a name or a Loss, got 3 (an int)"

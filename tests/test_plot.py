@@ -176,3 +176,97 @@ def test_plots_reuse_given_axes_instead_of_new_figures():
     assert plot.compare_curves({"a": [1, 2]}, ax=ax) is ax
     assert plot.network_diagram([2, 1], ax=ax) is ax
     assert len(plt.get_fignums()) == 1
+
+
+# --- model_graph ------------------------------------------------------------
+
+def two_input_model():
+    """Two inputs through one shared Dense, merged, then two heads: the
+    merge's output and the joint layer's output each feed two calls."""
+    import nnkit
+    from nnkit.layers import Concatenate, Dense
+
+    a, b = nnkit.Input((6,), name="a"), nnkit.Input((6,), name="b")
+    enc = Dense(4, name="enc")
+    joint = Dense(3, name="joint")(Concatenate(name="cat")([enc(a),
+                                                            enc(b)]))
+    return nnkit.Model([a, b], [Dense(2, name="y1")(joint),
+                                Dense(1, name="y2")(joint)], seed=0)
+
+
+def residual_model():
+    import nnkit
+    from nnkit.layers import Add, Dense
+
+    x = nnkit.Input((5,), name="x")
+    h = Dense(5, name="stem")(x)
+    f = Dense(5, name="f2")(Dense(5, name="f1")(h))
+    return nnkit.Model(x, Add(name="add")([f, h]), seed=0)
+
+
+def boxes(ax):
+    return {p.get_gid(): p for p in ax.patches
+            if (p.get_gid() or "").startswith("node:")}
+
+
+def test_model_graph_draws_a_box_per_layer_call():
+    ax = plot.model_graph(two_input_model())
+    assert set(boxes(ax)) == {"node:a", "node:b", "node:enc:1",
+                              "node:enc:2", "node:cat", "node:joint",
+                              "node:y1", "node:y2"}
+    texts = [t.get_text() for t in ax.texts]
+    assert "(None, 8)" in texts and "Concatenate" in texts
+
+
+@pytest.mark.parametrize("direction", ["TB", "LR"])
+def test_model_graph_puts_every_call_after_its_inputs(direction):
+    ax = plot.model_graph(two_input_model(), direction=direction)
+    b = boxes(ax)
+
+    def level(name):       # TB: lower on the page; LR: further right
+        x, y = b[name].get_x(), b[name].get_y()
+        return -y if direction == "TB" else x
+
+    for parent, child in [("node:a", "node:enc:1"), ("node:b", "node:enc:2"),
+                          ("node:enc:1", "node:cat"), ("node:cat",
+                                                       "node:joint"),
+                          ("node:joint", "node:y1"), ("node:joint",
+                                                      "node:y2")]:
+        assert level(child) > level(parent)
+
+
+def test_model_graph_marks_each_fan_out_when_drawing_gradients():
+    model = two_input_model()
+    plain = plot.model_graph(model)
+    assert not [p for p in plain.patches if isinstance(p, Circle)]
+    ax = plot.model_graph(model, gradients=True)
+    circles = [p for p in ax.patches if isinstance(p, Circle)]
+    assert len(circles) == 1                # joint feeds y1 and y2
+    dashed = [ln for ln in ax.get_lines() if ln.get_linestyle() == "--"]
+    edges = sum(1 for n in model.nodes for t in n.inputs
+                if not t.node.is_input)     # the data get no gradient
+    assert len(dashed) == edges == 5        # a backward arrow per tensor
+
+
+def test_model_graph_routes_a_skip_connection_around_the_boxes():
+    ax = plot.model_graph(residual_model(), gradients=True)
+    b = boxes(ax)
+    right = max(b[k].get_x() + b[k].get_width() for k in ("node:f1",
+                                                          "node:f2"))
+    long_paths = [ln for ln in ax.get_lines() if len(ln.get_xdata()) == 4]
+    assert len(long_paths) == 2             # forward and backward
+    for ln in long_paths:
+        assert max(ln.get_xdata()) > right
+
+
+def test_model_graph_draws_a_sequential_model_as_a_chain():
+    import nnkit
+    from nnkit.layers import Dense
+
+    seq = nnkit.Sequential([nnkit.Input((4,)), Dense(3), Dense(1)])
+    ax = plot.model_graph(seq)
+    assert len(boxes(ax)) == 3
+    with pytest.raises(ValueError, match="direction"):
+        plot.model_graph(seq, direction="BT")
+    with pytest.raises(TypeError, match="nnkit model"):
+        plot.model_graph(object())

@@ -505,8 +505,9 @@ def test_ragged_sequences_point_to_pad_sequences():
 
 
 def test_return_state_inside_sequential_says_to_call_the_layer():
-    with pytest.raises(ValueError, match="return_state=True.*Sequential "
-                       "passes one array"):
+    with pytest.raises(ValueError, match="returns a list of 3 outputs, "
+                       "but Sequential passes one array.*"
+                       "return_state=False"):
         Sequential([LSTM(3, return_state=True, input_shape=(4, 2))])
 
 

@@ -306,7 +306,7 @@ def test_schedules_without_a_twin_say_so(sched):
     (lambda: CyclicalLearningRate(0.01, 0.1, 10, mode="exp_range",
                                   gamma=0.0), r"gamma must be a number in \(0, 1\]"),
     (lambda: PerEpoch(StepDecay(0.1), 0), r"steps_per_epoch must be a "
-     r"positive integer, got 0"),
+     r"positive integer \(>= 1\), got 0"),
     (lambda: get({"schedule": "Sine", "config": {}}), r"unknown schedule "
      r"'Sine'; choose one of"),
 ])

@@ -42,11 +42,16 @@ class CallbackList(Callback):
     def __init__(self, callbacks: list[Callback], model: Any,
                  params: dict[str, Any]):
         super().__init__()
-        self.callbacks = list(callbacks)
+        owner = "CallbackList"
+        self.callbacks = check.list_of(owner, "callbacks", callbacks,
+                                       Callback, "nnkit Callback",
+                                       "[callback]")
+        if not hasattr(model, "stop_training"):
+            raise check.ArgumentTypeError(
+                f"{owner}: model must be an nnkit model, got "
+                f"{check.show(model)}")
+        check.instance(owner, "params", params, dict, "a dict")
         for cb in self.callbacks:
-            if not isinstance(cb, Callback):
-                raise TypeError(f"fit: callbacks must be nnkit Callback "
-                                f"objects, got {type(cb).__name__}")
             cb.set_model(model)
             cb.set_params(params)
 

@@ -31,9 +31,11 @@ class ModelCheckpoint(MonitorCallback):
                  save_best_only: bool = False,
                  save_weights_only: bool = False, mode: str = "auto",
                  initial_value_threshold: float | None = None):
-        super().__init__(monitor, mode, baseline=initial_value_threshold,
-                         baseline_arg="initial_value_threshold")
         owner = "ModelCheckpoint"
+        check.number(owner, "initial_value_threshold",
+                     initial_value_threshold, allow_none=True,
+                     allow_inf=True)
+        super().__init__(monitor, mode, baseline=initial_value_threshold)
         self.filepath = check.path(owner, "filepath", filepath)
         self.save_best_only = check.boolean(owner, "save_best_only",
                                             save_best_only)

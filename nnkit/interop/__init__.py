@@ -51,13 +51,20 @@ so that its registrations run.
 #   _layers.py      Dense, Activation and the training layers
 #   _conv.py        convolutional, pooling and shape layers
 #   _sequence.py    recurrent, embedding and time-distributed layers
+#   _attention.py   multi-head attention and positional layers
 #   _merging.py     the merge layers (functional models)
 #   _models.py      whole models: to_keras and from_keras (Sequential
 #                   and functional)
 # Importing the layer modules registers their converters.
 
 from .._public import set_public_module
-from . import _conv, _layers, _merging, _sequence  # noqa: F401  (registration)
+from . import (  # noqa: F401  (registration)
+    _attention,
+    _conv,
+    _layers,
+    _merging,
+    _sequence,
+)
 from ._base import (
     ACTIVATIONS,
     LAYERS,
@@ -76,13 +83,13 @@ from ._functions import (
     loss_to_keras,
     regularizer_to_keras,
 )
-from ._models import from_keras, to_keras
+from ._models import from_keras, metric_to_keras, to_keras
 from ._optimizers import optimizer_to_keras, schedule_to_keras
 
 __all__ = ["to_keras", "from_keras", "optimizer_to_keras",
            "schedule_to_keras", "loss_to_keras", "activation_to_keras",
            "activation_from_keras", "regularizer_to_keras", "import_keras",
-           "keras_rounded",
+           "keras_rounded", "metric_to_keras",
            "Registry", "LAYERS", "MODELS", "OPTIMIZERS", "SCHEDULES",
            "LOSSES", "ACTIVATIONS", "REGULARIZERS"]
 

@@ -103,3 +103,73 @@ def _residual_to_keras(layer: Any, keras: Any) -> Any:
         f"build a functional model instead: y = keras.layers.Add()"
         f"([F(x), x]) with F the block's layers")
 
+
+
+# ----- 1-D convolution and pooling ------------------------------------------
+@LAYERS.register_to_keras(_layers.Conv1D)
+def _conv1d_to_keras(layer: Any, keras: Any) -> Any:
+    if layer.strides > 1 and layer.dilation_rate > 1:
+        raise ValueError(f"to_keras: {layer.describe()} combines strides "
+                         f"{layer.strides} with dilation_rate "
+                         f"{layer.dilation_rate}, which Keras refuses")
+    return keras.layers.Conv1D(
+        layer.filters, layer.kernel_size, strides=layer.strides,
+        padding=layer.padding, dilation_rate=layer.dilation_rate,
+        **_kernel_kwargs(layer))
+
+
+@LAYERS.register_from_keras("Conv1D")
+def _conv1d_from_keras(k: Any) -> Layer:
+    _channels_last(k)
+    if k.groups != 1:
+        raise ValueError(f"from_keras: Conv1D {k.name!r} uses groups="
+                         f"{k.groups}; nnkit's Conv1D has no groups")
+    return _layers.Conv1D(
+        k.filters, k.kernel_size, strides=k.strides, padding=k.padding,
+        dilation_rate=k.dilation_rate,
+        activation=activation_from_keras(k.activation),
+        use_bias=k.use_bias, name=k.name, dtype=_keras_dtype(k))
+
+
+LAYERS.register_to_keras(_layers.MaxPooling1D, _layers.AveragePooling1D)(
+    _pooling_to_keras)
+LAYERS.register_from_keras("MaxPooling1D", "AveragePooling1D")(
+    _pooling_from_keras)
+LAYERS.register_to_keras(_layers.GlobalAveragePooling1D,
+                         _layers.GlobalMaxPooling1D)(_global_to_keras)
+LAYERS.register_from_keras("GlobalAveragePooling1D", "GlobalMaxPooling1D")(
+    _global_from_keras)
+
+
+# ----- upsampling: UpSampling2D and Conv2DTranspose -------------------------
+@LAYERS.register_to_keras(_layers.UpSampling2D)
+def _upsampling_to_keras(layer: Any, keras: Any) -> Any:
+    return keras.layers.UpSampling2D(layer.size,
+                                     interpolation=layer.interpolation,
+                                     name=layer.name,
+                                     dtype=layer.dtype.name)
+
+
+@LAYERS.register_from_keras("UpSampling2D")
+def _upsampling_from_keras(k: Any) -> Layer:
+    _channels_last(k)
+    return _layers.UpSampling2D(k.size, interpolation=k.interpolation,
+                                name=k.name, dtype=_keras_dtype(k))
+
+
+@LAYERS.register_to_keras(_layers.Conv2DTranspose)
+def _conv_transpose_to_keras(layer: Any, keras: Any) -> Any:
+    return keras.layers.Conv2DTranspose(
+        layer.filters, layer.kernel_size, strides=layer.strides,
+        padding=layer.padding, output_padding=layer.output_padding,
+        dilation_rate=layer.dilation_rate, **_kernel_kwargs(layer))
+
+
+@LAYERS.register_from_keras("Conv2DTranspose")
+def _conv_transpose_from_keras(k: Any) -> Layer:
+    _channels_last(k)
+    return _layers.Conv2DTranspose(
+        k.filters, k.kernel_size, strides=k.strides, padding=k.padding,
+        output_padding=k.output_padding, dilation_rate=k.dilation_rate,
+        activation=activation_from_keras(k.activation),
+        use_bias=k.use_bias, name=k.name, dtype=_keras_dtype(k))

@@ -59,6 +59,17 @@ def _elu(act: _acts.ELU, keras: Any) -> Any:
     return elu
 
 
+@ACTIVATIONS.register_to_keras(_acts.GELU)
+def _gelu(act: _acts.GELU, keras: Any) -> Any:
+    if not act.approximate:
+        return "gelu"                  # Keras' default is the exact form
+
+    def gelu(x):
+        return keras.activations.gelu(x, approximate=True)
+    gelu.nnkit_activation = act
+    return gelu
+
+
 @ACTIVATIONS.register_to_keras(_acts.Step)
 def _step(act: _acts.Step, keras: Any) -> Any:
     raise ValueError("the step activation has no Keras twin (it has "

@@ -120,3 +120,54 @@ def _elu_to_keras(layer: Any, keras: Any) -> Any:
 @LAYERS.register_from_keras("ELU")
 def _elu_from_keras(k: Any) -> Layer:
     return _layers.ELU(alpha=float(k.alpha), **_common_from(k))
+
+
+# ----- layer normalization, ReLU and Softmax layers -------------------------
+@LAYERS.register_to_keras(_layers.LayerNormalization)
+def _layernorm_to_keras(layer: Any, keras: Any) -> Any:
+    return keras.layers.LayerNormalization(
+        axis=layer.axis, epsilon=layer.epsilon, center=layer.center,
+        scale=layer.scale,
+        beta_regularizer=regularizer_to_keras(layer.beta_regularizer),
+        gamma_regularizer=regularizer_to_keras(layer.gamma_regularizer),
+        **_common(layer))
+
+
+@LAYERS.register_from_keras("LayerNormalization")
+def _layernorm_from_keras(k: Any) -> Layer:
+    if getattr(k, "rms_scaling", False):
+        raise ValueError(f"from_keras: LayerNormalization {k.name!r} uses "
+                         f"rms_scaling, which nnkit lacks")
+    axis = k.axis if isinstance(k.axis, int) or len(k.axis) != 1 \
+        else k.axis[0]
+    return _layers.LayerNormalization(
+        axis=list(axis) if isinstance(axis, (list, tuple)) else axis,
+        epsilon=k.epsilon, center=k.center, scale=k.scale,
+        **_common_from(k))
+
+
+@LAYERS.register_to_keras(_layers.ReLU)
+def _relu_to_keras(layer: Any, keras: Any) -> Any:
+    return keras.layers.ReLU(max_value=layer.max_value,
+                             negative_slope=layer.negative_slope,
+                             threshold=layer.threshold, **_common(layer))
+
+
+@LAYERS.register_from_keras("ReLU")
+def _relu_from_keras(k: Any) -> Layer:
+    max_value = None if k.max_value is None else float(k.max_value)
+    return _layers.ReLU(max_value=max_value,
+                        negative_slope=float(k.negative_slope),
+                        threshold=float(k.threshold), **_common_from(k))
+
+
+@LAYERS.register_to_keras(_layers.Softmax)
+def _softmax_to_keras(layer: Any, keras: Any) -> Any:
+    return keras.layers.Softmax(axis=layer.get_config()["axis"],
+                                **_common(layer))
+
+
+@LAYERS.register_from_keras("Softmax")
+def _softmax_from_keras(k: Any) -> Layer:
+    axis = list(k.axis) if isinstance(k.axis, (list, tuple)) else k.axis
+    return _layers.Softmax(axis=axis, **_common_from(k))

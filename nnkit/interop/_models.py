@@ -15,11 +15,11 @@ from typing import Any
 import numpy as np
 
 from ..models import Functional, Input, Model, Sequential
-from ._base import LAYERS, MODELS
+from ._base import LAYERS, MODELS, import_keras
 from ._functions import loss_to_keras
 from ._optimizers import optimizer_to_keras
 
-__all__ = ["to_keras", "from_keras"]
+__all__ = ["to_keras", "from_keras", "metric_to_keras"]
 
 
 def to_keras(model: Any, compile: bool = True) -> Any:
@@ -56,9 +56,24 @@ def _metrics_to_keras(metrics: Any) -> Any:
     if not metrics:
         return None
     if isinstance(metrics, dict):
-        return {k: list(v) if isinstance(v, (list, tuple)) else v
-                for k, v in metrics.items()}
-    return list(metrics)
+        return {k: _metrics_to_keras(v) if isinstance(v, (list, tuple))
+                else metric_to_keras(v) for k, v in metrics.items()}
+    return [_metrics_to_keras(m) if isinstance(m, (list, tuple))
+            else metric_to_keras(m) for m in metrics]
+
+
+def metric_to_keras(metric: Any) -> Any:
+    """A ``compile(metrics=[...])`` entry for Keras: names stay names;
+    an nnkit ``Metric`` (Precision, Recall, AUC) becomes the Keras
+    metric of the same class and configuration."""
+    from ..metrics import Metric
+    if not isinstance(metric, Metric):
+        return metric
+    keras = import_keras()
+    cls = getattr(keras.metrics, type(metric).__name__, None)
+    if cls is None:
+        raise ValueError(f"to_keras: no Keras metric for {metric!r}")
+    return cls(**metric.get_config())
 
 
 def from_keras(kmodel: Any, seed: int | None = None) -> Model:
@@ -115,8 +130,11 @@ def _functional_to_keras(model: Functional, keras: Any) -> Any:
         kwargs = dict(node.kwargs)
         if node.training is not None:
             kwargs["training"] = node.training
-        out = converted[id(layer)](ins if layer.multi_input else ins[0],
-                                   **kwargs)
+        klayer = converted[id(layer)]
+        if isinstance(klayer, keras.layers.MultiHeadAttention):
+            out = klayer(*ins, **kwargs)      # (query, value, key=None)
+        else:
+            out = klayer(ins if layer.multi_input else ins[0], **kwargs)
         outs = list(out) if isinstance(out, (list, tuple)) else [out]
         for t, k in zip(node.outputs, outs):
             tensors[id(t)] = k
@@ -125,6 +143,17 @@ def _functional_to_keras(model: Functional, keras: Any) -> Any:
     return keras.Model(inputs[0] if len(inputs) == 1 else inputs,
                        outputs[0] if len(outputs) == 1 else outputs,
                        name=model.name)
+
+
+def _tensor_of(tensors: dict[int, Any], kt: Any, kmodel: Any) -> Any:
+    """The nnkit tensor made for the Keras tensor ``kt``."""
+    if id(kt) not in tensors:
+        op = kt._keras_history.operation
+        raise ValueError(
+            f"from_keras: model '{kmodel.name}' computes a layer's input "
+            f"with the Keras operation {op.name!r} "
+            f"({type(op).__name__}), which nnkit cannot convert")
+    return tensors[id(kt)]
 
 
 @MODELS.register_from_keras("Functional")
@@ -136,19 +165,30 @@ def _functional_from_keras(kmodel: Any, seed: int | None = None
         tensors[id(kt)] = Input(tuple(kt.shape[1:]), name=layer.name,
                                 dtype=str(kt.dtype))
     converted: dict[int, Any] = {}
+    keras = import_keras()
     for depth in sorted(kmodel._nodes_by_depth, reverse=True):
         for node in kmodel._nodes_by_depth[depth]:
             if node.is_input:
                 continue
             op = node.operation
+            if not isinstance(op, keras.layers.Layer):
+                # an op on tensors, e.g. the mask x != 0 that Keras
+                # records for Embedding(mask_zero=True); nnkit layers
+                # make their masks themselves. Needed elsewhere, it
+                # fails below with its name.
+                continue
             if id(op) not in converted:
                 converted[id(op)] = LAYERS.from_keras(op)
             layer = converted[id(op)]
-            ins = [tensors[id(t)] for t in node.input_tensors]
+            ins = [_tensor_of(tensors, t, kmodel) for t in
+                   keras.tree.flatten(node.arguments.args)
+                   if hasattr(t, "_keras_history")]     # not mask=
             kwargs = {}
             training = node.arguments.kwargs.get("training")
             if isinstance(training, bool):
                 kwargs["training"] = training
+            if type(op).__name__ == "MultiHeadAttention":
+                kwargs.update(_mha_call_options(op, node))
             out = layer(ins if layer.multi_input else ins[0], **kwargs)
             outs = out if isinstance(out, list) else [out]
             for kt, t in zip(node.outputs, outs):
@@ -156,3 +196,16 @@ def _functional_from_keras(kmodel: Any, seed: int | None = None
     return Functional([tensors[id(t)] for t in kmodel.inputs],
                       [tensors[id(t)] for t in kmodel.outputs],
                       name=kmodel.name, seed=seed)
+
+
+def _mha_call_options(op: Any, node: Any) -> dict[str, Any]:
+    """The call options of a Keras MultiHeadAttention node that nnkit's
+    takes (its attention_mask is a plain array, not a graph tensor)."""
+    kw = node.arguments.kwargs
+    if kw.get("attention_mask") is not None:
+        raise ValueError(f"from_keras: MultiHeadAttention {op.name!r} takes "
+                         f"an attention_mask tensor from the graph; nnkit's "
+                         f"takes attention_mask as an array when called")
+    return {k: bool(kw[k]) for k in ("use_causal_mask",
+                                     "return_attention_scores")
+            if isinstance(kw.get(k), bool)}

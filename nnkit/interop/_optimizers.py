@@ -37,7 +37,7 @@ def _optimizer(keras_name: str):
 
 
 for _cls in (_opt.SGD, _opt.Adagrad, _opt.Adadelta, _opt.RMSprop,
-             _opt.Adam, _opt.AdamW, _opt.Nadam):
+             _opt.Adam, _opt.AdamW, _opt.Adamax, _opt.Nadam):
     OPTIMIZERS.register_to_keras(_cls)(_optimizer(_cls.__name__))
 
 

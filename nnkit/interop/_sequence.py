@@ -1,4 +1,5 @@
-"""Converters for the recurrent, embedding and time-distributed layers."""
+"""Converters for the recurrent, bidirectional, embedding, masking and
+time-distributed layers."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from typing import Any
 
 from .. import layers as _layers
 from ..layers import Layer
-from ._base import LAYERS, _keras_dtype
+from ._base import LAYERS, _common, _common_from, _keras_dtype
 from ._functions import (
     activation_from_keras,
     activation_to_keras,
@@ -23,6 +24,9 @@ def _recurrent_to_keras(layer: Any, keras: Any) -> Any:
     kw = dict(
         **_kernel_kwargs(layer), return_sequences=layer.return_sequences,
         return_state=layer.return_state, go_backwards=layer.go_backwards,
+        zero_output_for_mask=layer.zero_output_for_mask,
+        dropout=layer.dropout, recurrent_dropout=layer.recurrent_dropout,
+        seed=layer.seed,
         recurrent_regularizer=regularizer_to_keras(
             layer.recurrent_regularizer))
     name = next(c.__name__ for c in _RECURRENT if isinstance(layer, c))
@@ -38,17 +42,16 @@ def _recurrent_to_keras(layer: Any, keras: Any) -> Any:
 
 def _recurrent_from_keras(k: Any) -> Layer:
     name = type(k).__name__
-    for arg in ("dropout", "recurrent_dropout"):
-        if getattr(k, arg, 0.0):
-            raise ValueError(f"from_keras: {name} {k.name!r} uses {arg}, "
-                             f"which nnkit's {name} lacks")
     if k.stateful or k.unroll:
         raise ValueError(f"from_keras: {name} {k.name!r} is stateful or "
                          f"unrolled, which nnkit's {name} is not")
     kw = dict(activation=activation_from_keras(k.activation),
               use_bias=k.use_bias, return_sequences=k.return_sequences,
               return_state=k.return_state, go_backwards=k.go_backwards,
-              name=k.name, dtype=_keras_dtype(k))
+              zero_output_for_mask=k.zero_output_for_mask,
+              dropout=float(k.cell.dropout),
+              recurrent_dropout=float(k.cell.recurrent_dropout),
+              seed=k.cell.seed, name=k.name, dtype=_keras_dtype(k))
     if name != "SimpleRNN":
         kw["recurrent_activation"] = activation_from_keras(
             k.recurrent_activation)
@@ -64,10 +67,26 @@ LAYERS.register_from_keras("SimpleRNN", "LSTM", "GRU")(
     _recurrent_from_keras)
 
 
+@LAYERS.register_to_keras(_layers.Bidirectional)
+def _bidirectional_to_keras(layer: Any, keras: Any) -> Any:
+    return keras.layers.Bidirectional(
+        LAYERS.to_keras(layer.forward_layer), merge_mode=layer.merge_mode,
+        backward_layer=LAYERS.to_keras(layer.backward_layer),
+        **_common(layer))
+
+
+@LAYERS.register_from_keras("Bidirectional")
+def _bidirectional_from_keras(k: Any) -> Layer:
+    return _layers.Bidirectional(
+        LAYERS.from_keras(k.forward_layer), merge_mode=k.merge_mode,
+        backward_layer=LAYERS.from_keras(k.backward_layer),
+        **_common_from(k))
+
+
 @LAYERS.register_to_keras(_layers.Embedding)
 def _embedding_to_keras(layer: Any, keras: Any) -> Any:
     return keras.layers.Embedding(
-        layer.input_dim, layer.output_dim,
+        layer.input_dim, layer.output_dim, mask_zero=layer.mask_zero,
         embeddings_regularizer=regularizer_to_keras(
             layer.embeddings_regularizer),
         name=layer.name, dtype=layer.dtype.name)
@@ -75,11 +94,19 @@ def _embedding_to_keras(layer: Any, keras: Any) -> Any:
 
 @LAYERS.register_from_keras("Embedding")
 def _embedding_from_keras(k: Any) -> Layer:
-    if k.mask_zero:
-        raise ValueError(f"from_keras: Embedding {k.name!r} uses "
-                         f"mask_zero, which nnkit's Embedding lacks")
     return _layers.Embedding(k.input_dim, k.output_dim,
-                                     name=k.name, dtype=_keras_dtype(k))
+                             mask_zero=k.mask_zero, name=k.name,
+                             dtype=_keras_dtype(k))
+
+
+@LAYERS.register_to_keras(_layers.Masking)
+def _masking_to_keras(layer: Any, keras: Any) -> Any:
+    return keras.layers.Masking(layer.mask_value, **_common(layer))
+
+
+@LAYERS.register_from_keras("Masking")
+def _masking_from_keras(k: Any) -> Layer:
+    return _layers.Masking(float(k.mask_value), **_common_from(k))
 
 
 @LAYERS.register_to_keras(_layers.TimeDistributed)

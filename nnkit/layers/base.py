@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import difflib
 import inspect
+import re
 from typing import Any
 
 import numpy as np
@@ -61,11 +62,23 @@ class Parameter:
 
     def __init__(self, data: np.ndarray, name: str,
                  regularizer: Any = None, trainable: bool = True):
-        self.data = data
+        owner = "Parameter"
+        self.data = check.instance(owner, "data", data, np.ndarray,
+                                   "a numpy array of floats")
+        if data.dtype.kind != "f":
+            raise check.ArgumentTypeError(
+                f"{owner}: data must be a numpy array of floats, got "
+                f"dtype {data.dtype}")
         self.grad = np.zeros_like(data)
-        self.name = name
+        self.name = check.string(owner, "name", name)
+        if regularizer is not None and not callable(
+                getattr(regularizer, "gradient", None)):
+            raise check.ArgumentTypeError(
+                f"{owner}: regularizer must be None or an "
+                f"nnkit.regularizers.Regularizer, got "
+                f"{check.show(regularizer)}")
         self.regularizer = regularizer
-        self.trainable = trainable
+        self.trainable = check.boolean(owner, "trainable", trainable)
         self._can_train = trainable   # a weight by nature, not frozen
         self.path = name  # "layer_name/kernel" once owned by a layer
 
@@ -135,7 +148,8 @@ class Layer:
         self._explicit_name = name is not None
         self._explicit_dtype = dtype is not None
         owner = self.describe()
-        self.dtype = check.float_dtype(owner, "dtype", dtype or "float32")
+        self.dtype = check.float_dtype(
+            owner, "dtype", "float32" if dtype is None else dtype)
         self.input_shape = (None if input_shape is None else check.shape(
             owner, "input_shape", input_shape))
         self.seed = check.seed(owner, "seed", seed)
@@ -418,9 +432,7 @@ def _unknown_arguments(cls: type, unknown: dict[str, Any]) -> str:
 
 
 def _snake(name: str) -> str:
-    out = []
-    for i, ch in enumerate(name):
-        if ch.isupper() and i and not name[i - 1].isupper():
-            out.append("_")
-        out.append(ch.lower())
-    return "".join(out).replace("2_d", "2d")
+    """Keras' default layer name: "Conv2DTranspose" -> "conv2d_transpose",
+    "LeakyReLU" -> "leaky_re_lu" (its ``to_snake_case`` rule)."""
+    name = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)
+    return re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()

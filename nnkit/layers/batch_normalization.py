@@ -81,13 +81,13 @@ class BatchNormalization(Layer):
         self.epsilon = check.positive(where, "epsilon", epsilon)
         self.center = check.boolean(where, "center", center)
         self.scale = check.boolean(where, "scale", scale)
+        init = initializers.for_weight
         for arg, value, get in (
-                ("beta_initializer", beta_initializer, initializers.get),
-                ("gamma_initializer", gamma_initializer, initializers.get),
-                ("moving_mean_initializer", moving_mean_initializer,
-                 initializers.get),
+                ("beta_initializer", beta_initializer, init),
+                ("gamma_initializer", gamma_initializer, init),
+                ("moving_mean_initializer", moving_mean_initializer, init),
                 ("moving_variance_initializer",
-                 moving_variance_initializer, initializers.get),
+                 moving_variance_initializer, init),
                 ("beta_regularizer", beta_regularizer, _reg.get),
                 ("gamma_regularizer", gamma_regularizer, _reg.get)):
             setattr(self, arg, check.lookup(where, arg, value, get))

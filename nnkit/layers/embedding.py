@@ -12,6 +12,13 @@ that looked it up (an id used twice collects both contributions),
 computed with ``np.add.at`` (plain ``dE[x] += dout`` would keep only
 one of the repeated ids). Ids are not differentiable: backward returns
 zeros shaped like x.
+
+With ``mask_zero=True`` id 0 means padding: the layer still looks up
+row 0, but its output carries the mask ``x != 0``, (N, T) for (N, T)
+ids, which a model passes to the layers that follow (a recurrent layer
+then skips the padded steps, a masked output leaves them out of the
+loss). Id 0 is then reserved, so ``input_dim`` is the vocabulary size
+plus one, as in Keras.
 """
 
 from __future__ import annotations
@@ -37,18 +44,27 @@ class Embedding(Layer):
         embeddings_initializer: Keras default ``"uniform"``
             (RandomUniform(-0.05, 0.05)).
         embeddings_regularizer: optional penalty on E.
+        mask_zero: treat id 0 as padding and output the mask x != 0
+            (``compute_mask``), as Keras.
         **kwargs: ``name``, ``dtype``, ``input_shape`` (see ``Layer``).
 
     Input shape:
-        (N, ...) integers (floats holding whole numbers are accepted,
-        since ``Sequential.fit`` casts x to the model's float dtype).
+        (N, ...) integer ids. ``Sequential`` passes integer ids on as
+        integers (``integer_inputs``), so ids beyond float32's 2**24
+        select the right row; floats holding whole numbers are
+        accepted too.
     Output shape:
         (N, ..., output_dim)
     """
 
+    # a model gives this layer integer ids as they are, not cast to
+    # its float dtype (float32 holds integers exactly only to 2**24)
+    integer_inputs = True
+
     def __init__(self, input_dim: int, output_dim: int,
                  embeddings_initializer: Any = "uniform",
-                 embeddings_regularizer: Any = None, **kwargs: Any):
+                 embeddings_regularizer: Any = None,
+                 mask_zero: bool = False, **kwargs: Any):
         super().__init__(**kwargs)
         owner = self.describe()
         self.input_dim = check.positive_int(owner, "input_dim", input_dim)
@@ -56,10 +72,12 @@ class Embedding(Layer):
                                              output_dim)
         self.embeddings_initializer = check.lookup(
             owner, "embeddings_initializer", embeddings_initializer,
-            initializers.get)
+            initializers.for_weight)
         self.embeddings_regularizer = check.lookup(
             owner, "embeddings_regularizer", embeddings_regularizer,
             _reg.get)
+        self.mask_zero = check.boolean(owner, "mask_zero", mask_zero)
+        self.supports_masking = self.mask_zero     # as Keras
 
     def build(self, input_shape, rng=None):
         self.embeddings = self.add_weight(
@@ -71,6 +89,12 @@ class Embedding(Layer):
 
     def compute_output_shape(self, input_shape):
         return tuple(input_shape) + (self.output_dim,)
+
+    def compute_mask(self, inputs, mask=None):
+        """x != 0, (N, ...) booleans, with ``mask_zero``; else None."""
+        if not self.mask_zero:
+            return None
+        return np.asarray(inputs) != 0
 
     def check_input(self, x):
         x = np.asarray(x)
@@ -96,7 +120,7 @@ class Embedding(Layer):
                 f"from {x.min():g} to {x.max():g})")
         return x.astype(np.intp, copy=False)
 
-    def forward(self, x, training=False):
+    def forward(self, x, training=False, mask=None):
         self.ids = self.check_input(x)
         self.out = self.embeddings.data[self.ids]
         return self.out
@@ -112,4 +136,5 @@ class Embedding(Layer):
                 "embeddings_initializer": initializers.serialize(
                     self.embeddings_initializer),
                 "embeddings_regularizer": _reg.serialize(
-                    self.embeddings_regularizer)}
+                    self.embeddings_regularizer),
+                "mask_zero": self.mask_zero}

@@ -1,7 +1,9 @@
-"""Global pooling: one number per channel, from the whole image.
+"""Global pooling: one number per channel, from the whole image/sequence.
 
     GlobalAveragePooling2D:  out[n, c] = mean_{i, j} x[n, i, j, c]
     GlobalMaxPooling2D:      out[n, c] = max_{i, j} x[n, i, j, c]
+    GlobalAveragePooling1D:  out[n, c] = mean_t x[n, t, c]
+    GlobalMaxPooling1D:      out[n, c] = max_t x[n, t, c]
 
 Backward: the average spreads dout evenly, dx = dout / (H W) at every
 pixel; the max sends dout to the largest pixel. If several pixels tie
@@ -10,6 +12,12 @@ splits dout equally among them, and so does nnkit.
 
 They replace ``Flatten`` before the classifier in all-convolutional
 networks: the output no longer depends on the image size.
+
+GlobalAveragePooling1D also takes a mask (N, L) of the steps to keep,
+as Keras does after ``Embedding(mask_zero=True)``: the mean is then
+over the kept steps only, out = sum_t m_t x_t / sum_t m_t, and
+dx_t = m_t dout / sum_t m_t. (A sequence with no kept step gives 0/0,
+NaN, as in Keras.)
 """
 
 from __future__ import annotations
@@ -21,8 +29,10 @@ import numpy as np
 from .. import _validate as check
 from .base import Layer
 from .conv import check_images
+from .conv1d import check_data_format, check_steps
 
-__all__ = ["GlobalAveragePooling2D", "GlobalMaxPooling2D"]
+__all__ = ["GlobalAveragePooling2D", "GlobalMaxPooling2D",
+           "GlobalAveragePooling1D", "GlobalMaxPooling1D"]
 
 
 class _GlobalPooling2D(Layer):
@@ -100,3 +110,109 @@ class GlobalMaxPooling2D(_GlobalPooling2D):
 
     def backward(self, dout):
         return self.share * self._dout_4d(dout)
+
+
+class _GlobalPooling1D(Layer):
+    """Shared arguments and checks of the 1-D global poolings.
+
+    Args:
+        data_format: ``"channels_last"`` (or None); nnkit has no other.
+        keepdims: keep the steps axis, output (N, 1, C), as Keras'
+            ``keepdims``; default False, output (N, C).
+        **kwargs: ``name``, ``dtype``, ``input_shape`` (see ``Layer``).
+    """
+
+    input_ndim = 2
+
+    def __init__(self, data_format: str | None = None,
+                 keepdims: bool = False, **kwargs: Any):
+        super().__init__(**kwargs)
+        self.data_format = check_data_format(data_format, self.describe())
+        self.keepdims = check.boolean(self.describe(), "keepdims",
+                                      keepdims)
+
+    def compute_output_shape(self, input_shape):
+        c = input_shape[-1]
+        return (1, c) if self.keepdims else (c,)
+
+    def check_input(self, x):
+        return check_steps(self, x)
+
+    def _shape_out(self, out: np.ndarray) -> np.ndarray:
+        return out if self.keepdims else out[:, 0, :]
+
+    def _dout_3d(self, dout: np.ndarray) -> np.ndarray:
+        return dout if self.keepdims else dout[:, None, :]
+
+    def get_config(self):
+        return {**super().get_config(), "data_format": self.data_format,
+                "keepdims": self.keepdims}
+
+
+class GlobalAveragePooling1D(_GlobalPooling1D):
+    """Mean over the steps, per channel (over the kept steps if masked).
+
+    Call arguments:
+        mask: optional boolean array (N, L), True for the steps to
+            average (e.g. the non-padding steps).
+
+    Input shape:
+        (N, L, C)
+    Output shape:
+        (N, C), or (N, 1, C) with ``keepdims=True``
+    """
+
+    supports_masking = True
+
+    def forward(self, x, training=False, mask=None):
+        x = self.check_input(x)
+        self.x_shape = x.shape
+        if mask is None:
+            self.step_share = None
+            self.out = self._shape_out(x.mean(axis=1, keepdims=True))
+            return self.out
+        mask = np.asarray(mask)
+        if mask.shape != x.shape[:2]:
+            raise ValueError(f"{self.describe()}: mask must have shape "
+                             f"(batch, steps) = {x.shape[:2]}, got "
+                             f"{mask.shape}")
+        keep = mask.astype(bool)[..., None]
+        count = keep.sum(axis=1, keepdims=True).astype(x.dtype)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            self.step_share = keep / count            # m_t / sum_t m_t
+            total = np.where(keep, x, 0).sum(axis=1, keepdims=True)
+            self.out = self._shape_out(total / count)
+        return self.out
+
+    def compute_mask(self, inputs, mask=None):
+        """The steps are pooled away: no mask goes further."""
+        return None
+
+    def backward(self, dout):
+        d = self._dout_3d(dout)
+        if self.step_share is None:
+            return np.broadcast_to(d / self.x_shape[1],
+                                   self.x_shape).copy()
+        return (self.step_share * d).astype(self.dtype, copy=False)
+
+
+class GlobalMaxPooling1D(_GlobalPooling1D):
+    """Maximum over the steps, per channel.
+
+    Input shape:
+        (N, L, C)
+    Output shape:
+        (N, C), or (N, 1, C) with ``keepdims=True``
+    """
+
+    def forward(self, x, training=False):
+        x = self.check_input(x)
+        peak = x.max(axis=1, keepdims=True)
+        # Ties share the gradient equally, as in TensorFlow.
+        winners = x == peak
+        self.share = winners / winners.sum(axis=1, keepdims=True)
+        self.out = self._shape_out(peak)
+        return self.out
+
+    def backward(self, dout):
+        return self.share * self._dout_3d(dout)

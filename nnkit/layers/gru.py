@@ -21,9 +21,12 @@ Backward through one step (``cell_backward``), given dh = dL/dh_t::
     dxz = [da_z | da_r | da_h]        dhz = [da_z | da_r | da_h * r]
     dh_{t-1} = dh * z + dhz U^T
 
-The loop over the steps and the weight gradients summed over them are
-``Recurrent.forward`` and ``Recurrent.backward`` (``recurrent.py``):
-dW sums x_t^T dxz, dU sums h_{t-1}^T dhz, b_x gets dxz and b_h dhz.
+The loop over the steps (with masks) and the weight gradients summed
+over them are ``Recurrent.forward`` and ``Recurrent.backward``
+(``recurrent.py``): dW sums x_t^T dxz, dU sums h_{t-1}^T dhz, b_x gets
+dxz and b_h dhz. ``recurrent_matmul`` computes h_{t-1} U, per gate
+with ``recurrent_dropout`` (``recurrent_dropout.py``); the carried
+z * h_{t-1} is never dropped.
 The original form (``reset_after=False``, chapter 9's textbook GRU,
 r applied to h_{t-1} before the matmul) is not implemented.
 """
@@ -50,9 +53,12 @@ class GRU(Recurrent):
         recurrent_activation: sigma of the gates, default ``"sigmoid"``.
         reset_after: must be True (Keras' default, the only form here).
         **kwargs: ``use_bias``, the initializers and regularizers,
-            ``return_sequences``, ``return_state`` (``[output, h_T]``),
-            ``go_backwards``, ``bptt_truncate``, ``name``, ``dtype``,
-            ``input_shape`` — as in ``SimpleRNN``.
+            ``dropout``, ``recurrent_dropout`` (a mask per gate when
+            it is > 0, as in Keras), ``return_sequences``,
+            ``return_state`` (``[output, h_T]``), ``go_backwards``,
+            ``zero_output_for_mask``, ``bptt_truncate``, ``name``,
+            ``seed``, ``dtype``, ``input_shape`` — as in ``SimpleRNN``.
+            Called with ``mask=`` and ``initial_state=[h_0]``.
 
     Input shape:
         (N, T, D)
@@ -95,7 +101,7 @@ class GRU(Recurrent):
         h_prev, = states
         H = self.units
         sigma, g = self.recurrent_activation, self.activation
-        hz = h_prev @ self.recurrent_kernel.data
+        hz = self.recurrent_matmul(h_prev)      # h_{t-1} U
         if self.bias is not None:
             hz += self.bias.data[1]
         a_z = xz_t[:, :H] + hz[:, :H]
@@ -120,7 +126,7 @@ class GRU(Recurrent):
         dxz[:, 2 * H:] = da_h
         dhz = dxz.copy()
         dhz[:, 2 * H:] *= r
-        return dxz, dhz, [dh * z + dhz @ self.recurrent_kernel.data.T]
+        return dxz, dhz, [dh * z + self.recurrent_matmul_backward(dhz)]
 
     def get_config(self):
         return {**super().get_config(),

@@ -18,7 +18,8 @@ from typing import Any
 
 import numpy as np
 
-from .base import Layer, as_shape
+from .. import _validate as check
+from .base import Layer
 from .symbolic import Node, SymbolicTensor
 
 __all__ = ["Input", "InputLayer"]
@@ -44,24 +45,22 @@ class InputLayer(Layer):
     def __init__(self, shape: Any, dtype: Any = None,
                  name: str | None = None):
         explicit = name is not None
-        super().__init__(name=name or "input_layer")
+        super().__init__(name="input_layer" if name is None else name)
         self._explicit_name = explicit
+        self.shape = check.shape("Input", "shape", shape)
         try:
-            self.shape = as_shape(shape)
-        except (TypeError, ValueError):
-            raise TypeError(f"Input: shape must be a tuple of positive "
-                            f"integers, got {shape!r}") from None
-        if any(s <= 0 for s in self.shape):
-            raise ValueError(f"Input: shape must be a tuple of positive "
-                             f"integers, got {shape!r}")
-        try:
-            self.input_dtype = np.dtype(dtype or "float32")
+            self.input_dtype = np.dtype("float32" if dtype is None
+                                        else dtype)
         except TypeError:
-            raise TypeError(f"Input: unknown dtype {dtype!r}") from None
+            raise check.ArgumentTypeError(
+                f"Input: dtype must be a numeric dtype such as 'float32' "
+                f"or 'int32', got {check.show(dtype)}") from None
         if self.input_dtype.kind not in "fiub":
-            raise TypeError(f"Input: dtype must be numeric, got {dtype!r}")
+            raise check.ArgumentTypeError(
+                f"Input: dtype must be numeric, got {dtype!r}")
         if self.input_dtype.kind == "f":
-            self.dtype = self.input_dtype
+            self.dtype = self.input_dtype = check.float_dtype(
+                "Input", "dtype", self.input_dtype)
         self.input_shape = self.shape
         self.built = True
         Node(self, [], [self.shape], self.input_dtype)

@@ -34,8 +34,9 @@ class KernelMixin:
         self.use_bias = check.boolean(owner, "use_bias", use_bias)
         for arg, value, get in (
                 ("kernel_initializer", kernel_initializer,
-                 initializers.get),
-                ("bias_initializer", bias_initializer, initializers.get),
+                 initializers.for_weight),
+                ("bias_initializer", bias_initializer,
+                 initializers.for_weight),
                 ("kernel_regularizer", kernel_regularizer, _reg.get),
                 ("bias_regularizer", bias_regularizer, _reg.get),
                 ("activity_regularizer", activity_regularizer, _reg.get)):

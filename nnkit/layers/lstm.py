@@ -22,10 +22,12 @@ dc = dL/dc_t from step t+1 and the output at t::
     dh_{t-1} = da U^T      dc_{t-1} = dc * f
 
 da is the gradient of both xz_t and h_{t-1} U; the loop over the steps
-and the weight gradients summed over them are ``Recurrent.forward``
-and ``Recurrent.backward`` (``recurrent.py``). The cell state's own
-path, dc_{t-1} = dc * f, is multiplied by a gate rather than by a
-weight matrix: that is why gradients survive many steps. Keras'
+(with masks), the weight gradients summed over them and dropout are
+in ``recurrent.py`` and ``recurrent_dropout.py`` (``recurrent_matmul``
+computes h_{t-1} U, per gate when ``recurrent_dropout`` is set; c_{t-1}
+is never dropped). The cell state's own path, dc_{t-1} = dc * f, is
+multiplied by a gate rather than by a weight matrix: that is why
+gradients survive many steps. Keras'
 defaults: W Glorot-uniform, U orthogonal, b zeros except b_f = 1
 (``unit_forget_bias``, Jozefowicz et al. 2015).
 """
@@ -52,9 +54,12 @@ class LSTM(Recurrent):
         recurrent_activation: sigma of the gates, default ``"sigmoid"``.
         unit_forget_bias: start b_f at 1 (Keras default True).
         **kwargs: ``use_bias``, the initializers and regularizers,
-            ``return_sequences``, ``return_state`` (``[output, h_T,
-            c_T]``), ``go_backwards``, ``bptt_truncate``, ``name``,
-            ``dtype``, ``input_shape`` — as in ``SimpleRNN``.
+            ``dropout``, ``recurrent_dropout`` (a mask per gate when
+            it is > 0, as in Keras), ``return_sequences``,
+            ``return_state`` (``[output, h_T, c_T]``), ``go_backwards``,
+            ``zero_output_for_mask``, ``bptt_truncate``, ``name``,
+            ``seed``, ``dtype``, ``input_shape`` — as in ``SimpleRNN``.
+            Called with ``mask=`` and ``initial_state=[h_0, c_0]``.
 
     Input shape:
         (N, T, D)
@@ -88,7 +93,7 @@ class LSTM(Recurrent):
         H = self.units
         sigma, g = self.recurrent_activation, self.activation
         a = xz_t                     # updated in place: no new array
-        a += h_prev @ self.recurrent_kernel.data
+        a += self.recurrent_matmul(h_prev)     # h_{t-1} U
         i = sigma.forward(a[:, :H])
         f = sigma.forward(a[:, H:2 * H])
         c_tilde = g.forward(a[:, 2 * H:3 * H])
@@ -109,7 +114,7 @@ class LSTM(Recurrent):
         da[:, H:2 * H] = sigma.backward(a[:, H:2 * H], f, dc * c_prev)
         da[:, 2 * H:3 * H] = g.backward(a[:, 2 * H:3 * H], c_tilde, dc * i)
         da[:, 3 * H:] = sigma.backward(a[:, 3 * H:], o, dh * g_c)
-        return da, da, [da @ self.recurrent_kernel.data.T, dc * f]
+        return da, da, [self.recurrent_matmul_backward(da), dc * f]
 
     def get_config(self):
         return {**super().get_config(),

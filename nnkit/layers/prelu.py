@@ -65,7 +65,8 @@ class PReLU(Layer):
                 for a in shared_axes]
         self.shared_axes = shared_axes
         self.alpha_initializer = check.lookup(
-            owner, "alpha_initializer", alpha_initializer, initializers.get)
+            owner, "alpha_initializer", alpha_initializer,
+            initializers.for_weight)
         self.alpha_regularizer = check.lookup(
             owner, "alpha_regularizer", alpha_regularizer, _reg.get)
 

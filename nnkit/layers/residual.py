@@ -57,16 +57,11 @@ class Residual(Layer):
                  activation: Any = None, **kwargs: Any):
         super().__init__(**kwargs)
         owner = self.describe()
-        if isinstance(layers, Layer):
-            raise check.ArgumentTypeError(
-                f"{owner}: layers must be a list of layers, got one "
-                f"{type(layers).__name__}; wrap it in a list: [layer]")
-        check.instance(owner, "layers", layers, (list, tuple),
-                       "a non-empty list of nnkit layers")
-        if not layers or not all(isinstance(lay, Layer) for lay in layers):
+        self.layers = check.list_of(owner, "layers", layers, Layer,
+                                    "nnkit layer", "Residual([layer])")
+        if not self.layers:
             raise ValueError(f"{owner}: layers must be a non-empty list "
                              f"of nnkit layers, got {check.show(layers)}")
-        self.layers = list(layers)
         self.projection = check.instance(owner, "projection", projection,
                                          Layer, "an nnkit layer or None",
                                          allow_none=True)

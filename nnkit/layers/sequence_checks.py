@@ -2,8 +2,9 @@
 
 Errors a student meets first with sequence models: a 2-D array where
 (batch, timesteps, features) is expected, a feature size the layer was
-not built for, a Python list of sequences of different lengths, and
-initial states of the wrong shape. Each message says what to do.
+not built for, a Python list of sequences of different lengths,
+initial states and masks of the wrong shape. Each message says what to
+do.
 """
 
 from __future__ import annotations
@@ -13,10 +14,10 @@ from typing import Any
 import numpy as np
 
 # re-exported for the recurrent layers; defined with the other checks
-from .._validate import positive_int
+from .._validate import array, positive_int
 
 __all__ = ["positive_int", "check_sequence_rank", "check_sequences",
-           "check_initial_states"]
+           "check_initial_states", "check_mask"]
 
 
 def check_sequence_rank(owner: str, shape: tuple[int, ...]) -> None:
@@ -91,3 +92,16 @@ def check_initial_states(owner: str, initial_state: Any,
             raise ValueError(f"{owner}: initial state {name} must have "
                              f"shape {shape}, got {s.shape}")
     return states
+
+
+def check_mask(owner: str, mask: Any, n: int, t: int) -> np.ndarray:
+    """A boolean (N, T) mask: True marks a real time step.
+
+    Numbers are accepted as in Keras (non-zero is True).
+    """
+    mask = array(owner, "mask", mask, kinds="biuf", ndim=2)
+    if mask.shape != (n, t):
+        raise ValueError(f"{owner}: mask must have shape (batch, "
+                         f"timesteps) = ({n}, {t}), one flag per time "
+                         f"step of each sequence, got {mask.shape}")
+    return mask.astype(bool, copy=False)

@@ -16,9 +16,11 @@ t and from step t+1)::
     da_t = dh_t * f'(a_t)         dh_{t-1} = da_t U^T
 
 da_t is the gradient of both xz_t and h_{t-1} U. The loop over the
-steps, the summed weight gradients (dW += x_t^T da_t, dU += h_{t-1}^T
-da_t, db += sum_n da_t, dx_t = da_t W^T) and truncated BPTT are in
-``Recurrent.forward`` and ``Recurrent.backward`` (``recurrent.py``).
+steps, masks, the summed weight gradients (dW += x_t^T da_t, dU +=
+h_{t-1}^T da_t, db += sum_n da_t, dx_t = da_t W^T) and truncated BPTT
+are in ``Recurrent.forward`` and ``Recurrent.backward``
+(``recurrent.py``); with dropout, x_t and h_{t-1} are multiplied by
+their masks before W and U (``recurrent_dropout.py``).
 """
 
 from __future__ import annotations
@@ -43,15 +45,29 @@ class SimpleRNN(Recurrent):
         kernel_regularizer, recurrent_regularizer, bias_regularizer:
             optional penalties.
         activity_regularizer: optional penalty on the layer's output.
+        dropout: fraction of the inputs x_t to drop in training, in
+            [0, 1): one mask per batch, the same at every step (see
+            ``recurrent_dropout``'s module docstring).
+        recurrent_dropout: the same for h_{t-1} before U.
         return_sequences: output every h_t, (N, T, H), instead of the
             last one, (N, H).
         return_state: also return h_T: ``[output, h_T]`` (direct calls
-            only, not inside Sequential).
+            and functional models, not inside Sequential).
         go_backwards: process the steps from last to first; the output
             sequence is then in processing (reversed) order, as Keras.
+        zero_output_for_mask: output zeros at masked steps instead of
+            repeating the last output (Keras' argument; Bidirectional
+            sets it when it returns sequences).
         bptt_truncate: None (full BPTT) or k >= 1: gradients flow back
             at most k steps (see ``recurrent``'s module docstring).
-        **kwargs: ``name``, ``dtype``, ``input_shape`` (see ``Layer``).
+        **kwargs: ``name``, ``dtype``, ``input_shape``, ``seed`` (the
+            weights' seed when built on its own, and the dropout masks'
+            seed, as Keras' ``seed``), ``trainable`` (see ``Layer``).
+
+    Called as ``layer(x, training=False, initial_state=None,
+    mask=None)``: ``mask`` (N, T) marks the real steps, a masked step
+    keeps the state; ``initial_state`` is [h_0]; ``training`` turns the
+    dropout masks on (see ``Recurrent.forward``).
 
     Input shape:
         (N, T, D)
@@ -71,7 +87,7 @@ class SimpleRNN(Recurrent):
         """One step: ``h_t = f(xz_t + h_{t-1} U)``; returns ([h_t], cache)."""
         h_prev, = states
         a = xz_t                     # updated in place: no new array
-        a += h_prev @ self.recurrent_kernel.data
+        a += self.recurrent_matmul(h_prev)     # h_{t-1} U
         h = self.activation.forward(a)
         return [h], (a, h)
 
@@ -79,4 +95,4 @@ class SimpleRNN(Recurrent):
         """One step back: (da_t, da_t, [dh_{t-1}])."""
         a, h = cache
         da = self.activation.backward(a, h, dstates[0])
-        return da, da, [da @ self.recurrent_kernel.data.T]
+        return da, da, [self.recurrent_matmul_backward(da)]

@@ -29,6 +29,11 @@ no warning is raised, like scikit-learn with ``zero_division=0``.
 with ``y_pred`` the network's output and return the batch mean as a
 float. ``get`` resolves the names ``Sequential.compile(metrics=[...])``
 accepts.
+
+*Streaming metrics* (``Precision``, ``Recall``, ``AUC``, and any
+function wrapped in ``MeanMetricWrapper``) follow Keras' ``Metric``
+protocol, ``reset_state`` / ``update_state`` / ``result``, so ``fit``
+reports them over the whole epoch, as Keras does.
 """
 
 from .._public import set_public_module
@@ -38,12 +43,14 @@ from ._accuracy import (
     sparse_categorical_accuracy,
 )
 from ._confusion import accuracy_score, confusion_matrix
+from ._confusion_metrics import AUC, Precision, Recall
 from ._curves import (
     average_precision,
     precision_recall_curve,
     roc_auc,
     roc_curve,
 )
+from ._metric import MeanMetricWrapper, Metric
 from ._precision_recall import (
     binary_report,
     f1_score,
@@ -54,7 +61,7 @@ from ._precision_recall import (
     specificity,
 )
 from ._registry import MetricFn as MetricFn
-from ._registry import get, names
+from ._registry import as_metric, deserialize, get, names, serialize
 from ._regression import mean_absolute_error, mean_squared_error
 
 __all__ = [
@@ -63,7 +70,8 @@ __all__ = [
     "roc_curve", "roc_auc", "precision_recall_curve", "average_precision",
     "binary_report", "binary_accuracy", "categorical_accuracy",
     "sparse_categorical_accuracy", "mean_squared_error",
-    "mean_absolute_error", "get", "names",
+    "mean_absolute_error", "get", "names", "Metric", "MeanMetricWrapper",
+    "Precision", "Recall", "AUC", "as_metric", "serialize", "deserialize",
 ]
 
 set_public_module(__name__, __all__)

@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import _validate as check
 from ._checks import _same_rank
 
 __all__ = ["binary_accuracy", "categorical_accuracy",
@@ -23,14 +24,16 @@ def binary_accuracy(y_true: Any, y_pred: Any,
 
     Shapes (N,) or (N, 1) for both; y_true holds 0/1.
     """
-    y_true, y_pred = _same_rank(y_true, y_pred)
+    y_true, y_pred = _same_rank(y_true, y_pred, "binary_accuracy")
+    check.number("binary_accuracy", "threshold", threshold)
     hits = (y_pred > threshold).astype(np.float64) == y_true
     return float(np.mean(hits))
 
 
 def categorical_accuracy(y_true: Any, y_pred: Any) -> float:
     """Mean of [argmax y_pred == argmax y_true]; y_true one-hot (N, C)."""
-    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
+    y_true = check.array("categorical_accuracy", "y_true", y_true)
+    y_pred = check.array("categorical_accuracy", "y_pred", y_pred)
     if y_true.shape != y_pred.shape:
         raise ValueError(
             f"categorical_accuracy: y_true has shape {y_true.shape} but "
@@ -41,7 +44,9 @@ def categorical_accuracy(y_true: Any, y_pred: Any) -> float:
 
 def sparse_categorical_accuracy(y_true: Any, y_pred: Any) -> float:
     """Mean of [argmax y_pred == y_true]; y_true integers (N,) or (N, 1)."""
-    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
+    fn = "sparse_categorical_accuracy"
+    y_true = check.array(fn, "y_true", y_true)
+    y_pred = check.array(fn, "y_pred", y_pred, ndim=tuple(range(1, 8)))
     if y_true.ndim == y_pred.ndim and y_true.shape[-1] == 1:
         y_true = y_true[..., 0]
     if y_true.shape != y_pred.shape[:-1]:

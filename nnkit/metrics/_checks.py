@@ -6,6 +6,8 @@ from typing import Any
 
 import numpy as np
 
+from .. import _validate as check
+
 __all__: list[str] = []
 
 
@@ -18,28 +20,30 @@ def _div(num, den):
     return out
 
 
-def _labels_1d(y: Any, name: str) -> np.ndarray:
-    y = np.asarray(y)
+def _labels_1d(y: Any, name: str, fn: str) -> np.ndarray:
+    y = check.array(fn, name, y, kinds="biufUSO")
     if y.ndim == 2 and y.shape[1] == 1:
         y = y[:, 0]
     if y.ndim != 1:
-        raise ValueError(f"{name} must be a 1-D array of labels, got shape "
-                         f"{y.shape} (for one-hot rows use argmax(axis=1))")
+        raise ValueError(f"{fn}: {name} must be a 1-D array of labels, got "
+                         f"shape {y.shape} (for one-hot rows use "
+                         f"argmax(axis=1))")
     return y
 
 
-def _pair(y_true, y_pred) -> tuple[np.ndarray, np.ndarray]:
-    y_true = _labels_1d(y_true, "y_true")
-    y_pred = _labels_1d(y_pred, "y_pred")
+def _pair(y_true, y_pred, fn: str) -> tuple[np.ndarray, np.ndarray]:
+    y_true = _labels_1d(y_true, "y_true", fn)
+    y_pred = _labels_1d(y_pred, "y_pred", fn)
     if y_true.shape != y_pred.shape:
-        raise ValueError(f"y_true has {y_true.shape[0]} labels but y_pred "
-                         f"has {y_pred.shape[0]}; they must match")
+        raise ValueError(f"{fn}: y_true has {y_true.shape[0]} labels but "
+                         f"y_pred has {y_pred.shape[0]}; they must match")
     return y_true, y_pred
 
 
-def _same_rank(y_true, y_pred):
+def _same_rank(y_true, y_pred, fn: str):
     """Keras' squeeze_or_expand_to_same_rank for ranks differing by 1."""
-    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
+    y_true = check.array(fn, "y_true", y_true)
+    y_pred = check.array(fn, "y_pred", y_pred)
     if y_true.ndim == y_pred.ndim - 1:
         if y_pred.shape[-1] == 1:
             y_pred = y_pred[..., 0]
@@ -53,6 +57,7 @@ def _same_rank(y_true, y_pred):
     try:
         np.broadcast_shapes(y_true.shape, y_pred.shape)
     except ValueError:
-        raise ValueError(f"y_true has shape {y_true.shape} and y_pred "
-                         f"{y_pred.shape}: they do not match") from None
+        raise ValueError(f"{fn}: y_true has shape {y_true.shape} and "
+                         f"y_pred {y_pred.shape}: they do not match"
+                         ) from None
     return y_true, y_pred

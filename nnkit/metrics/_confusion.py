@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import _validate as check
 from ._checks import _div, _pair
 
 __all__ = ["confusion_matrix", "accuracy_score"]
@@ -34,15 +35,17 @@ def confusion_matrix(y_true: Any, y_pred: Any,
         true class ``labels[i]`` predicted as ``labels[j]``. For labels
         (0, 1), ``tn, fp, fn, tp = cm.ravel()``.
     """
-    y_true, y_pred = _pair(y_true, y_pred)
+    y_true, y_pred = _pair(y_true, y_pred, "confusion_matrix")
     if labels is None:
         labels = np.union1d(y_true, y_pred)
-    labels = np.asarray(labels)
+    labels = check.array("confusion_matrix", "labels", labels,
+                         kinds="biufUSO")
     if labels.ndim != 1 or labels.size == 0:
-        raise ValueError(f"labels must be a non-empty 1-D list, got "
-                         f"{labels!r}")
+        raise ValueError(f"confusion_matrix: labels must be a non-empty "
+                         f"1-D list, got {labels!r}")
     if np.unique(labels).size != labels.size:
-        raise ValueError(f"labels contains duplicates: {labels!r}")
+        raise ValueError(f"confusion_matrix: labels contains duplicates: "
+                         f"{labels!r}")
     c = labels.size
     order = np.argsort(labels, kind="stable")
     sorted_labels = labels[order]
@@ -78,7 +81,10 @@ def accuracy_score(y_true: Any, y_pred: Any) -> float:
     Returns:
         the fraction of matches (0.0 for no examples).
     """
-    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
+    y_true = check.array("accuracy_score", "y_true", y_true,
+                         kinds="biufUSO")
+    y_pred = check.array("accuracy_score", "y_pred", y_pred,
+                         kinds="biufUSO")
     if y_pred.ndim == 2 and y_pred.shape[1] > 1:
         y_pred = np.argmax(y_pred, axis=1)
         if y_true.ndim == 2 and y_true.shape[1] > 1:
@@ -100,7 +106,7 @@ def accuracy_score(y_true: Any, y_pred: Any) -> float:
             f"accuracy_score: y_pred holds fractional values outside "
             f"[0, 1] (e.g. {frac!r}), which are neither labels nor "
             f"probabilities; pass predicted labels")
-    y_true, y_pred = _pair(y_true, y_pred)
+    y_true, y_pred = _pair(y_true, y_pred, "accuracy_score")
     if y_true.size == 0:
         return 0.0
     return float(np.mean(y_true == y_pred))
@@ -116,25 +122,26 @@ def _are_probabilities(y_pred: np.ndarray) -> bool:
                 and not np.isin(y_pred, (0.0, 1.0)).all())
 
 
-def _per_class_counts(y_true, y_pred, average, pos_label, labels):
+def _per_class_counts(y_true, y_pred, average, pos_label, labels,
+                      fn: str):
     """tp, fp, fn, tn per class (arrays of shape (C,)) and the labels.
 
     With ``average="binary"`` only the positive class is kept.
     """
     if average not in _AVERAGES:
-        raise ValueError(f"average must be one of {_AVERAGES}, got "
+        raise ValueError(f"{fn}: average must be one of {_AVERAGES}, got "
                          f"{average!r}")
-    y_true, y_pred = _pair(y_true, y_pred)
+    y_true, y_pred = _pair(y_true, y_pred, fn)
     present = np.union1d(y_true, y_pred)
     if average == "binary":
         if present.size > 2:
             raise ValueError(
-                f"average='binary' needs two classes but the labels are "
+                f"{fn}: average='binary' needs two classes but the labels are "
                 f"{present.tolist()}; choose average='macro', 'micro', "
                 "'weighted' or None")
         if present.size == 2 and pos_label not in present:
-            raise ValueError(f"pos_label={pos_label!r} is not one of the "
-                             f"labels {present.tolist()}")
+            raise ValueError(f"{fn}: pos_label={pos_label!r} is not one of "
+                             f"the labels {present.tolist()}")
         labels = [pos_label]
     elif labels is None:
         labels = present

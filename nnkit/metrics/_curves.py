@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import _validate as check
 from ._checks import _div, _pair
 
 __all__ = ["roc_curve", "roc_auc", "precision_recall_curve",
@@ -16,31 +17,29 @@ __all__ = ["roc_curve", "roc_auc", "precision_recall_curve",
 # Threshold curves from scores
 # --------------------------------------------------------------------------
 
-def _binary_clf_curve(y_true, scores, pos_label):
+def _binary_clf_curve(y_true, scores, pos_label, fn):
     """Cumulative FP and TP counts at each distinct score, high to low.
 
     Returns (fps, tps, thresholds), each of shape (K,), K = number of
     distinct scores; predicting positive when score >= thresholds[k]
     gives fps[k] false and tps[k] true positives.
     """
-    y_true, scores = _pair(y_true, scores)
-    if not np.issubdtype(scores.dtype, np.number) or scores.dtype == bool:
-        scores = scores.astype(np.float64)
-    if not np.all(np.isfinite(scores)):
-        raise ValueError("scores contain NaN or infinity")
+    y_true, scores = _pair(y_true, scores, fn)
+    scores = check.array(fn, "scores", scores, finite=True).astype(
+        np.float64)
     classes = np.unique(y_true)
     if classes.size != 2:
         raise ValueError(
-            f"a ROC/PR curve needs both classes in y_true, got "
+            f"{fn}: a ROC/PR curve needs both classes in y_true, got "
             f"{classes.tolist()}: the curve is undefined")
     if pos_label is None:
         if not set(classes.tolist()) <= {0, 1, -1}:
-            raise ValueError(f"labels {classes.tolist()} are not 0/1 or "
-                             "-1/1: pass pos_label")
+            raise ValueError(f"{fn}: labels {classes.tolist()} are not "
+                             f"0/1 or -1/1: pass pos_label")
         pos_label = 1
     if pos_label not in classes:
-        raise ValueError(f"pos_label={pos_label!r} is not one of the "
-                         f"labels {classes.tolist()}")
+        raise ValueError(f"{fn}: pos_label={pos_label!r} is not one of "
+                         f"the labels {classes.tolist()}")
     y = (y_true == pos_label).astype(np.float64)
     # Stable sort by decreasing score (mergesort keeps ties together).
     order = np.argsort(scores, kind="mergesort")[::-1]
@@ -71,7 +70,8 @@ def roc_curve(y_true: Any, scores: Any, pos_label: Any = None,
         point k is reached predicting positive when score >=
         thresholds[k].
     """
-    fps, tps, thr = _binary_clf_curve(y_true, scores, pos_label)
+    fps, tps, thr = _binary_clf_curve(y_true, scores, pos_label,
+                                      "roc_curve")
     if drop_intermediate and fps.size > 2:
         corner = np.logical_or(np.diff(fps, 2), np.diff(tps, 2))
         keep = np.nonzero(np.r_[True, corner, True])[0]
@@ -106,7 +106,8 @@ def precision_recall_curve(y_true: Any, scores: Any, pos_label: Any = None
         increasing (one per distinct score). The last point is
         (recall 0, precision 1), which has no threshold.
     """
-    fps, tps, thr = _binary_clf_curve(y_true, scores, pos_label)
+    fps, tps, thr = _binary_clf_curve(y_true, scores, pos_label,
+                                      "precision_recall_curve")
     prec = _div(tps, tps + fps)
     rec = tps / tps[-1]
     return np.r_[prec[::-1], 1.0], np.r_[rec[::-1], 0.0], thr[::-1]

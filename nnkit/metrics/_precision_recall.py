@@ -34,7 +34,7 @@ def precision(y_true: Any, y_pred: Any, average: str | None = "binary",
         an array of shape (C,) for ``average=None``.
     """
     tp, fp, fn, tn, _ = _per_class_counts(y_true, y_pred, average,
-                                          pos_label, labels)
+                                          pos_label, labels, "precision")
     return _average(tp, tp + fp, tp + fn, average)
 
 
@@ -46,7 +46,7 @@ def recall(y_true: Any, y_pred: Any, average: str | None = "binary",
     no true examples.
     """
     tp, fp, fn, tn, _ = _per_class_counts(y_true, y_pred, average,
-                                          pos_label, labels)
+                                          pos_label, labels, "recall")
     return _average(tp, tp + fn, tp + fn, average)
 
 
@@ -59,7 +59,7 @@ def specificity(y_true: Any, y_pred: Any, average: str | None = "binary",
     ``precision`` (``"weighted"`` uses the positive support).
     """
     tp, fp, fn, tn, _ = _per_class_counts(y_true, y_pred, average,
-                                          pos_label, labels)
+                                          pos_label, labels, "specificity")
     return _average(tn, tn + fp, tp + fn, average)
 
 
@@ -78,7 +78,7 @@ def fbeta_score(y_true: Any, y_pred: Any, beta: float,
     """
     check.non_negative("fbeta_score", "beta", beta)
     tp, fp, fn, tn, _ = _per_class_counts(y_true, y_pred, average,
-                                          pos_label, labels)
+                                          pos_label, labels, "fbeta_score")
     b2 = beta * beta
     return _average((1 + b2) * tp, (1 + b2) * tp + b2 * fn + fp, tp + fn,
                     average)

@@ -5,14 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from .. import _validate as check
 from ._accuracy import (
     binary_accuracy,
     categorical_accuracy,
     sparse_categorical_accuracy,
 )
+from ._confusion_metrics import AUC, Precision, Recall
+from ._metric import MeanMetricWrapper, Metric
 from ._regression import mean_absolute_error, mean_squared_error
 
-__all__ = ["get", "names"]
+__all__ = ["get", "names", "as_metric", "serialize", "deserialize"]
 
 
 MetricFn = Callable[[Any, Any], float]
@@ -30,9 +33,15 @@ _LOSS_ALIASES = {"bce": "binary_crossentropy",
                  "cce": "categorical_crossentropy"}
 
 
+# Stateful metrics known by name, as in Keras' compile(metrics=[...]).
+_STATEFUL: dict[str, type[Metric]] = {"precision": Precision,
+                                      "recall": Recall, "auc": AUC}
+
+
 def names() -> list[str]:
     """The metric names ``get`` accepts, aliases included."""
-    return sorted({"accuracy", "acc", *_METRICS, *_METRIC_ALIASES})
+    return sorted({"accuracy", "acc", *_METRICS, *_METRIC_ALIASES,
+                   *_STATEFUL})
 
 
 def _accuracy_for(loss_name: Any, output_units: int | None) -> MetricFn:
@@ -63,15 +72,30 @@ def get(identifier: Any, loss_name: Any = None,
     rules pick the same function.) Other names are reported as given,
     like Keras: ``"mse"`` stays ``"mse"``.
 
+    ``"precision"``, ``"recall"`` and ``"auc"`` (and ``Metric``
+    instances such as ``Precision(thresholds=0.3)``, or their configs
+    from ``serialize``) give stateful metrics that ``fit`` and
+    ``evaluate`` accumulate over the batches (see ``Metric``).
+
     Args:
-        identifier: a name, or a callable ``fn(y_true, y_pred)``.
+        identifier: a name, a ``Metric``, a serialised metric, or a
+            callable ``fn(y_true, y_pred)``.
         loss_name: the compiled loss (a name or an object with
             ``.name``), used only for ``"accuracy"``.
         output_units: width of the model's output, same use.
 
     Returns:
-        (name, fn) where ``fn(y_true, y_pred) -> float``.
+        (name, fn) where ``fn(y_true, y_pred) -> float``, or (name,
+        metric) for a stateful ``Metric``.
     """
+    if isinstance(identifier, Metric):
+        return identifier.name, identifier
+    if isinstance(identifier, dict):
+        cls = _STATEFUL.get(str(identifier.get("class_name", "")).lower())
+        if cls is None:
+            raise ValueError(f"unknown metric config {identifier!r}")
+        metric = cls.from_config(identifier.get("config", {}))
+        return metric.name, metric
     if callable(identifier):
         return getattr(identifier, "__name__", "metric"), identifier
     if isinstance(identifier, str):
@@ -81,5 +105,45 @@ def get(identifier: Any, loss_name: Any = None,
         fn = _METRICS.get(_METRIC_ALIASES.get(key, key))
         if fn is not None:
             return identifier, fn
-    raise ValueError(f"unknown metric {identifier!r}; choose one of "
-                     f"{', '.join(names())}")
+        if key in _STATEFUL:
+            return identifier, _STATEFUL[key](name=identifier)
+        raise ValueError(f"unknown metric {identifier!r}; choose one of "
+                         f"{', '.join(names())}")
+    raise check.not_an_identifier(
+        "a metric", "a name such as 'accuracy', a Metric or a function "
+        "fn(y_true, y_pred) -> float", identifier)
+
+
+def as_metric(name: str, fn: Any) -> Metric:
+    """A stateful metric from what ``get`` returns: a ``Metric`` as it
+    is, a batch-mean function wrapped in ``MeanMetricWrapper``."""
+    if isinstance(fn, Metric):
+        return fn
+    return MeanMetricWrapper(fn, name)
+
+
+def serialize(identifier: Any) -> Any:
+    """JSON for ``compile(metrics=...)``: a name stays a name, a
+    ``Metric`` becomes {"class_name", "config"} (``get`` reads both);
+    lists and per-output dicts of them are converted entry by entry.
+    """
+    if isinstance(identifier, Metric):
+        return {"class_name": type(identifier).__name__,
+                "config": identifier.get_config()}
+    if isinstance(identifier, (list, tuple)):
+        return [serialize(m) for m in identifier]
+    if isinstance(identifier, dict):
+        return {k: serialize(m) for k, m in identifier.items()}
+    return identifier
+
+
+def deserialize(obj: Any) -> Any:
+    """The inverse of ``serialize``: Metric objects back, names as
+    they are, lists and per-output dicts entry by entry."""
+    if isinstance(obj, dict) and set(obj) == {"class_name", "config"}:
+        return get(obj)[1]
+    if isinstance(obj, list):
+        return [deserialize(m) for m in obj]
+    if isinstance(obj, dict):
+        return {k: deserialize(m) for k, m in obj.items()}
+    return obj

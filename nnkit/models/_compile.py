@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import _validate as check
 from .. import losses as _losses
 from .. import metrics as _metrics
 
@@ -78,8 +79,9 @@ class CompiledLoss:
                              "loss='mse' or loss='binary_crossentropy'")
         self.names = list(output_names)
         self._logits_forms: dict[int, _losses.Loss] = {}
-        self.losses = [None if lo is None else _losses.get(lo)
-                       for lo in _per_output(loss, self.names, "loss")]
+        self.losses = [None if lo is None else check.lookup(
+            "compile", "loss", lo, _losses.get)
+            for lo in _per_output(loss, self.names, "loss")]
         if all(lo is None for lo in self.losses):
             raise ValueError("compile: every loss is None; at least one "
                              "output needs a loss")
@@ -93,14 +95,17 @@ class CompiledLoss:
         self.weights = [1.0 if w is None else float(w) for w in weights]
         if metrics is not None and not isinstance(metrics,
                                                   (list, tuple, dict)):
-            raise TypeError("compile: metrics must be a list, e.g. "
-                            "metrics=['accuracy']")
+            raise check.ArgumentTypeError(
+                f"compile: metrics must be a list, e.g. "
+                f"metrics=['accuracy'], got {check.show(metrics)}")
         self.metric_ids = metrics
         if len(self.names) == 1 and not isinstance(metrics, dict):
             per_output = [list(metrics or [])]
         else:
             per_output = _per_output(metrics or [[] for _ in self.names],
                                      self.names, "metrics", False)
+        # (name, stateful Metric) per output: fit and evaluate reset,
+        # update and read them as Keras does (nnkit.metrics.Metric).
         self.metrics: list[list[tuple[str, Any]]] = []
         for k, ids in enumerate(per_output):
             if ids is None:
@@ -108,22 +113,37 @@ class CompiledLoss:
             if not isinstance(ids, (list, tuple)):
                 ids = [ids]
             loss_k = self.losses[k]
-            self.metrics.append([
-                _metrics.get(m, loss_name=getattr(loss_k, "name", None),
-                             output_units=output_units[k]) for m in ids])
+            taken, entries = {"loss"}, []
+            for m in ids:
+                name, fn = check.lookup(
+                    "compile", "metrics", m,
+                    lambda m, k=k, loss_k=loss_k: _metrics.get(
+                        m, loss_name=getattr(loss_k, "name", None),
+                        output_units=output_units[k]))
+                base, i = name, 1
+                while name in taken:          # two AUCs: "auc", "auc_1"
+                    name, i = f"{base}_{i}", i + 1
+                taken.add(name)
+                entries.append((name, _metrics.as_metric(name, fn)))
+            self.metrics.append(entries)
 
     # ----- names of the logged values -----------------------------------
     @property
     def several(self) -> bool:
         return len(self.names) > 1
 
-    def log_names(self) -> list[str]:
-        """"loss", per-output losses (if several), then the metrics."""
+    def loss_names(self) -> list[str]:
+        """"loss", then each output's loss if there are several."""
         names = ["loss"]
         with_loss = [n for n, lo in zip(self.names, self.losses)
                      if lo is not None]
         if len(with_loss) > 1:
             names += [f"{n}_loss" for n in with_loss]
+        return names
+
+    def log_names(self) -> list[str]:
+        """The loss names, then the metrics'."""
+        names = self.loss_names()
         for n, fns in zip(self.names, self.metrics):
             names += [f"{n}_{m}" if self.several else m for m, _ in fns]
         return names
@@ -176,9 +196,27 @@ class CompiledLoss:
                     ys[k], z, *_extra(sample_weights[k], masks[k])))
         return douts, dlogits
 
-    def metric_values(self, ys: list, outs: list) -> list[float]:
-        return [fn(ys[k], outs[k]) for k, fns in enumerate(self.metrics)
-                for _, fn in fns]
+    def reset_metrics(self) -> None:
+        """Start accumulating afresh (an epoch, an ``evaluate``)."""
+        for fns in self.metrics:
+            for _, metric in fns:
+                metric.reset_state()
+
+    def update_metrics(self, ys: list, outs: list) -> None:
+        """Add one batch to every metric."""
+        for k, fns in enumerate(self.metrics):
+            for _, metric in fns:
+                metric.update_state(ys[k], outs[k])
+
+    def metric_results(self) -> list[Any]:
+        """Each metric's value since the last reset, in log order (a
+        float, or an array for a metric with several thresholds)."""
+        out = []
+        for fns in self.metrics:
+            for _, metric in fns:
+                value = metric.result()
+                out.append(float(value) if np.ndim(value) == 0 else value)
+        return out
 
     def check_targets(self, ys: list, outs_shapes: list, dtype: Any,
                       where: str) -> None:

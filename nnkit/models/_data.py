@@ -71,6 +71,8 @@ def as_inputs(model: Any, x: Any, where: str) -> list[np.ndarray]:
               [f"x['{n}']" for n in model.input_names])
     xs = [_inputs.check_x(a, where, label) for a, label in zip(xs, labels)]
     check_batch(xs, where)
+    for a, label, (_, dtype) in zip(xs, labels, model._input_specs()):
+        _inputs.refuse_overflow(a, dtype, where, label)
     for a, label, name, (shape, _) in zip(xs, labels, model.input_names,
                                           model._input_specs()):
         if shape is not None and a.shape[1:] != tuple(shape):
@@ -105,11 +107,9 @@ def as_targets(model: Any, y: Any, where: str) -> list[Any]:
                                  f"has a loss")
             out.append(None)
             continue
-        arr = np.asarray(arr)
-        if arr.dtype.kind not in "fiub":
-            raise TypeError(f"{where}: y must be numeric, got dtype "
-                            f"{arr.dtype}")
-        out.append(arr)
+        label = ("y" if len(ys) == 1 else
+                 f"y['{model.output_names[k]}']")
+        out.append(_inputs.check_y(arr, where, label))
     return out
 
 
@@ -206,6 +206,9 @@ def check_xy(model: Any, x: Any, y: Any, where: str
     for arr, label in zip(xs, xlabels):
         _inputs.check_finite(arr, where, label)
     dtype = model.layers[-1].dtype if model.layers else np.float32
+    for arr, label in zip(ys, labels):
+        if arr is not None:
+            _inputs.refuse_overflow(arr, dtype, where, label)
     model.compiled_loss.check_targets(ys, model._output_shapes(), dtype,
                                       where)
     return xs, ys
@@ -219,17 +222,20 @@ def take(arrays: list, idx: Any) -> list:
 def check_fit_args(model: Any, x: Any, y: Any, epochs: int,
                    batch_size: int, validation_split: float,
                    validation_data: Any, sample_weight: Any,
-                   class_weight: Any) -> tuple:
+                   class_weight: Any, initial_epoch: int = 0) -> tuple:
     """``fit``'s arguments checked: xs, ys, sample weights, and the
     validation data (xs, ys, sample weights) or None."""
-    _inputs.check_fit_numbers(epochs, batch_size, validation_split)
+    _inputs.check_fit_numbers(epochs, batch_size, validation_split,
+                              initial_epoch)
     xs, ys = check_xy(model, x, y, "fit")
     sws = fit_sample_weights(model, sample_weight, class_weight, ys, "fit")
     if validation_data is not None:
         if not isinstance(validation_data, (list, tuple)) \
                 or len(validation_data) not in (2, 3):
-            raise ValueError("fit: validation_data must be (x_val, y_val) "
-                             "or (x_val, y_val, sample_weight_val)")
+            raise check.ArgumentTypeError(
+                f"fit: validation_data must be a pair (x_val, y_val) or "
+                f"(x_val, y_val, sample_weight_val), got "
+                f"{check.show(validation_data)}")
         xv, yv = check_xy(model, validation_data[0], validation_data[1],
                           "fit (validation_data)")
         swv = as_sample_weights(

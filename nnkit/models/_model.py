@@ -29,11 +29,12 @@ from typing import Any
 
 import numpy as np
 
+from .. import _validate as check
 from .. import optimizers as _optimizers
 from ..callbacks import Callback, CallbackList, History, ProgbarLogger
 from ..layers.base import Layer, Parameter
 from ..layers.symbolic import is_symbolic
-from . import _data, _divergence, _saving, _summary
+from . import _data, _divergence, _inputs, _saving, _summary
 from ._backprop import activity_penalty
 from ._compile import CompiledLoss
 
@@ -70,11 +71,9 @@ class Model:
 
     def _init_model(self, name: str, seed: int | None) -> None:
         """The state every model has, set by the subclass' __init__."""
-        if not isinstance(name, str) or not name:
-            raise ValueError(f"{type(self).__name__}: name must be a "
-                             f"non-empty string, got {name!r}")
-        self.name = name
-        self.seed = seed
+        owner = type(self).__name__
+        self.name = check.string(owner, "name", name)
+        self.seed = check.seed(owner, "seed", seed)
         self.rng = np.random.default_rng(seed)
         self.optimizer: _optimizers.Optimizer | None = None
         self.loss: Any = None
@@ -147,6 +146,14 @@ class Model:
 
     def set_weights(self, weights: list[np.ndarray]) -> None:
         """Set every weight array from a list in Keras' order."""
+        if not getattr(self, "built", True):
+            raise ValueError(
+                f"set_weights: {type(self).__name__} '{self.name}' is not "
+                f"built yet, so it has no weights to set; give its first "
+                f"layer input_shape=..., start it with Input(...), or "
+                f"call build(input_shape) first")
+        check.instance("set_weights", "weights", weights, (list, tuple),
+                       "a list of arrays (as get_weights returns)")
         weights = list(weights)
         params = self.parameters()
         if len(weights) != len(params):
@@ -310,9 +317,12 @@ class Model:
             loss_weights: scalars a_k (same structures as ``loss``): the
                 model minimises sum_k a_k loss_k.
         """
-        self.optimizer = _optimizers.get(optimizer)
-        if getattr(self, "built", False):   # an optimizer another model
-            self.optimizer.check_parameters(self.parameters())   # used
+        optimizer = check.lookup("compile", "optimizer", optimizer,
+                                 _optimizers.get)
+        if getattr(self, "built", False) and optimizer is not None:
+            # an optimizer another model used
+            optimizer.check_parameters(self.parameters())
+        self.optimizer = optimizer
         self.compiled_loss = CompiledLoss(
             loss, loss_weights, metrics, self.output_names,
             self._output_units())
@@ -349,6 +359,7 @@ class Model:
         sws = _data.fit_sample_weights(self, sample_weight, class_weight,
                                        ys, "train_on_batch")
         loss, _, _ = self._step(xs, ys, sws, 0, 0, 1, 1)
+        _divergence.check_weights(self, loss, 0, 0, 1, 1)
         return loss
 
     def _step(self, xs, ys, sws, epoch, batch, epochs, steps):
@@ -366,11 +377,21 @@ class Model:
                           stacklevel=3)
         return loss, outs, each
 
-    def _batch_logs(self, loss, each, ys, outs) -> list[float]:
+    def _loss_values(self, loss, each) -> list[float]:
+        """The batch's total loss, and each output's if several."""
         vals = [loss]
         if len([e for e in each if e is not None]) > 1:
             vals += [e for e in each if e is not None]
-        return vals + self.compiled_loss.metric_values(ys, outs)
+        return vals
+
+    def _logs(self, loss_means) -> dict[str, Any]:
+        """Mean losses over the examples so far, then the metrics'
+        running results (streaming over the batches, as Keras)."""
+        cl = self.compiled_loss
+        logs = {k: float(v) for k, v in zip(cl.loss_names(), loss_means)}
+        metric_names = cl.log_names()[len(logs):]
+        logs.update(zip(metric_names, cl.metric_results()))
+        return logs
 
     def fit(self, x: Any, y: Any, epochs: int = 1, batch_size: int = 32,
             verbose: int = 1, callbacks: list[Callback] | None = None,
@@ -404,29 +425,32 @@ class Model:
             per-epoch lists.
         """
         self._check_compiled("fit")
+        verbose = _inputs.check_verbose("fit", verbose)
+        shuffle = check.boolean("fit", "shuffle", shuffle)
         xs, ys, sws, val = _data.check_fit_args(
             self, x, y, epochs, batch_size, validation_split,
-            validation_data, sample_weight, class_weight)
+            validation_data, sample_weight, class_weight, initial_epoch)
 
         n = len(xs[0])
         steps = math.ceil(n / batch_size)
         history = History()
         # As in Keras, History comes after the user's callbacks, so it
         # records what they add to the logs (e.g. "learning_rate").
-        cbs = list(callbacks or []) + [history]
+        cbs = _inputs.check_callbacks("fit", callbacks) + [history]
         if verbose:
             cbs.append(ProgbarLogger(verbose))
         cb = CallbackList(cbs, self, {"epochs": epochs, "steps": steps,
                                       "verbose": verbose})
-        names = self.compiled_loss.log_names()
+        n_losses = len(self.compiled_loss.loss_names())
         self.stop_training = False
         cb.on_train_begin()
         for epoch in range(initial_epoch, epochs):
             cb.on_epoch_begin(epoch)
             order = self.rng.permutation(n) if shuffle else np.arange(n)
-            sums = np.zeros(len(names))
+            sums = np.zeros(n_losses)
             seen = 0
-            logs: dict[str, float] = {}
+            self.compiled_loss.reset_metrics()
+            logs: dict[str, Any] = {}
             for b in range(steps):
                 idx = order[b * batch_size:(b + 1) * batch_size]
                 xb, yb, swb = _data.take(xs, idx), _data.take(ys, idx), \
@@ -434,14 +458,20 @@ class Model:
                 cb.on_train_batch_begin(b)
                 loss, outs, each = self._step(xb, yb, swb, epoch, b,
                                               epochs, steps)
-                sums += np.array(self._batch_logs(loss, each, yb, outs)) \
-                    * len(idx)
+                sums += np.array(self._loss_values(loss, each)) * len(idx)
                 seen += len(idx)
-                logs = {k: float(v) for k, v in zip(names, sums / seen)}
+                self.compiled_loss.update_metrics(yb, outs)
+                logs = self._logs(sums / seen)
                 cb.on_train_batch_end(b, logs)
+            # a blow-up on the epoch's last update, or in validation,
+            # must not pass silently either
+            _divergence.check_weights(self, loss, epoch, steps - 1,
+                                      epochs, steps)
             if val is not None:
                 xv, yv, swv = val
                 scores = self._evaluate(xv, yv, swv, batch_size)
+                _divergence.check_validation(self, scores["loss"], epoch,
+                                             epochs, xv)
                 logs.update({f"val_{k}": v for k, v in scores.items()})
             cb.on_epoch_end(epoch, logs)
             if self.stop_training:
@@ -465,6 +495,9 @@ class Model:
             ``return_dict=True`` (as Keras).
         """
         self._check_compiled("evaluate")
+        _data.check_positive_int("evaluate", "batch_size", batch_size)
+        verbose = _inputs.check_verbose("evaluate", verbose)
+        check.boolean("evaluate", "return_dict", return_dict)
         xs, ys = _data.check_xy(self, x, y, "evaluate")
         sws = _data.as_sample_weights(self, sample_weight, ys, "evaluate")
         _data.check_positive_int("evaluate", "batch_size", batch_size)
@@ -475,9 +508,9 @@ class Model:
             return logs
         return logs["loss"] if len(logs) == 1 else list(logs.values())
 
-    def _evaluate(self, xs, ys, sws, batch_size) -> dict[str, float]:
-        names = self.compiled_loss.log_names()
-        sums = np.zeros(len(names))
+    def _evaluate(self, xs, ys, sws, batch_size) -> dict[str, Any]:
+        sums = np.zeros(len(self.compiled_loss.loss_names()))
+        self.compiled_loss.reset_metrics()
         n = len(xs[0])
         for start in range(0, n, batch_size):
             idx = slice(start, start + batch_size)
@@ -487,21 +520,31 @@ class Model:
             data_loss, each = self.compiled_loss.values(
                 yb, outs, swb, self._out_masks, self._fusions())
             loss = data_loss + self._penalties()
-            sums += np.array(self._batch_logs(loss, each, yb, outs)) \
-                * len(xb[0])
-        return {k: float(v) for k, v in zip(names, sums / n)}
+            sums += np.array(self._loss_values(loss, each)) * len(xb[0])
+            self.compiled_loss.update_metrics(yb, outs)
+        return self._logs(sums / n)
 
     def predict(self, x: Any, batch_size: int | None = None,
                 verbose: int = 0) -> Any:
         """The model's output for x, in inference mode (a list of arrays
-        for several outputs)."""
+        for several outputs).
+
+        As in Keras, an input row holding inf (or NaN) gives a row of
+        non-finite outputs instead of an error: predict checks the
+        arguments, not the values, so it stays as fast as the forward
+        pass. (fit and evaluate refuse such data; finite float64 values
+        too large for a float32 model are refused everywhere, since the
+        cast would turn them into inf.)
+        """
+        check.positive_int("predict", "batch_size", batch_size,
+                           allow_none=True)
+        _inputs.check_verbose("predict", verbose)
         xs = self._as_inputs(x, "predict")
         _data.check_batch(xs, "predict")
         n = len(xs[0])
         if batch_size is None or batch_size >= n:
             outs = self._run_forward(xs, training=False)
         else:
-            _data.check_positive_int("predict", "batch_size", batch_size)
             parts = [self._run_forward(
                 _data.take(xs, slice(s, s + batch_size)), training=False)
                 for s in range(0, n, batch_size)]
@@ -540,12 +583,16 @@ class Model:
 
     @classmethod
     def load(cls, path: str) -> Model:
-        """Rebuild a model saved by ``save`` (no pickle involved)."""
+        """Rebuild a model saved by ``save`` (no pickle involved).
+
+        ``path`` may omit the ``.npz`` that ``save`` appended.
+        """
         return _saving.load(cls, path)
 
     def save_weights(self, path: str) -> str:
         """Save only the weights (``.npz``, keys ``weights/<i>/<name>``,
-        i the layer's index in ``layers``).
+        i the layer's index in ``layers``, plus a Sequential's input
+        shape).
 
         Returns:
             the path written (``.npz`` is appended if missing).
@@ -553,8 +600,14 @@ class Model:
         return _saving.save_weights(self, path)
 
     def load_weights(self, path: str) -> None:
-        """Load weights written by ``save_weights`` (or ``save``) into
-        this model, which must have the same architecture and be built."""
+        """Load weights written by ``save_weights`` (or ``save``).
+
+        The file must match the model exactly, layer by layer and shape
+        by shape: any difference (a missing or extra weight, another
+        shape) raises a ValueError naming the first mismatching layer
+        and both shapes, and nothing is loaded. A Sequential not built
+        yet is first built for the input shape the file records.
+        """
         _saving.load_weights(self, path)
 
     def __repr__(self) -> str:

@@ -10,11 +10,16 @@ functional model existed) still load.
 from __future__ import annotations
 
 import json
+import os
+import zipfile
+import zlib
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .. import _validate as check
 from .. import losses as _losses
+from .. import metrics as _metrics
 from .. import optimizers as _optimizers
 
 if TYPE_CHECKING:
@@ -25,6 +30,61 @@ __all__ = ["save", "load", "save_weights", "load_weights"]
 _FORMAT = "nnkit.Model"
 _VERSION = 2
 _OLD_FORMAT = "nnkit.Sequential"      # version 1: Sequential only
+_INPUT_SHAPE = "__input_shape__"    # in weights files: the model's input
+
+
+def _npz_path(fn: str, path: Any) -> str:
+    """``path`` as a str ending in ``.npz`` (as ``np.savez`` writes)."""
+    path = check.path(fn, "path", path)
+    return path if path.endswith(".npz") else path + ".npz"
+
+
+def _existing(fn: str, path: Any) -> str:
+    """The file to read: ``path``, or ``path + ".npz"`` (what ``save``
+    writes for a path without the suffix)."""
+    path = check.path(fn, "path", path)
+    if os.path.isfile(path):
+        return path
+    if not path.endswith(".npz") and os.path.isfile(path + ".npz"):
+        return path + ".npz"
+    tried = path if path.endswith(".npz") else f"{path} or {path}.npz"
+    raise FileNotFoundError(f"{fn}: no file {tried}")
+
+
+def _read(fn: str, path: str) -> dict[str, np.ndarray]:
+    """Every array of an .npz file, without unpickling anything."""
+    try:
+        data = np.load(path, allow_pickle=False)
+        if not isinstance(data, np.lib.npyio.NpzFile):
+            raise ValueError("a single array, not an .npz archive")
+        with data:
+            return {k: data[k] for k in data.files}
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile,
+            zlib.error) as e:
+        detail = str(e) or type(e).__name__
+        if "allow_pickle" in detail:
+            detail = "it holds pickled objects, which nnkit never loads"
+        raise ValueError(f"{fn}: {path} is not a readable nnkit file "
+                         f"(truncated, corrupt or another format: "
+                         f"{detail})") from None
+
+
+def _metric_ids(metrics: Any) -> Any:
+    """The compiled metrics as JSON (names and metric configs, in lists
+    or dicts per output); a function cannot go in a file."""
+    if isinstance(metrics, dict):
+        return {k: _metric_ids(v) for k, v in metrics.items()}
+    if isinstance(metrics, (list, tuple)):
+        return [_metric_ids(m) for m in metrics]
+    if not callable(metrics):
+        return metrics
+    name = getattr(metrics, "__name__", repr(metrics))
+    raise TypeError(
+        f"save: the model was compiled with the metric function "
+        f"{name!r}; a model file holds data, never code (nnkit does not "
+        f"pickle), so it cannot be saved. Save the weights with "
+        f"save_weights(path) and compile again after loading, or "
+        f"compile with metric names (e.g. 'accuracy', 'mae')")
 
 
 def _serialize_loss(loss: Any) -> tuple[str, Any]:
@@ -56,9 +116,7 @@ def _weight_arrays(model: Model) -> dict[str, np.ndarray]:
 
 def save(model: Model, path: str) -> str:
     """``Model.save``: returns the path written."""
-    path = str(path)
-    if not path.endswith(".npz"):
-        path += ".npz"
+    path = _npz_path("save", path)
     input_shape = getattr(model, "input_shape", None)
     meta: dict[str, Any] = {
         "format": _FORMAT, "version": _VERSION,
@@ -81,7 +139,7 @@ def save(model: Model, path: str) -> str:
             "optimizer": _optimizers.serialize(model.optimizer),
             "loss": loss, "loss_structure": structure,
             "loss_weights": model._compile_args.get("loss_weights"),
-            "metrics": model._metric_ids}
+            "metrics": _metric_ids(_metrics.serialize(model._metric_ids))}
         state = model.optimizer.get_state(model.parameters())
         for k, v in state.items():
             arrays[f"optimizer/{k}"] = v
@@ -95,19 +153,25 @@ def load(cls: type[Model], path: str) -> Model:
     from ._model import Model
     from ._sequential import Sequential
 
-    with np.load(str(path), allow_pickle=False) as data:
-        if "__meta__" not in data:
-            raise ValueError(f"{path} is not an nnkit model file "
-                             "(no __meta__ entry)")
-        meta = json.loads(str(data["__meta__"]))
-        arrays = {k: data[k] for k in data.files}
+    path = _existing("load_model", path)
+    arrays = _read("load_model", path)
+    if "__meta__" not in arrays:
+        if arrays and all(k.startswith("weights/") or k == _INPUT_SHAPE
+                          for k in arrays):
+            raise ValueError(
+                f"load_model: {path} holds only weights (written by "
+                f"save_weights), not a model; create the model with the "
+                f"same layers and call model.load_weights({path!r})")
+        raise ValueError(f"load_model: {path} is not an nnkit model file "
+                         f"(no __meta__ entry)")
+    meta = json.loads(str(arrays.pop("__meta__")))
     fmt = meta.get("format")
     if fmt == _OLD_FORMAT:
         kind = "Sequential"
     elif fmt == _FORMAT:
         kind = meta.get("class_name")
     else:
-        raise ValueError(f"{path}: unknown format {fmt!r}")
+        raise ValueError(f"load_model: {path}: unknown format {fmt!r}")
     if kind == "Sequential":
         model_cls: type[Model] = Sequential
     else:
@@ -120,9 +184,7 @@ def load(cls: type[Model], path: str) -> Model:
     if kind == "Sequential" and meta["built"] \
             and meta["input_shape"] is not None:
         model.build(meta["input_shape"])
-    for i, layer in enumerate(model.layers):
-        layer.set_weights([arrays[f"weights/{i}/{p.name}"]
-                           for p in layer.parameters()])
+    _assign(model, arrays, path, "load_model")
     for layer, flag in zip(model.layers, meta.get("trainable", [])):
         layer.trainable = flag
     model.rng.bit_generator.state = meta["rng_state"]
@@ -133,7 +195,8 @@ def load(cls: type[Model], path: str) -> Model:
         loss = _deserialize_loss(comp.get("loss_structure", "single"),
                                  comp["loss"])
         model.compile(_optimizers.get(comp["optimizer"]), loss,
-                      comp["metrics"], comp.get("loss_weights"))
+                      _metrics.deserialize(comp["metrics"]),
+                      comp.get("loss_weights"))
         state = {k[len("optimizer/"):]: v for k, v in arrays.items()
                  if k.startswith("optimizer/")}
         model.optimizer.set_state(model.parameters(), state)
@@ -142,21 +205,70 @@ def load(cls: type[Model], path: str) -> Model:
 
 def save_weights(model: Model, path: str) -> str:
     """``Model.save_weights``: returns the path written."""
-    path = str(path)
-    if not path.endswith(".npz"):
-        path += ".npz"
-    np.savez(path, **_weight_arrays(model))
+    path = _npz_path("save_weights", path)
+    arrays = _weight_arrays(model)
+    shape = getattr(model, "input_shape", None)
+    if getattr(model, "built", False) and shape is not None and \
+            type(model).__name__ == "Sequential":
+        # lets load_weights build a model that has not seen data yet
+        arrays[_INPUT_SHAPE] = np.array(shape, dtype=np.int64)
+    np.savez(path, **arrays)
     return path
 
 
 def load_weights(model: Model, path: str) -> None:
-    """``Model.load_weights``."""
-    with np.load(str(path), allow_pickle=False) as data:
-        for i, layer in enumerate(model.layers):
-            keys = [f"weights/{i}/{p.name}" for p in layer.parameters()]
-            missing = [k for k in keys if k not in data.files]
-            if missing:
-                raise ValueError(f"load_weights: {path} has no "
-                                 f"{missing[0]!r}; was it saved from "
-                                 f"a model with this architecture?")
-            layer.set_weights([data[k] for k in keys])
+    """``Model.load_weights``: every array, or an error."""
+    fn = "load_weights"
+    path = _existing(fn, path)
+    arrays = _read(fn, path)
+    if not getattr(model, "built", True):
+        shape = arrays.get(_INPUT_SHAPE)
+        if shape is None and "__meta__" in arrays:
+            shape = json.loads(str(arrays["__meta__"])).get("input_shape")
+        if shape is None:
+            raise ValueError(
+                f"{fn}: {type(model).__name__} '{model.name}' is not built "
+                f"yet and {path} does not record the input shape, so "
+                f"there is nothing to load the weights into; give the "
+                f"first layer input_shape=..., start the model with "
+                f"Input(...), or call model.build(input_shape) first")
+        model.build([int(s) for s in np.asarray(shape).ravel()])
+    _assign(model, {k: v for k, v in arrays.items()
+                    if k.startswith("weights/")}, path, fn)
+
+
+def _assign(model: Model, arrays: dict[str, np.ndarray], path: str,
+            fn: str) -> None:
+    """Put the file's ``weights/<i>/<name>`` arrays into the model's
+    layers, after checking that they match exactly (nothing is changed
+    if anything differs)."""
+    keys = {k for k in arrays if k.startswith("weights/")}
+    plan = []
+    for i, layer in enumerate(model.layers):
+        for p in layer.parameters():
+            key = f"weights/{i}/{p.name}"
+            if key not in arrays:
+                raise ValueError(
+                    f"{fn}: {path} has no weight '{p.name}' for layer "
+                    f"{i} ({layer.describe()}, shape {p.data.shape}); "
+                    f"was it saved from a model with these layers?")
+            w = arrays[key]
+            if w.shape != p.data.shape:
+                raise ValueError(
+                    f"{fn}: layer {i} ({layer.describe()}): weight "
+                    f"'{p.name}' has shape {p.data.shape} in the model "
+                    f"but {w.shape} in {path}")
+            plan.append((p, w))
+            keys.discard(key)
+    if keys:
+        extra = sorted(keys, key=lambda k: (int(k.split("/")[1]), k))[0]
+        i = int(extra.split("/")[1])
+        raise ValueError(
+            f"{fn}: {path} holds weights the model has no place for, "
+            f"first '{extra}' (shape {arrays[extra].shape}) for layer "
+            f"{i}, but the model has {len(model.layers)} layers"
+            + (f" and its layer {i} ({model.layers[i].describe()}) has "
+               f"no such weight" if i < len(model.layers) else "")
+            + "; was it saved from a deeper or different model?")
+    for p, w in plan:
+        p.data[...] = w

@@ -17,8 +17,9 @@ from typing import Any
 
 import numpy as np
 
+from .. import _validate as check
 from .. import layers as _layers
-from ..layers.base import Layer, as_shape
+from ..layers.base import Layer
 from ..layers.input_layer import InputLayer
 from ..layers.symbolic import SymbolicTensor
 from ._backprop import backward_step
@@ -43,7 +44,11 @@ class Sequential(Model):
                  name: str = "sequential", seed: int | None = None,
                  dtype: str | None = None):
         self._init_model(name, seed)
-        self.dtype = None if dtype is None else np.dtype(dtype)
+        self.dtype = check.float_dtype(f"Sequential '{name}'", "dtype",
+                                       dtype, allow_none=True)
+        check.list_of(f"Sequential '{name}'", "layers", layers,
+                      (Layer, SymbolicTensor), "nnkit layer",
+                      "Sequential([layer])", allow_none=True)
         self.layers: list[Layer] = []
         self.input_shape: tuple[int, ...] | None = None
         self.input_dtype: np.dtype | None = None
@@ -73,8 +78,9 @@ class Sequential(Model):
                 self.input_dtype = layer.input_dtype
             return
         if not isinstance(layer, Layer):
-            raise TypeError(f"Sequential.add expects an nnkit Layer, got "
-                            f"{type(layer).__name__}")
+            raise check.ArgumentTypeError(
+                f"Sequential.add expects an nnkit Layer, got "
+                f"{check.show(layer)} ({check.type_name(layer)})")
         if layer.multi_input:
             raise TypeError(f"Sequential: {layer.describe()} takes several "
                             f"inputs; use the functional API "
@@ -109,11 +115,20 @@ class Sequential(Model):
                 f"{layer.describe()} was built for inputs "
                 f"{layer.input_shape} but receives {tuple(shape)} here")
         layer.ensure_built(shape, self.rng)
-        self._out_shape = layer.compute_output_shape(shape)
+        out = layer.compute_output_shape(shape)
+        if isinstance(out, list):   # e.g. an RNN with return_state=True
+            raise ValueError(
+                f"{layer.describe()} returns a list of {len(out)} "
+                f"outputs, but Sequential passes one array between "
+                f"layers: call the layer directly, use the functional "
+                f"API (nnkit.Model), or make it return one output "
+                f"(return_state=False, merge_mode not None)")
+        self._out_shape = out
 
     def build(self, input_shape: Any) -> None:
         """Create every layer's weights for examples of this shape."""
-        shape = as_shape(input_shape)
+        shape = check.shape("build", "input_shape", input_shape,
+                            allow_empty=True)   # x of shape (N,)
         self.input_shape = shape
         for layer in self.layers:
             self._build_layer(layer, shape)
@@ -127,8 +142,12 @@ class Sequential(Model):
 
     # ----- what Model needs to know ----------------------------------------
     def _input_specs(self):
-        dtype = self.input_dtype or (self.layers[0].dtype if self.layers
-                                     else np.dtype("float32"))
+        first = self.layers[0] if self.layers else None
+        dtype = self.input_dtype or (
+            # ids stay integers (float32 holds them exactly only to 2**24)
+            np.dtype("int64") if getattr(first, "integer_inputs", False)
+            else first.dtype if first is not None
+            else np.dtype("float32"))
         # No shape: the first layer checks its input and names itself.
         return [(None, dtype)]
 

@@ -26,6 +26,7 @@ from .._public import set_public_module
 from ._adadelta import Adadelta
 from ._adagrad import Adagrad
 from ._adam import Adam, AdamW
+from ._adamax import Adamax
 from ._base import Optimizer
 from ._nadam import Nadam
 from ._registry import get, register, serialize
@@ -33,6 +34,6 @@ from ._rmsprop import RMSprop
 from ._sgd import SGD
 
 __all__ = ["Optimizer", "SGD", "Adagrad", "Adadelta", "RMSprop", "Adam",
-           "AdamW", "Nadam", "get", "serialize", "register"]
+           "AdamW", "Adamax", "Nadam", "get", "serialize", "register"]
 
 set_public_module(__name__, __all__)

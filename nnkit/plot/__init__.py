@@ -15,6 +15,7 @@ and blue (class 1), with a white midpoint.
 #   _boundary.py     decision_boundary
 #   _curves.py       learning_curves, compare_curves
 #   _network.py      network_diagram
+#   _graph.py        model_graph (a model's graph of layer calls)
 #   _confusion.py    confusion_matrix_plot
 #   _activations.py  activation_plot
 
@@ -23,13 +24,14 @@ from ._activations import activation_plot
 from ._boundary import decision_boundary
 from ._confusion import confusion_matrix_plot
 from ._curves import compare_curves, learning_curves
+from ._graph import model_graph
 from ._network import network_diagram
 from ._style import OKABE_ITO, ORANGE_BLUE
 
 __all__ = [
     "OKABE_ITO", "ORANGE_BLUE", "decision_boundary", "learning_curves",
-    "compare_curves", "network_diagram", "confusion_matrix_plot",
-    "activation_plot",
+    "compare_curves", "network_diagram", "model_graph",
+    "confusion_matrix_plot", "activation_plot",
 ]
 
 set_public_module(__name__, __all__)

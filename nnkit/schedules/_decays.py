@@ -63,6 +63,8 @@ class StepDecay(ExponentialDecay):
 
     def __init__(self, initial_learning_rate: float, drop: float = 0.5,
                  steps_per_drop: float = 10):
+        check.positive("StepDecay", "drop", drop)
+        check.positive("StepDecay", "steps_per_drop", steps_per_drop)
         super().__init__(initial_learning_rate, steps_per_drop, drop,
                          staircase=True)
 

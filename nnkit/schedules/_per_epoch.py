@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import _validate as check
 from ._base import LearningRateSchedule, _steps
 from ._registry import get, register, serialize
 
@@ -29,12 +30,9 @@ class PerEpoch(LearningRateSchedule):
     """
 
     def __init__(self, schedule: Any, steps_per_epoch: int):
-        self.schedule = get(schedule)
-        if not isinstance(steps_per_epoch, (int, np.integer)) \
-                or steps_per_epoch < 1:
-            raise ValueError(f"PerEpoch: steps_per_epoch must be a "
-                             f"positive integer, got {steps_per_epoch!r}")
-        self.steps_per_epoch = int(steps_per_epoch)
+        self.schedule = check.lookup("PerEpoch", "schedule", schedule, get)
+        self.steps_per_epoch = check.positive_int(
+            "PerEpoch", "steps_per_epoch", steps_per_epoch)
 
     def __call__(self, step: Any) -> Any:
         return self.schedule(np.floor(_steps(step) / self.steps_per_epoch))

@@ -9,6 +9,7 @@ import ipywidgets as widgets
 import numpy as np
 from matplotlib.axes import Axes
 
+from .. import _validate as check
 from .. import activations
 from ..plot import activation_plot
 from ._base import _FigureWidget, _no_null_tooltips, _with_label
@@ -45,13 +46,16 @@ def plot_activation(name: str = "relu", alpha: float | None = None,
         Array of the two Axes (f, f'): one line for ``name`` first,
         then one per overlaid activation, each in its own colour.
     """
-    act = activations.get(name)
+    act = check.lookup("plot_activation", "name", name, activations.get)
     if alpha is not None:
         tunable = _tunable(name)
         if tunable is None:
             raise ValueError(f"plot_activation: {name!r} has no parameter "
                              f"alpha, got alpha={alpha!r}")
-        act = type(act)(**{tunable[0]: float(alpha)})
+        alpha = check.number("plot_activation", "alpha", alpha)
+        act = type(act)(**{tunable[0]: alpha})
+    if x is not None:
+        x = check.array("plot_activation", "x", x, finite=True)
     others = [activations.get(n) for n in overlay if n != name]
     axes = activation_plot([act, *others], x=x, axes=axes)
     label = name if alpha is None else \
@@ -84,6 +88,7 @@ class ActivationExplorer(_FigureWidget):
     """
 
     def __init__(self, name: str = "relu", overlay: Sequence[str] = ()):
+        check.lookup("ActivationExplorer", "name", name, activations.get)
         super().__init__((9, 3.5))
         self.figure.subplots_adjust(left=0.06, right=0.98, bottom=0.14,
                                     top=0.9, wspace=0.18)
@@ -148,16 +153,21 @@ class ActivationExplorer(_FigureWidget):
         """The widget as a static figure: its controls beside f and f'.
         """
         from ._picture import control_rows, picture_figure
+        # Narrow enough to be shown unscaled in the book's column, so
+        # the panel's small text stays legible (nnkit.book.MIN_TEXT_PX).
         fig, (left, bottom, right, top) = picture_figure(
-            control_rows(self.widget), 1, (8.5, 3.3))
+            control_rows(self.widget), 1, (5.9, 3.3))
         grid = fig.add_gridspec(1, 2, left=left, bottom=bottom,
-                                right=right, top=top, wspace=0.2)
+                                right=right, top=top, wspace=0.25)
         has_alpha = _tunable(self.name.value) is not None
-        plot_activation(self.name.value,
-                        self.alpha.value if has_alpha else None,
-                        axes=[fig.add_subplot(grid[0]),
-                              fig.add_subplot(grid[1])],
-                        overlay=self.overlay.value)
+        f_ax, d_ax = plot_activation(
+            self.name.value, self.alpha.value if has_alpha else None,
+            axes=[fig.add_subplot(grid[0]), fig.add_subplot(grid[1])],
+            overlay=self.overlay.value)
+        d_ax.get_legend().remove()          # one legend, where f is low
+        for text in f_ax.legend(fontsize="small",
+                                loc="upper left").get_texts():
+            text.set_text(text.get_text().replace(" (", "\n("))
         return fig
 
 

@@ -18,6 +18,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
 
+from .. import _validate as check
 from ..layers import Conv2D
 from ._base import _bad, _FigureWidget, _no_null_tooltips, _with_label
 
@@ -53,7 +54,8 @@ def parse_kernel(text: str) -> np.ndarray:
         ValueError: naming what is wrong (no numbers, a word that is
             not a number, rows of different lengths, more than 9 x 9).
     """
-    rows = [r.replace(",", " ").split() for r in str(text).split(";")
+    check.string("parse_kernel", "text", text, nonempty=False)
+    rows = [r.replace(",", " ").split() for r in text.split(";")
             if r.strip()]
     if not rows:
         raise ValueError("parse_kernel: the custom filter is empty; type "
@@ -101,8 +103,10 @@ def conv_feature_map(image: np.ndarray, kernel: np.ndarray,
     Returns:
         The feature map (H', W') (no bias, no activation).
     """
-    image = np.asarray(image, dtype=np.float64)
-    kernel = np.asarray(kernel, dtype=np.float64)
+    image = check.array("conv_feature_map", "image", image,
+                        finite=True).astype(np.float64)
+    kernel = check.array("conv_feature_map", "kernel", kernel,
+                         finite=True).astype(np.float64)
     if image.ndim != 2 or kernel.ndim != 2:
         raise _bad("conv_feature_map", "image and kernel",
                    "2-D arrays", (image.shape, kernel.shape))

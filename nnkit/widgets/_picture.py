@@ -21,6 +21,8 @@ import matplotlib.pyplot as plt
 from matplotlib.axes import Axes
 from matplotlib.patches import FancyBboxPatch, Rectangle
 
+from .. import _validate as check
+
 _SKIP = (widgets.Image, widgets.Play, widgets.Output)
 _INK, _FRAME, _FILL = "#222222", "#9a9a9a", "#f3f3f3"
 _ACCENT = "#2a6fb0"
@@ -276,6 +278,8 @@ def picture_figure(rows: Sequence[tuple[str, Any]], columns: int,
         the plots may use (for ``add_gridspec``).
     """
     rows = list(rows)
+    check.positive_int("picture_figure", "columns", columns)
+    check.one_of("picture_figure", "side", side, ("left", "top"))
     pw, ph = panel_size(rows, columns)
     w, h = plot_size
     if side == "left":

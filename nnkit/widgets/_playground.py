@@ -22,6 +22,7 @@ from .. import (
     optimizers,
     regularizers,
 )
+from .. import _validate as check
 from ..datasets import playground as _playground_dataset
 from ..layers import Dense
 from ..models import Sequential
@@ -232,7 +233,7 @@ def featurize(x: np.ndarray,
     Returns:
         float64 array (N, F), one column per feature, in the order given.
     """
-    x = np.asarray(x, dtype=np.float64)
+    x = check.array("featurize", "x", x).astype(np.float64)
     if x.ndim != 2 or x.shape[1] != 2:
         raise ValueError(f"featurize: x must have shape (N, 2), got "
                          f"{x.shape}")

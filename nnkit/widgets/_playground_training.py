@@ -13,8 +13,8 @@ from typing import Any
 
 import numpy as np
 
+from .. import _validate as check
 from ..models import Sequential, TrainingDivergedError
-from ._base import _bad
 from ._playground import (
     _DOMAIN,
     PlaygroundConfig,
@@ -58,6 +58,11 @@ class PlaygroundState:
 
 def _as_config(config: Any, overrides: Mapping[str, Any]
                ) -> PlaygroundConfig:
+    check.known_arguments("Playground settings", PlaygroundConfig,
+                          dict(overrides))
+    if isinstance(config, Mapping):
+        check.known_arguments("Playground settings", PlaygroundConfig,
+                              dict(config))
     if config is None:
         return PlaygroundConfig(**overrides)
     if isinstance(config, PlaygroundConfig):
@@ -66,6 +71,16 @@ def _as_config(config: Any, overrides: Mapping[str, Any]
         return PlaygroundConfig(**{**config, **overrides})
     raise TypeError("config must be a PlaygroundConfig, a dict or None, "
                     f"got {type(config).__name__}")
+
+
+def _check_state(fn: str, state: Any) -> None:
+    check.instance(fn, "state", state, PlaygroundState,
+                   "a PlaygroundState (from init_state)")
+
+
+def check_resolution(fn: str, resolution: Any) -> int:
+    """Grid points per axis: an integer >= 2."""
+    return check.integer(fn, "resolution", resolution, 2)
 
 
 def _targets(config: PlaygroundConfig, y: np.ndarray) -> np.ndarray:
@@ -116,8 +131,8 @@ def train_epochs(state: PlaygroundState, n: int = 1) -> PlaygroundState:
     Stops early (and sets ``state.diverged``) if the loss becomes NaN
     or infinite. Returns the same, updated, state.
     """
-    if int(n) != n or n < 0:
-        raise _bad("train_epochs", "n", "an integer >= 0", n)
+    _check_state("train_epochs", state)
+    check.non_negative_int("train_epochs", "n", n)
     cfg = state.config
     for _ in range(int(n)):
         if state.diverged:
@@ -144,6 +159,8 @@ def _threshold(config: PlaygroundConfig) -> float:
 def accuracy(state: PlaygroundState, split: str = "test") -> float:
     """Fraction of ``split`` (``"train"``/``"test"``) points classified
     right; NaN for regression."""
+    _check_state("accuracy", state)
+    check.one_of("accuracy", "split", split, ("train", "test"))
     if state.config.problem == "regression":
         return float("nan")
     x = state.inputs_train if split == "train" else state.inputs_test
@@ -161,6 +178,8 @@ def predict_grid(state: PlaygroundState, resolution: int = 100
         z (R, R) the output, ``z[i, j]`` at ``x1 = ticks[j]``,
         ``x2 = ticks[i]``.
     """
+    _check_state("predict_grid", state)
+    resolution = check_resolution("predict_grid", resolution)
     ticks = np.linspace(-_DOMAIN, _DOMAIN, resolution)
     g1, g2 = np.meshgrid(ticks, ticks)
     grid = np.column_stack([g1.ravel(), g2.ravel()])
@@ -181,7 +200,8 @@ def layer_maps(state: PlaygroundState, resolution: int = 80
         the output unit last. ``maps[k][j, i, l]`` is node j of column
         k at ``x1 = ticks[l]``, ``x2 = ticks[i]``, as ``predict_grid``.
     """
-    r = int(resolution)
+    _check_state("layer_maps", state)
+    r = check_resolution("layer_maps", resolution)
     ticks = np.linspace(-_DOMAIN, _DOMAIN, r)
     g1, g2 = np.meshgrid(ticks, ticks)
     out = featurize(np.column_stack([g1.ravel(), g2.ravel()]),
@@ -206,6 +226,7 @@ def gradient_norms(state: PlaygroundState) -> np.ndarray:
         float array, one ``||dL/dW||`` (Frobenius norm) per Dense
         layer, the output layer last; NaN once the run has diverged.
     """
+    _check_state("gradient_norms", state)
     layers = state.model.layers
     if state.diverged:
         return np.full(len(layers), np.nan)

@@ -17,6 +17,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
+from .. import _validate as check
 from ..plot import OKABE_ITO, ORANGE_BLUE
 from ._playground import _DOMAIN, FEATURES, PlaygroundConfig, featurize
 from ._playground_html import (
@@ -32,6 +33,7 @@ from ._playground_html import (
 from ._playground_training import (
     PlaygroundState,
     accuracy,
+    check_resolution,
     gradient_norms,
     layer_maps,
     predict_grid,
@@ -71,12 +73,15 @@ def render(state: PlaygroundState,
         axes: two Axes; a new (9, 4) figure when None.
         show_test: also draw the test points.
         discretize: show the predicted class instead of the output.
-        resolution: grid points per axis.
+        resolution: grid points per axis (>= 2).
 
     Returns:
         Array of the two Axes. The heat map is ``axes[0].images[0]``;
         the curves are ``axes[1].lines`` (train, test).
     """
+    check.instance("render", "state", state, PlaygroundState,
+                   "a PlaygroundState (from init_state)")
+    check_resolution("render", resolution)
     if axes is None:
         _, axes = plt.subplots(1, 2, figsize=(9, 4), layout="constrained")
     axes = np.asarray(axes).ravel()
@@ -138,6 +143,9 @@ def plot_neurons(state: PlaygroundState, resolution: int = 40,
         The Figure; row k holds ``units[k]`` images (empty axes are
         hidden).
     """
+    check.instance("plot_neurons", "state", state, PlaygroundState,
+                   "a PlaygroundState (from init_state)")
+    resolution = check_resolution("plot_neurons", resolution)
     ticks = np.linspace(-_DOMAIN, _DOMAIN, resolution)
     g1, g2 = np.meshgrid(ticks, ticks)
     out = featurize(np.column_stack([g1.ravel(), g2.ravel()]),

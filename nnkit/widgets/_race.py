@@ -16,6 +16,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
 
+from .. import _validate as check
 from .. import optimizers
 from ..layers.base import Parameter
 from ._base import _bad, _FigureWidget, _no_null_tooltips, _with_label
@@ -32,7 +33,7 @@ def suggested_learning_rates(surface: str | Surface,
     """The surface's default rate for each optimizer (default: all):
     ``learning_rate`` for ``SGD_FAMILY``, ``adaptive_learning_rate``
     for the rest."""
-    surf = _surface(surface)
+    surf = _surface(surface, "suggested_learning_rates")
     names = list(race_optimizers()) if names is None else names
     return {n: surf.learning_rate if n in SGD_FAMILY
             else surf.adaptive_learning_rate for n in names}
@@ -101,21 +102,22 @@ def optimize_path(surface: str | Surface,
         If the point leaves every sensible range (non-finite or beyond
         1e6), the remaining rows are NaN.
     """
-    surf = _surface(surface)
-    if int(steps) != steps or steps < 0:
-        raise _bad("optimize_path", "steps", "an integer >= 0", steps)
+    fn = "optimize_path"
+    surf = _surface(surface, fn)
+    check.non_negative_int(fn, "steps", steps)
     if isinstance(optimizer, str):
         table = race_optimizers(0.01)
-        if optimizer not in table:
-            raise ValueError(f"unknown optimizer {optimizer!r}; choose one "
-                             f"of {', '.join(table)}")
+        check.one_of(fn, "optimizer", optimizer, table)
         rate = (suggested_learning_rates(surf, [optimizer])[optimizer]
                 if learning_rate is None else learning_rate)
         opt = race_optimizers({optimizer: rate})[optimizer]
     else:
+        check.instance(fn, "optimizer", optimizer, optimizers.Optimizer,
+                       "an nnkit optimizer or a name from race_optimizers")
         opt = copy.deepcopy(optimizer)
         opt.reset_state()
-    point = np.array(surf.start if start is None else start, np.float64)
+    point = check.array(fn, "start", surf.start if start is None
+                        else start, finite=True).astype(np.float64)
     if point.shape != (2,):
         raise _bad("optimize_path", "start", "a point (x, y)", start)
     p = Parameter(point, "xy")
@@ -151,7 +153,7 @@ def race(surface: str | Surface = "rosenbrock",
     Returns:
         Dict name -> path, each (steps + 1, 2) (see ``optimize_path``).
     """
-    surf = _surface(surface)
+    surf = _surface(surface, "race")
     rates: Any = suggested_learning_rates(surf)
     if isinstance(learning_rate, Mapping):
         rates.update(learning_rate)
@@ -188,6 +190,7 @@ def optimizer_style(name: str) -> dict[str, Any]:
     that a path keeps its look whichever optimizers are selected.
     Unknown names get a style from their hash.
     """
+    check.string("optimizer_style", "name", name)
     names = list(race_optimizers())
     k = names.index(name) if name in names else \
         sum(map(ord, name)) % 11
@@ -268,7 +271,7 @@ def plot_paths(surface: str | Surface, paths: Mapping[str, np.ndarray],
         The legend sits to the right of the plot.
     """
     name = surface if isinstance(surface, str) else "surface"
-    surf = _surface(surface)
+    surf = _surface(surface, "plot_paths")
     if ax is None:
         _, ax = plt.subplots(figsize=(7.5, 4.5), layout="constrained")
     _draw_surface(ax, surf)
@@ -297,7 +300,9 @@ def path_losses(surface: str | Surface, paths: Mapping[str, np.ndarray]
         name -> float array of the path's length (NaN where the path
         ran away).
     """
-    surf = _surface(surface)
+    surf = _surface(surface, "path_losses")
+    check.instance("path_losses", "paths", paths, Mapping,
+                   "a dict {optimizer name: path}, as race returns")
     base = 0.0 if surf.minimum is None else float(surf.f(*surf.minimum))
     return {n: surf.f(np.asarray(p)[:, 0], np.asarray(p)[:, 1]) - base
             for n, p in paths.items()}
@@ -374,7 +379,7 @@ class OptimizerRace(_FigureWidget):
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         self.canvas = FigureCanvasAgg(self.figure)
         w, lay = widgets, widgets.Layout
-        surf = _surface(surface)
+        surf = _surface(surface, "OptimizerRace")
         available = list(race_optimizers())
         if names is None:
             names = [n for n in ("SGD", "Momentum", "Nesterov", "RMSprop",

@@ -84,11 +84,12 @@ def surfaces() -> dict[str, Surface]:
     }
 
 
-def _surface(surface: str | Surface) -> Surface:
+def _surface(surface: str | Surface, owner: str = "race") -> Surface:
     if isinstance(surface, Surface):
         return surface
     table = surfaces()
-    if surface not in table:
-        raise ValueError(f"unknown surface {surface!r}; choose one of "
-                         f"{', '.join(table)}")
+    if not isinstance(surface, str) or surface not in table:
+        raise (ValueError if isinstance(surface, str) else TypeError)(
+            f"{owner}: surface must be a Surface or one of "
+            f"{', '.join(map(repr, table))}, got {surface!r}")
     return table[surface]

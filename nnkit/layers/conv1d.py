@@ -1,0 +1,208 @@
+"""1-D convolution (Keras' Conv1D) over sequences, channels last.
+
+Shapes (N sequences, L steps, C channels, F filters, kernel size k):
+
+* x: (N, L, C);
+* K ("kernel"): (k, C, F), Keras' layout; b ("bias"): (F,);
+* out: (N, Lo, F).
+
+Each output step is the dot product of a window of k (dilated) steps
+with a filter; with stride s and dilation d over the padded input xp::
+
+    z[n, t, f] = sum_{a, c} xp[n, s t + d a, c] K[a, c, f] + b[f]
+
+A sequence is a one-pixel-high image, so this is Conv2D on x viewed as
+(N, 1, L, C) with a (1, k) kernel: the same im2col matrix product and
+the same backward (with dz = dout * f'(z))::
+
+    dK = cols^T dz      db = sum dz      dx = col2im(dz K^T)
+
+Padding: ``"valid"`` (none), ``"same"`` (Lo = ceil(L / s), the extra
+step after, as in TensorFlow) or ``"causal"``: d (k - 1) zeros before
+the sequence and none after, so output t sees only steps <= t (for
+language models and WaveNet-style stacks); Lo = ceil(L / s).
+
+Difference from Keras: Keras refuses strides > 1 with dilation_rate > 1;
+nnkit computes it (the formulas hold) but such a layer has no twin.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .. import _validate as check
+from .base import Layer
+from .im2col import col2im, conv_output_size, im2col, same_padding
+from .kernel import KernelMixin
+
+__all__ = ["Conv1D", "to_single", "check_data_format", "check_steps"]
+
+
+def to_single(value: Any, arg: str, owner: str) -> int:
+    """A positive int given as an int or a 1-tuple (Keras accepts both)."""
+    v = value[0] if isinstance(value, (tuple, list)) and len(value) == 1 \
+        else value
+    if isinstance(v, (tuple, list)):
+        raise check.ArgumentTypeError(
+            f"{owner}: {arg} must be a positive integer (or a 1-tuple), "
+            f"got {check.show(value)}")
+    return check.positive_int(owner, arg, v)
+
+
+def check_data_format(value: Any, owner: str) -> str:
+    """nnkit is channels last: None or ``"channels_last"`` only."""
+    if value not in (None, "channels_last"):
+        raise ValueError(f"{owner}: data_format must be 'channels_last' "
+                         f"(nnkit has no channels_first), got {value!r}")
+    return "channels_last"
+
+
+def check_steps(layer: Layer, x: np.ndarray) -> np.ndarray:
+    """A batch of sequences (N, L, C) with the layer's C; any L."""
+    x = np.asarray(x)
+    if x.dtype.kind not in "fiub":
+        raise TypeError(f"{layer.describe()} expects a numeric array, "
+                        f"got dtype {x.dtype}")
+    c = layer.input_shape[-1] if layer.built else None
+    if x.ndim != 3 or (c is not None and x.shape[-1] != c):
+        want = f"(batch, steps, {c or 'channels'})"
+        raise ValueError(f"{layer.describe()} expects sequences of shape "
+                         f"{want}, got an input of shape {x.shape}")
+    return x.astype(layer.dtype, copy=False)
+
+
+class Conv1D(KernelMixin, Layer):
+    """1-D convolution over channels-last sequences, fused activation.
+
+    Args:
+        filters: number of filters F (> 0).
+        kernel_size: k, an int or a 1-tuple.
+        strides: s, default 1.
+        padding: ``"valid"``, ``"same"`` or ``"causal"``.
+        data_format: ``"channels_last"`` (or None); nnkit has no other.
+        dilation_rate: d, default 1.
+        activation: name or ``nnkit.activations.Activation``; None is
+            linear.
+        use_bias: add a bias per filter.
+        kernel_initializer: Keras default ``"glorot_uniform"`` (fans
+            k C and k F).
+        bias_initializer: Keras default ``"zeros"``.
+        kernel_regularizer, bias_regularizer, activity_regularizer:
+            optional penalties.
+        **kwargs: ``name``, ``dtype``, ``input_shape`` (see ``Layer``).
+
+    Input shape:
+        (N, L, C)
+    Output shape:
+        (N, Lo, filters)
+    """
+
+    input_ndim = 2
+    can_skip_dx = True
+
+    def __init__(self, filters: int, kernel_size: Any, strides: Any = 1,
+                 padding: str = "valid", data_format: str | None = None,
+                 dilation_rate: Any = 1, activation: Any = None,
+                 use_bias: bool = True,
+                 kernel_initializer: Any = "glorot_uniform",
+                 bias_initializer: Any = "zeros",
+                 kernel_regularizer: Any = None,
+                 bias_regularizer: Any = None,
+                 activity_regularizer: Any = None, **kwargs: Any):
+        super().__init__(**kwargs)
+        owner = self.describe()
+        self.filters = check.positive_int(owner, "filters", filters)
+        self.kernel_size = to_single(kernel_size, "kernel_size", owner)
+        self.strides = to_single(strides, "strides", owner)
+        if isinstance(padding, str):
+            padding = padding.lower()
+        self.padding = check.one_of(owner, "padding", padding,
+                                    ("valid", "same", "causal"))
+        self.data_format = check_data_format(data_format, owner)
+        self.dilation_rate = to_single(dilation_rate, "dilation_rate",
+                                       owner)
+        self._init_kernel(activation, use_bias, kernel_initializer,
+                          bias_initializer, kernel_regularizer,
+                          bias_regularizer, activity_regularizer)
+
+    def _geometry(self, input_shape: tuple[int, ...]):
+        """(before, after) padding and output length for (L, C)."""
+        n, k = input_shape[0], self.kernel_size
+        s, d = self.strides, self.dilation_rate
+        if self.padding == "valid":
+            pad = (0, 0)
+        elif self.padding == "same":
+            pad = same_padding(n, k, s, d)
+        else:                                    # causal: all before
+            pad = (d * (k - 1), 0)
+        out = conv_output_size(n + sum(pad), k, 0, s, d)
+        if out <= 0:
+            raise ValueError(
+                f"{self.describe()}: with padding='valid' a kernel "
+                f"spanning {d * (k - 1) + 1} steps (kernel_size {k}, "
+                f"dilation_rate {d}) does not fit a sequence of {n} "
+                f"steps (input shape {tuple(input_shape)}); use "
+                f"padding='same' or 'causal', or a smaller kernel")
+        return pad, out
+
+    def build(self, input_shape, rng=None):
+        self._geometry(input_shape)
+        shape = (self.kernel_size, input_shape[-1], self.filters)
+        self._build_kernel(shape, self.filters, rng)
+        super().build(input_shape, rng)
+
+    def compute_output_shape(self, input_shape):
+        return (self._geometry(input_shape)[1], self.filters)
+
+    def check_input(self, x):
+        return check_steps(self, x)
+
+    def _im2col_args(self, pad):
+        return ((1, self.kernel_size), (1, self.strides),
+                ((0, 0), pad), (1, self.dilation_rate))
+
+    def forward(self, x, training=False):
+        x = self.check_input(x)
+        pad, lo = self._geometry(x.shape[1:])
+        self.pad = pad
+        cols = im2col(x[:, None], *self._im2col_args(pad))
+        z = cols @ self.kernel.data.reshape(-1, self.filters)
+        if self.bias is not None:
+            z += self.bias.data
+        z = z.reshape(len(x), lo, self.filters)
+        out = self.activation.forward(z)
+        self.x_shape, self.cols, self.z, self.out = x.shape, cols, z, out
+        return out
+
+    def backward(self, dout, need_dx=True):
+        dz = self.activation.backward(self.z, self.out, dout)
+        return self.backward_from_logits(dz, need_dx)
+
+    @property
+    def logits_activation(self):
+        """The activation f: ``backward_from_logits`` starts below it."""
+        return self.activation
+
+    def backward_from_logits(self, dz, need_dx=True):
+        """Backward from dL/dz, skipping the activation (see Dense)."""
+        dz = dz.reshape(-1, self.filters)
+        k2 = self.kernel.data.reshape(-1, self.filters)
+        self.kernel.grad += (self.cols.T @ dz).reshape(self.kernel.shape)
+        if self.bias is not None:
+            self.bias.grad += dz.sum(axis=0)
+        if not need_dx:
+            return None
+        n, steps, c = self.x_shape
+        dx = col2im(dz @ k2.T, (n, 1, steps, c),
+                    *self._im2col_args(self.pad))
+        return dx[:, 0]
+
+    def get_config(self):
+        return {
+            **super().get_config(), "filters": self.filters,
+            "kernel_size": self.kernel_size, "strides": self.strides,
+            "padding": self.padding, "data_format": self.data_format,
+            "dilation_rate": self.dilation_rate, **self._kernel_config(),
+        }

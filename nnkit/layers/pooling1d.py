@@ -1,0 +1,176 @@
+"""Max and average pooling over the steps of channels-last sequences.
+
+Each channel is pooled separately: a window of p steps slides with
+stride s (default p: windows do not overlap) and is replaced by its
+largest value or its mean. Output length as for ``Conv1D``, with
+'same' padding placed as in TensorFlow (the extra step after).
+
+The windows are a strided view of the padded input (no copy), shape
+(N, Lo, C, p), so the forward pass is one reduction over its last axis.
+Backward, per window:
+
+* max: the window's dout goes to its largest step, dx[argmax] += dout;
+  on ties the first in the window wins (``argmax`` returns the first),
+  as in TensorFlow's MaxPoolGrad;
+* average: each real step of the window gets dout / count.
+
+The backward loops over the p window offsets (never over steps): offset
+a of every window is the strided slice ``xp[:, a : a + s Lo : s]``, so
+adding each offset's share there makes overlapping windows add up.
+
+'same' padding: padded steps never win a max (they are -inf) and an
+average divides by the number of real steps in its window.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+from .base import Layer
+from .conv import check_padding
+from .conv1d import check_data_format, check_steps, to_single
+from .im2col import conv_output_size, same_padding
+
+__all__ = ["MaxPooling1D", "AveragePooling1D"]
+
+
+class _Pooling1D(Layer):
+    """Shared arguments, geometry and checks of 1-D pooling layers.
+
+    Args:
+        pool_size: p, an int or a 1-tuple, Keras default 2.
+        strides: s, or None (None: equal to ``pool_size``).
+        padding: ``"valid"`` or ``"same"``.
+        data_format: ``"channels_last"`` (or None); nnkit has no other.
+        **kwargs: ``name``, ``dtype``, ``input_shape`` (see ``Layer``).
+
+    Input shape:
+        (N, L, C)
+    Output shape:
+        (N, Lo, C)
+    """
+
+    input_ndim = 2
+
+    def __init__(self, pool_size: Any = 2, strides: Any = None,
+                 padding: str = "valid", data_format: str | None = None,
+                 **kwargs: Any):
+        super().__init__(**kwargs)
+        owner = self.describe()
+        self.pool_size = to_single(pool_size, "pool_size", owner)
+        self.strides = (self.pool_size if strides is None
+                        else to_single(strides, "strides", owner))
+        self.padding = check_padding(padding, owner)
+        self.data_format = check_data_format(data_format, owner)
+
+    def _geometry(self, input_shape: tuple[int, ...]):
+        n, p, s = input_shape[0], self.pool_size, self.strides
+        pad = same_padding(n, p, s) if self.padding == "same" else (0, 0)
+        out = conv_output_size(n + sum(pad), p, 0, s)
+        if out <= 0:
+            raise ValueError(
+                f"{self.describe()}: with padding='valid' a window of {p} "
+                f"steps does not fit a sequence of {n} steps (input shape "
+                f"{tuple(input_shape)}); use padding='same' or a smaller "
+                f"pool_size")
+        return pad, out
+
+    def build(self, input_shape, rng=None):
+        self._geometry(input_shape)
+        super().build(input_shape, rng)
+
+    def compute_output_shape(self, input_shape):
+        return (self._geometry(input_shape)[1], input_shape[-1])
+
+    def check_input(self, x):
+        return check_steps(self, x)
+
+    def _windows(self, x: np.ndarray, fill: float) -> np.ndarray:
+        """Padded input's windows as a view (N, Lo, C, p)."""
+        self.pad, self.lo = self._geometry(x.shape[1:])
+        self.x_shape = x.shape
+        xp = np.pad(x, ((0, 0), self.pad, (0, 0)), constant_values=fill) \
+            if any(self.pad) else x
+        win = sliding_window_view(xp, self.pool_size, axis=1)
+        return win[:, ::self.strides][:, :self.lo]
+
+    def _scatter(self, shares) -> np.ndarray:
+        """dx from the gradient share of each window offset a."""
+        n, steps, c = self.x_shape
+        before, after = self.pad
+        dxp = np.zeros((n, steps + before + after, c), self.dtype)
+        s, lo = self.strides, self.lo
+        for a, g in enumerate(shares):
+            dxp[:, a:a + s * (lo - 1) + 1:s] += g
+        return dxp[:, before:before + steps]
+
+    def get_config(self):
+        return {**super().get_config(), "pool_size": self.pool_size,
+                "strides": self.strides, "padding": self.padding,
+                "data_format": self.data_format}
+
+
+class MaxPooling1D(_Pooling1D):
+    """Max pooling: each window of steps is replaced by its maximum.
+
+    Args:
+        pool_size: p, an int or a 1-tuple, Keras default 2.
+        strides: s, or None (None: equal to ``pool_size``).
+        padding: ``"valid"`` or ``"same"`` (pads with -inf).
+        data_format: ``"channels_last"`` (or None); nnkit has no other.
+        **kwargs: ``name``, ``dtype``, ``input_shape`` (see ``Layer``).
+
+    Input shape:
+        (N, L, C)
+    Output shape:
+        (N, Lo, C)
+    """
+
+    def forward(self, x, training=False):
+        x = self.check_input(x)
+        win = self._windows(x, -np.inf)
+        self.argmax = win.argmax(axis=-1)       # first maximum wins
+        self.out = np.take_along_axis(win, self.argmax[..., None],
+                                      axis=-1)[..., 0]
+        return self.out
+
+    def backward(self, dout):
+        return self._scatter(np.where(self.argmax == a, dout, 0)
+                             for a in range(self.pool_size))
+
+
+class AveragePooling1D(_Pooling1D):
+    """Average pooling: each window of steps is replaced by its mean.
+
+    Args:
+        pool_size: p, an int or a 1-tuple, Keras default 2.
+        strides: s, or None (None: equal to ``pool_size``).
+        padding: ``"valid"`` or ``"same"`` (the mean is over the
+            window's real steps only, as in TensorFlow).
+        data_format: ``"channels_last"`` (or None); nnkit has no other.
+        **kwargs: ``name``, ``dtype``, ``input_shape`` (see ``Layer``).
+
+    Input shape:
+        (N, L, C)
+    Output shape:
+        (N, Lo, C)
+    """
+
+    def forward(self, x, training=False):
+        x = self.check_input(x)
+        win = self._windows(x, 0.0)
+        if any(self.pad):          # real (non-padding) steps per window
+            ones = np.ones((1, x.shape[1], 1), self.dtype)
+            self.count = self._windows(ones, 0.0).sum(axis=-1)[0]
+            self.x_shape = x.shape
+        else:
+            self.count = self.dtype.type(self.pool_size)
+        self.out = win.sum(axis=-1) / self.count
+        return self.out
+
+    def backward(self, dout):
+        share = dout / self.count
+        return self._scatter(share for _ in range(self.pool_size))

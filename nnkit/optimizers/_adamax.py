@@ -1,0 +1,62 @@
+"""Adamax: Adam with the infinity norm in place of the second moment."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .. import _validate as check
+from ._base import Optimizer
+
+__all__ = ["Adamax"]
+
+
+class Adamax(Optimizer):
+    """Adamax (Kingma & Ba 2015, section 7.1).
+
+    Adam divides by the root of an average of g**2; letting the power 2
+    grow to infinity turns that average into a decaying maximum of
+    ``|g|``, which needs no bias correction. Keras' form (m, u start at 0;
+    t = iterations + 1; ``|g|`` elementwise)::
+
+        m = m + (g - m) * (1 - beta_1)
+        u = max(beta_2 * u, |g|)
+        w = w - lr * m / ((1 - beta_1**t) * (u + eps))
+
+    The paper's Algorithm 2 is the same update with eps = 0. As with
+    Adam, Keras' TensorFlow backend rounds beta_1 to float32 in
+    ``beta_1**t`` (only there); nnkit uses your value (see
+    ``nnkit.optimizers``).
+
+    Args:
+        learning_rate: Keras default 0.001.
+        beta_1: decay of the first moment, in [0, 1), default 0.9.
+        beta_2: decay of the infinity norm, in [0, 1), default 0.999.
+        epsilon: eps > 0, Keras default 1e-7.
+    """
+
+    name = "adamax"
+    slot_names = ("momentum", "norm")
+
+    def __init__(self, learning_rate: Any = 0.001, beta_1: float = 0.9,
+                 beta_2: float = 0.999, epsilon: float = 1e-7,
+                 **kwargs: Any):
+        super().__init__(learning_rate, **kwargs)
+        owner = type(self).__name__
+        self.beta_1 = check.rate(owner, "beta_1", beta_1)
+        self.beta_2 = check.rate(owner, "beta_2", beta_2)
+        self.epsilon = check.positive(owner, "epsilon", epsilon)
+
+    def update_step(self, p, g, slots, lr):
+        dt = p.data.dtype.type
+        t = dt(self.iterations + 1)
+        m, u = slots["momentum"], slots["norm"]
+        m += (g - m) * dt(1 - self.beta_1)
+        np.maximum(dt(self.beta_2) * u, np.abs(g), out=u)
+        correction = dt(1) - dt(self.beta_1) ** t
+        p.data -= lr * m / (correction * (u + dt(self.epsilon)))
+
+    def get_config(self):
+        return {**super().get_config(), "beta_1": self.beta_1,
+                "beta_2": self.beta_2, "epsilon": self.epsilon}

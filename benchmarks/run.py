@@ -13,7 +13,8 @@ book's performance appendix includes. How:
 * **Whole training epochs** (``workloads.py``): the same model, the same
   weights, the same batches in order, one epoch of ``fit`` timed from
   its start to its end by a callback (the set-up of a ``fit`` call is
-  not counted). Layer-level rows (``bench_conv.py``, ``bench_rnn.py``)
+  not counted), in wall time and in the process' CPU time (robust to
+  other load on the machine). Layer-level rows (``bench_conv.py``, ``bench_rnn.py``)
   and the latency of ``predict`` are extra detail.
 * **Interleaved, repeated**: one warm-up run each, then ``--repeats``
   rounds (default 7) of nnkit, Keras, [PyTorch] in turn; the median is
@@ -126,11 +127,15 @@ def epoch_timers(keras):
         class EpochTimer(base):
             seconds = 0.0
 
+            cpu: list[float] = []
+
             def on_epoch_begin(self, epoch, logs=None):
                 self.t0 = time.perf_counter()
+                self.c0 = time.process_time()
 
             def on_epoch_end(self, epoch, logs=None):
                 self.seconds = time.perf_counter() - self.t0
+                self.cpu = [*self.cpu, time.process_time() - self.c0]
         return EpochTimer()
 
     return make(nnkit.callbacks.Callback), make(keras.callbacks.Callback)
@@ -159,7 +164,7 @@ def epoch_runs(w, keras) -> dict:
         import bench_torch
         runs["PyTorch"] = bench_torch.twin(w.name, model, w.x, w.y,
                                            w.batch_size)
-    return runs
+    return runs, {"nnkit": nn_timer, "Keras": k_timer}
 
 
 def inference_rows(repeats: int, keras) -> list[dict]:
@@ -218,10 +223,14 @@ def measure(setting: str, repeats: int, only: str | None) -> dict:
         w = make()
         if only and only not in w.title:
             continue
+        runs, timers = epoch_runs(w, keras)
+        times = interleaved_times(runs, repeats)
+        # the process' CPU seconds of the same epochs (warm-up dropped):
+        # what the epoch cost, whatever else the machine ran
+        cpu = {lib: t.cpu[-repeats:] for lib, t in timers.items()}
         rows.append({"name": f"{w.title}, one epoch",
                      "workload": w.name, "kind": "epoch",
-                     "times": interleaved_times(epoch_runs(w, keras),
-                                                repeats),
+                     "times": times, "cpu": cpu,
                      "flops": product_flops(w.executed),
                      "limit": matmul_seconds(w.executed, repeats)})
     for module in (bench_conv, bench_rnn):
@@ -312,6 +321,20 @@ def table(rows: list[dict], libs: list[str]) -> str:
         else:
             cells += ["–"] * 3
         out.append("| " + " | ".join(cells) + " |")
+    return "\n".join(out)
+
+
+def cpu_table(rows: list[dict]) -> str:
+    """CPU seconds of the process per epoch (all its threads)."""
+    out = ["| training epoch | nnkit CPU (s) | Keras CPU (s) | "
+           "nnkit / Keras |", "|---|---:|---:|---:|"]
+    for r in rows:
+        if "cpu" not in r:
+            continue
+        c = r["cpu"]
+        out.append(f"| {r['workload']} | {fmt_times(c['nnkit'])} | "
+                   f"{fmt_times(c['Keras'])} | "
+                   f"{median(c['nnkit']) / median(c['Keras']):.2f} |")
     return "\n".join(out)
 
 
@@ -416,7 +439,12 @@ def report(results: dict, mem: dict, repeats: int, loads) -> str:
         machine(first["info"])]
     for setting, res in results.items():
         parts += [f"**{SETTINGS[setting]}.** {threads_words(res['info'])}",
-                  table(res["rows"], libs)]
+                  table(res["rows"], libs),
+                  f"CPU time of the same epochs ({SETTINGS[setting].lower()}"
+                  "; the process' user + system seconds, all threads: "
+                  "unlike wall time, it hardly depends on what else the "
+                  "machine runs):",
+                  cpu_table(res["rows"])]
     parts += ["**Targets** (training epochs, nnkit / Keras, medians):",
               targets_table(results)]
     if mem:

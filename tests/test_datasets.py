@@ -271,3 +271,11 @@ def test_text_is_the_pydoc_prose(offline):
     assert 400_000 < len(text) < 600_000
     assert "The \"if\" statement is used for conditional execution" in text
 
+
+
+def test_full_data_reads_the_environment_switch(monkeypatch):
+    monkeypatch.delenv("NNKIT_FULL_DATA", raising=False)
+    assert datasets.full_data() is False
+    for value, expected in (("1", True), ("0", False), ("yes", False)):
+        monkeypatch.setenv("NNKIT_FULL_DATA", value)
+        assert datasets.full_data() is expected

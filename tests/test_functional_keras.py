@@ -244,3 +244,45 @@ def test_a_model_on_an_intermediate_tensor_does_not_convert(keras):
     head = nnkit.Model(h, nnkit.layers.Dense(1)(h))
     with pytest.raises(ValueError, match="intermediate tensor"):
         to_keras(head)
+
+
+def test_per_output_losses_with_a_shorter_last_batch(keras64):
+    """A documented difference (API page, "Keras conventions"): when the
+    last batch is shorter, Keras 3's per-output history entries
+    (``out1_loss``...) weight its batches unequally, so they no longer
+    combine into its own total ``loss``. nnkit's entries are exact means
+    over the examples: ``loss`` is their weighted sum. The total loss and
+    the weights agree with Keras all the same."""
+    keras = keras64
+    ours, theirs = pair(two_in_two_out, "float64", keras)
+    xs, ys = data(30, seed=1)          # batches of 8, 8, 8 and 6
+    kw = dict(loss=["mse", "sparse_categorical_crossentropy"],
+              loss_weights=[0.5, 2.0])
+    ours.compile(nnkit.optimizers.SGD(0.05), **kw)
+    theirs.compile(keras.optimizers.SGD(0.05), **kw)
+    fit = dict(epochs=2, batch_size=8, shuffle=False, verbose=0)
+    h1 = ours.fit(xs, ys, **fit).history
+    h2 = theirs.fit(xs, ys, **fit).history
+    close(h1["loss"], h2["loss"], "float64", "loss")
+    for w, v in zip(ours.get_weights(), theirs.get_weights()):
+        close(w, v, "float64", "weight")
+
+    def combined(h):
+        return 0.5 * np.array(h["out1_loss"]) + 2 * np.array(h["out2_loss"])
+
+    np.testing.assert_allclose(combined(h1), h1["loss"], rtol=1e-12)
+    # Keras' own entries do not add up to its loss (the difference)
+    assert np.max(np.abs(combined(h2) - h2["loss"])) > 1e-3
+    # each nnkit entry is the example-weighted mean of its batch losses
+    sizes = np.array([8, 8, 8, 6])
+    probe = ours.__class__.from_config(ours.get_config())
+    probe.set_weights(ours.get_weights())
+    probe.compile(nnkit.optimizers.SGD(0.0), **kw)
+    full = probe.evaluate(xs, ys, batch_size=30, verbose=0,
+                          return_dict=True)
+    parts = [probe.evaluate([x[i:i + 8] for x in xs],
+                            [y[i:i + 8] for y in ys], verbose=0,
+                            return_dict=True)["out1_loss"]
+             for i in range(0, 30, 8)]
+    np.testing.assert_allclose(np.dot(sizes, parts) / 30,
+                               full["out1_loss"], rtol=1e-12)

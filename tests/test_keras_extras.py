@@ -67,7 +67,7 @@ def test_gelu_by_name_is_the_exact_form_and_round_trips():
     assert isinstance(act, GELU) and not act.approximate
     again = nnkit.activations.get(nnkit.activations.serialize(GELU(True)))
     assert again.approximate
-    with pytest.raises(TypeError, match="gelu: approximate must be True "
+    with pytest.raises(TypeError, match="GELU: approximate must be True "
                        "or False, got 'yes'"):
         GELU("yes")
 

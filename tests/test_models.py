@@ -261,3 +261,19 @@ def test_a_layer_built_on_its_own_uses_its_seed():
     assert np.array_equal(a(x), b(x))
     assert not np.array_equal(Dense(4, seed=8)(x), a(x))
     assert Dense.from_config(a.get_config()).seed == 7
+
+
+def test_build_accepts_keras_batch_axis_as_none():
+    """Keras code calls build((None, 3)); nnkit reads it as build((3,))
+    and gives the same weights, the same as Keras' layout."""
+    keras = pytest.importorskip("keras")
+    ours = Sequential([Dense(4), Dense(2)])
+    ours.build((None, 3))
+    plain = Sequential([Dense(4), Dense(2)])
+    plain.build((3,))
+    theirs = keras.Sequential([keras.layers.Dense(4), keras.layers.Dense(2)])
+    theirs.build((None, 3))
+    assert ours.input_shape == plain.input_shape == (3,)
+    shapes = [w.shape for w in ours.get_weights()]
+    assert shapes == [w.shape for w in plain.get_weights()]
+    assert shapes == [tuple(w.shape) for w in theirs.get_weights()]

@@ -118,3 +118,60 @@ def test_wheel_installs_in_a_fresh_environment_and_trains(wheel, tmp_path):
     assert found["version"] == wheel.name.split("-")[1]
     assert found["last"] < found["first"]
     assert found["heavy"] == []
+
+
+def _requirement_name(req: str) -> str:
+    import re
+    return re.split(r"[<>=!~;\[ ]", req, maxsplit=1)[0].lower().replace(
+        "_", "-")
+
+
+def test_book_extra_covers_the_other_extras_and_every_chapter_import():
+    """pyproject's ``book`` extra is what a downloaded chapter needs: every
+    package of the other extras, and the distribution of every
+    third-party module a chapter notebook imports."""
+    import ast
+    import importlib.metadata
+
+    import tomllib
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text())[
+        "project"]["optional-dependencies"]
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    book = {_requirement_name(r) for r in extras["book"]
+            + project["dependencies"]}
+    for name, reqs in extras.items():
+        missing = {_requirement_name(r) for r in reqs} - book
+        assert not missing, f"extra {name!r}: {missing} not in 'book'"
+    dists = importlib.metadata.packages_distributions()
+    local = {"nnkit", "tests"}
+    needed: dict[str, str] = {}
+    for nb in sorted((ROOT / "chapters").rglob("*.ipynb")):
+        cells = json.loads(nb.read_text())["cells"]
+        for cell in cells:
+            if cell["cell_type"] != "code":
+                continue
+            lines = [ln for ln in "".join(cell["source"]).splitlines()
+                     if not ln.lstrip().startswith(("%", "!"))]
+            try:
+                tree = ast.parse("\n".join(lines))
+            except SyntaxError:
+                continue
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Import):
+                    mods = [a.name for a in node.names]
+                elif isinstance(node, ast.ImportFrom) and node.level == 0:
+                    mods = [node.module]
+                else:
+                    continue
+                for mod in mods:
+                    top = mod.split(".")[0]
+                    if top in local or top in sys.stdlib_module_names:
+                        continue
+                    for dist in dists.get(top, [top]):
+                        needed.setdefault(_requirement_name(dist), nb.name)
+    # tensorflow's modules come from the tensorflow-cpu distribution
+    aliases = {"tensorflow": "tensorflow-cpu", "ipython": "ipykernel",
+               "myst-nb": "ipykernel"}
+    missing = {aliases.get(d, d): where for d, where in needed.items()
+               if aliases.get(d, d) not in book}
+    assert not missing, f"chapter imports outside the 'book' extra: {missing}"

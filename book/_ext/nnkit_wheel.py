@@ -11,9 +11,9 @@ it directly: offline, without a build backend (``pip wheel`` would need
 the network for the setuptools that ``pyproject.toml`` asks for), and
 reproducibly (fixed timestamps, sorted entries).
 
-The metadata comes from ``pyproject.toml``. The ``book`` extra, which
-brings everything a chapter imports, is the union of the extras there
-(plot, keras, data) and :data:`BOOK_EXTRA`.
+The metadata comes from ``pyproject.toml``, including the ``book``
+extra, which brings everything a chapter imports (tests/test_wheel.py
+checks that it holds the other extras).
 
 Usage: ``python book/_ext/nnkit_wheel.py OUT_DIR`` (prints the path).
 """
@@ -29,9 +29,6 @@ from pathlib import Path
 import tomllib
 
 ROOT = Path(__file__).resolve().parents[2]
-# What the chapters import besides nnkit's own extras. myst-nb is not
-# here: outside a book build, nnkit.book.glue does nothing.
-BOOK_EXTRA = ("pandas", "scipy", "threadpoolctl", "ipykernel")
 EPOCH = (1980, 1, 1, 0, 0, 0)        # zip's earliest timestamp
 
 
@@ -53,9 +50,7 @@ def metadata(project: dict) -> str:
         lines.append(f"License: {project['license']}")
     lines += [f"Requires-Dist: {r}" for r in project.get("dependencies",
                                                          [])]
-    extras = dict(project.get("optional-dependencies", {}))
-    book = [r for reqs in extras.values() for r in reqs]
-    extras["book"] = list(dict.fromkeys(book + list(BOOK_EXTRA)))
+    extras = project.get("optional-dependencies", {})
     for extra, reqs in extras.items():
         lines.append(f"Provides-Extra: {extra}")
         lines += [f'Requires-Dist: {r}; extra == "{extra}"' for r in reqs]

@@ -29,6 +29,7 @@ from .._public import set_public_module
 from ._boston import load_boston_housing
 from ._dataset import Dataset
 from ._dataset import Seed as Seed
+from ._full import full_data
 from ._generators import _BUMPS as _BUMPS  # for tests/test_datasets.py
 from ._generators import (
     make_circle,
@@ -50,7 +51,7 @@ __all__ = [
     "make_plane", "make_multi_gauss",
     "load_iris", "load_digits", "load_breast_cancer", "load_mnist",
     "load_boston_housing", "load_pima", "load_series", "load_text",
-    "SERIES",
+    "SERIES", "full_data",
 ]
 
 set_public_module(__name__, __all__)

@@ -7,12 +7,12 @@ imported inside the functions that need them.
 from __future__ import annotations
 
 import functools
-import os
 
 import numpy as np
 
 from .. import _validate as check
 from ._dataset import Dataset, Seed
+from ._full import full_data
 
 __all__ = ["load_mnist"]
 
@@ -61,7 +61,7 @@ def load_mnist(n: int | None = None, flatten: bool = False,
     """
     check.boolean("load_mnist", "flatten", flatten)
     check.generator_seed("load_mnist", "seed", seed)
-    if os.environ.get("NNKIT_FULL_DATA") == "1":
+    if full_data():
         from keras.datasets import mnist
 
         (x_tr, y_tr), (x_te, y_te) = mnist.load_data()

@@ -126,7 +126,15 @@ class Sequential(Model):
         self._out_shape = out
 
     def build(self, input_shape: Any) -> None:
-        """Create every layer's weights for examples of this shape."""
+        """Create every layer's weights for examples of this shape.
+
+        ``input_shape`` is the shape of one example, e.g. ``(3,)``. Keras
+        code writes the batch axis too, as ``None``: ``build((None, 3))``
+        is accepted and means the same.
+        """
+        if isinstance(input_shape, (tuple, list)) and len(input_shape) > 1 \
+                and input_shape[0] is None:
+            input_shape = tuple(input_shape[1:])   # Keras' batch axis
         shape = check.shape("build", "input_shape", input_shape,
                             allow_empty=True)   # x of shape (N,)
         self.input_shape = shape

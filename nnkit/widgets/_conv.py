@@ -274,7 +274,7 @@ class ConvExplorer(_FigureWidget):
         """The widget as a static figure: its controls above its plot."""
         from ._picture import control_rows, picture_figure
         fig, (left, bottom, right, top) = picture_figure(
-            control_rows(self.widget), 4, (9.5, 3.2), side="top")
+            control_rows(self.widget), 4, (7.3, 3.0), side="top")
         grid = fig.add_gridspec(1, 3, width_ratios=[1, 0.8, 1], left=0.01,
                                 bottom=0.02, right=right, top=top,
                                 wspace=0.12)

@@ -48,11 +48,14 @@ ONE_BLAS := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
 CHROMIUM ?= /usr/bin/chromium
 CHROMEDRIVER ?= /usr/bin/chromedriver
 
-.PHONY: help book test test-fast test-browser lint nbval lab bench clean \
+.PHONY: help book book-en book-es i18n-update test test-fast test-browser lint nbval lab bench clean \
         distclean venv constraints
 
 help:
-	@echo "make book       build the HTML book into _build/html/ (runs every chapter)"
+	@echo "make book       build the HTML book into _build/html/ (runs every chapter),"
+	@echo "                English, and Spanish in _build/html/es/"
+	@echo "make book-es    only the Spanish edition (from the English build's cache)"
+	@echo "make i18n-update  extract the English text into locales/es/*.po"
 	@echo "make test       ruff + unit tests + notebooks (nbval) + book build"
 	@echo "                + browser test (when Chromium is installed)"
 	@echo "make test-fast  the pytest unit tests only"
@@ -83,9 +86,27 @@ venv: $(STAMP)
 # notebooks are not re-run) and treats every warning as an error. Then
 # puts nnkit's wheel into the site, for readers who download a chapter's
 # notebook: pip install "nnkit-VERSION-py3-none-any.whl[book]".
-book: $(STAMP)
+book: book-en book-es
+
+book-en: $(STAMP)
 	$(ONE_BLAS) $(MPL_INLINE) jupyter-book build . -W -n --keep-going
 	python book/_ext/nnkit_wheel.py _build/html
+
+# The Spanish edition (book/_ext/nnbook_i18n.py): the same sources with
+# language "es" and the translations in locales/es/LC_MESSAGES/, built
+# from the English build's execution cache (nothing runs a second time)
+# into _build/html/es/, warnings as errors. The site's root page then
+# offers both editions.
+book-es: $(STAMP)
+	$(ONE_BLAS) $(MPL_INLINE) python book/_ext/nnbook_i18n.py build es
+	python book/_ext/nnkit_wheel.py _build/html/es
+
+# After the English text changes: extract its messages (no execution)
+# and merge them into the catalogs (new ones untranslated, changed ones
+# fuzzy); then translate, and commit locales/. tests/test_catalogs.py
+# fails until the catalogs match the text.
+i18n-update: $(STAMP)
+	python book/_ext/nnbook_i18n.py extract
 
 # --- tests ------------------------------------------------------------------
 
@@ -139,7 +160,8 @@ nbval: $(STAMP)
 # first if _build/html is missing. tests/browser/test_lab_widgets.py also
 # starts `jupyter lab` as `make lab` does and uses nnkit's widgets in it.
 test-browser: $(STAMP)
-	@if [ ! -f _build/html/index.html ]; then \
+	@if [ ! -f _build/html/index.html ] || \
+	    [ ! -f _build/html/es/index.html ]; then \
 	  $(MAKE) --no-print-directory book; fi
 	NNBOOK_BROWSER=1 NNBOOK_CHROMIUM=$(CHROMIUM) \
 	  NNBOOK_CHROMEDRIVER=$(CHROMEDRIVER) python -m pytest -p no:randomly \

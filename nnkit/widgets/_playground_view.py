@@ -238,7 +238,7 @@ def draw_diagram(ax: Axes, state: PlaygroundState,
                 facecolor="#2a6fb0" if on else "white",
                 edgecolor="#9a9a9a", linewidth=0.8))
             if on:
-                ax.text(-left + 8, geom.y(row) + half, "✓", fontsize=6,
+                ax.text(-left + 8, geom.y(row) + half, "✓", fontsize=6.5,
                         color="white", ha="center", va="center")
     lo, hi = _output_range(cfg)
     for k in range(n_layers):
@@ -275,7 +275,8 @@ def draw_diagram(ax: Axes, state: PlaygroundState,
     return ax
 
 
-def playground_picture(pg, width: float = 9.0) -> Figure:
+def playground_picture(pg, width: float = 9.0, side: str = "left"
+                       ) -> Figure:
     """The static picture of a ``Playground`` widget: its control panel
     (``draw_controls``) on the left, then its network diagram
     (``draw_diagram``), its output map, loss curves and gradient norms,
@@ -283,8 +284,10 @@ def playground_picture(pg, width: float = 9.0) -> Figure:
 
     Args:
         pg: the ``Playground``.
-        width: inches for the diagram and the output (the panel adds
-            its own width).
+        width: inches for the diagram and the output (with
+            ``side="left"`` the panel adds its own width).
+        side: ``"left"``: the control panel beside the plots; ``"top"``:
+            above them, for a narrow page column.
 
     Returns:
         A Figure (a pyplot figure: a notebook cell shows it).
@@ -297,7 +300,8 @@ def playground_picture(pg, width: float = 9.0) -> Figure:
             pg.norms_chart, pg.compare_label, pg.feature_note, pg.message,
             pg.mode_note]
     fig, (left, bottom, right, top) = picture_figure(
-        control_rows(pg.widget, skip), 3, (width, 0.62 * width))
+        control_rows(pg.widget, skip), 3,
+        (width, (0.62 if side == "left" else 0.8) * width), side)
     grid = fig.add_gridspec(3, 2, width_ratios=[1.3, 1.0],
                             height_ratios=[1.6, 1.0, 0.6], left=left - 0.03,
                             bottom=bottom, right=right, top=top,

@@ -836,11 +836,12 @@ class Playground:
             '<div style="display:flex;flex-wrap:wrap">' + blocks + "</div>")
 
     # ----- the static picture -----
-    def picture(self, width: float = 9.0) -> Any:
-        """The widget as a static matplotlib figure: the control panel,
-        the network diagram and the output, from the current state."""
+    def picture(self, width: float = 9.0, side: str = "left") -> Any:
+        """The widget as a static matplotlib figure: the control panel
+        (beside the plots, or above them with ``side="top"``), the
+        network diagram and the output, from the current state."""
         from ._playground_view import playground_picture
-        return playground_picture(self, width)
+        return playground_picture(self, width, side)
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         return self.widget._repr_mimebundle_(**kwargs)

@@ -545,12 +545,24 @@ class OptimizerRace(_FigureWidget):
         rgba = np.asarray(self.canvas.buffer_rgba())
         self.image.value = png_bytes(rgba[:, :, :3], level=1)
 
-    def picture(self) -> Any:
-        """The widget as a static figure: its controls beside the paths
-        and the loss per step at the current step."""
+    def picture(self, side: str = "left",
+                plot_size: tuple[float, float] = (9.0, 4.2),
+                columns: int = 1) -> Any:
+        """The widget as a static figure: its controls beside (or above)
+        the paths and the loss per step at the current step.
+
+        Args:
+            side: ``"left"``: the control panel beside the plots;
+                ``"top"``: above them, for a narrow page column.
+            plot_size: (width, height) in inches of the two plots.
+            columns: the control panel's columns.
+
+        Returns:
+            The matplotlib figure.
+        """
         from ._picture import control_rows, picture_figure
         fig, (left, bottom, right, top) = picture_figure(
-            control_rows(self.widget), 1, (9.0, 4.2))
+            control_rows(self.widget), columns, plot_size, side)
         grid = fig.add_gridspec(1, 2, width_ratios=[1.45, 1], left=left,
                                 bottom=bottom, right=right, top=top,
                                 wspace=0.62)

@@ -24,6 +24,12 @@ server on 127.0.0.1 and checks that the page
 It also searches the book for a common word and writes screenshots of
 the landing page and the first chapter to ``_build/screenshots/``.
 
+All of this runs over both editions: the English site and the Spanish
+one in its ``es/`` folder (book/_ext/nnbook_i18n.py). Every page of
+each edition links to the same page of the other (the language
+switcher), with the same element ids, so that a deep link carries over;
+the site's root page offers both editions.
+
 Run it with ``make test-browser``. It is skipped, with the reason, when
 the book is not built or Chromium and its driver are missing (Debian:
 ``apt-get install chromium chromium-driver``). Environment overrides:
@@ -58,19 +64,36 @@ ROOT = Path(__file__).resolve().parents[2]
 SITE = Path(os.environ.get("NNBOOK_HTML", ROOT / "_build" / "html")).resolve()
 SCREENSHOTS = SITE.parent / "screenshots"
 SEARCH_WORD = "perceptron"
+# The Spanish edition, in this folder of the site; its search word.
+ES = "es/"
+SEARCH_WORDS = {"": "perceptron", ES: "perceptrón"}
+FIG = r"(?:Fig\.|Figura)"  # a figure's number: "Fig. 5.1", "Figura 5.1"
 if not (SITE / "index.html").is_file():
     pytest.skip(f"no built book at {SITE}: run `make book` first",
                 allow_module_level=True)
 skip_without_chromium()
 
 
-def built_pages() -> list[str]:
-    """Every page a reader can reach: the documents of _toc.yml and the
-    pages Sphinx adds (search, index), as built (a stale page left in
-    _build/html by a removed document is not one)."""
-    pages = [f + ".html" for f in toc_files()]
-    pages += [p for p in ("index.html", "search.html", "genindex.html",
-                          "py-modindex.html") if (SITE / p).is_file()]
+def without_edition(page: str) -> str:
+    """``es/chapters/x.html`` -> ``chapters/x.html``."""
+    return page.removeprefix(ES)
+
+
+def edition_of(page: str) -> str:
+    return ES if page.startswith(ES) else ""
+
+
+EXTRA_PAGES = ("index.html", "search.html", "genindex.html",
+               "py-modindex.html")
+
+
+def built_pages(edition: str = "") -> list[str]:
+    """Every page a reader can reach in one edition ("" for English,
+    ``ES`` for Spanish): the documents of _toc.yml and the pages Sphinx
+    adds (search, index), as built (a stale page left in _build/html by
+    a removed document is not one)."""
+    pages = [edition + f + ".html" for f in toc_files()]
+    pages += [edition + p for p in EXTRA_PAGES]
     return sorted(dict.fromkeys(p for p in pages if (SITE / p).is_file()))
 
 
@@ -80,21 +103,57 @@ def toc_files() -> list[str]:
     return [Path(f).with_suffix("").as_posix() for f in toc_entries(toc)]
 
 
-PAGES = built_pages()
+PAGES = built_pages() + built_pages(ES)
+
+
+def _status() -> dict:
+    path = ROOT / "locales" / "es" / "status.yml"
+    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+
+
+# In Chromium: every English page, and a sample of the Spanish ones: the
+# landing page, the glossary, the first notebook page of each translated
+# chapter (locales/es/status.yml), the search, index and root pages, one
+# page still in English and one English-only page. The other Spanish
+# pages are built by the same code from the same notebooks; their maths
+# and markup are those of the English messages (tests/test_catalogs.py),
+# and their links and switcher are checked from the HTML
+# (test_links_resolve, test_language_switcher_links_the_same_page).
+# That keeps the browser step from doubling in time.
+def _es_sample() -> set[str]:
+    complete = set(_status().get("complete") or [])
+    toc = toc_files()
+    sample = {toc[0] + ".html", "book/glossary.html", *EXTRA_PAGES}
+    for chapter in sorted({f.split("/")[1] for f in complete
+                           if f.startswith("chapters/")}):
+        sample |= {next(f + ".html" for f in toc
+                        if f.startswith(f"chapters/{chapter}/")
+                        and (ROOT / f).with_suffix(".ipynb").is_file())}
+    for prefix in ("chapters/", "book/api/"):
+        sample |= {next((f + ".html" for f in toc if f.startswith(prefix)
+                         and f not in complete), "")}
+    return sample
+
+
+_ES_SAMPLE = _es_sample()
+VISITED = [p for p in PAGES
+           if not p.startswith(ES) or without_edition(p) in _ES_SAMPLE]
 LANDING = toc_files()[0] + ".html"
-CHAPTER_PAGES = [p for p in PAGES if p.startswith("chapters/")]
+CHAPTER_PAGES = [p for p in PAGES
+                 if without_edition(p).startswith("chapters/")]
 DESKTOP, PHONE = (1400, 1000), (390, 844)
 MAX_SCREENS = 25           # a chapter page's height, in desktop screens
 
 
 def chapter_number(page: str) -> int:
     """``chapters/05_x.html`` and ``chapters/05_x/02_y.html`` -> 5."""
-    return int(Path(page).relative_to("chapters").parts[0].split("_")[0])
+    return int(Path(without_edition(page)).relative_to("chapters")
+               .parts[0].split("_")[0])
 
 
 def is_notebook_page(page: str) -> bool:
     """A page built from a notebook (not a split chapter's index.md)."""
-    return (ROOT / page).with_suffix(".ipynb").is_file()
+    return (ROOT / without_edition(page)).with_suffix(".ipynb").is_file()
 
 
 # --- a local server and a headless Chromium ----------------------------------
@@ -301,7 +360,7 @@ def visit_page(drv, base: str, page: str, query: str = "") -> Visit:
     visit.url = drv.current_url
     visit.mathjax = drv.execute_async_script(WAIT_MATHJAX)
     visit.images = drv.execute_async_script(WAIT_IMAGES)
-    if page == "search.html" and query:
+    if without_edition(page) == "search.html" and query:
         _wait_for_search_results(drv)
     found = drv.execute_script(INSPECT)
     visit.raw_math, visit.math_elements = found["raw"], found["math"]
@@ -334,6 +393,41 @@ class _Ids(HTMLParser):
         for key, value in attrs:
             if key in ("id", "name") and value:
                 self.ids.add(value)
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.hrefs: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        href = dict(attrs).get("href") if tag == "a" else None
+        if href:
+            self.hrefs.append(href)
+
+
+def static_broken_links(page: str) -> list[str]:
+    """The links of a built page, read from its HTML (no browser), whose
+    file or anchor does not exist in the site."""
+    parser = _Links()
+    parser.feed((SITE / page).read_text(encoding="utf-8"))
+    broken = []
+    for href in parser.hrefs:
+        parts = urlsplit(href)
+        if parts.scheme or parts.netloc or href.startswith(
+                ("javascript:", "mailto:", "tel:")):
+            continue
+        rel = unquote(parts.path)
+        target = (SITE / page).parent / rel if rel else SITE / page
+        target = Path(os.path.normpath(target))
+        if target.is_dir():
+            target = target / "index.html"
+        if not target.is_file():
+            broken.append(f"{href}: no file")
+        elif parts.fragment and target.suffix == ".html" \
+                and unquote(parts.fragment) not in ids_in(target):
+            broken.append(f"{href}: no id {parts.fragment!r}")
+    return list(dict.fromkeys(broken))
 
 
 @functools.cache
@@ -414,7 +508,7 @@ def chapter_problems(visit: Visit, base: str) -> list[str]:
     # Every page of chapter 5 numbers its figures and equations 5.k.
     number = chapter_number(visit.page)
     wrong = [n for n in visit.figure_numbers
-             if not re.fullmatch(rf"Fig\. {number}\.\d+", n)]
+             if not re.fullmatch(rf"{FIG} {number}\.\d+", n)]
     wrong += [n for n in visit.equation_numbers
               if not re.fullmatch(rf"\({number}\.\d+\)", n)]
     if wrong:
@@ -430,9 +524,9 @@ def chapter_problems(visit: Visit, base: str) -> list[str]:
     if converted and visit.checks_tables != 1:
         out.append(f"{visit.checks_tables} 'How this page checks itself' "
                    f"blocks, expected one at the end")
-    notebooks = [a for _, a in visit.links
-                 if a.startswith(base + "_sources/") and
-                 urlsplit(a).path.endswith(".ipynb")]
+    sources = base + edition_of(visit.page) + "_sources/"
+    notebooks = [a for _, a in visit.links if a.startswith(sources)
+                 and urlsplit(a).path.endswith(".ipynb")]
     if not notebooks:
         out.append("no 'download .ipynb' link to the chapter's notebook")
     for url in dict.fromkeys(notebooks):
@@ -471,40 +565,49 @@ def _wait_for_search_results(drv, timeout: float = 30) -> int:
     return max(last, 0)
 
 
-def test_every_toc_document_is_built():
-    missing = [f + ".html" for f in toc_files()
-               if not (SITE / (f + ".html")).is_file()]
+@pytest.mark.parametrize("edition", ["", ES])
+def test_every_toc_document_is_built(edition):
+    missing = [edition + f + ".html" for f in toc_files()
+               if not (SITE / edition / (f + ".html")).is_file()]
     assert not missing, f"pages of _toc.yml missing from {SITE}: {missing}"
-    assert "search.html" in PAGES and "index.html" in PAGES
+    for page in ("search.html", "index.html"):
+        assert edition + page in PAGES
 
 
-@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("page", VISITED)
 def test_page_displays_offline_and_complete(driver, base_url, page):
     driver.set_window_size(*DESKTOP)
     visit = visit_page(driver, base_url, page)
     found = problems(visit, base_url)
-    if page != "search.html":
+    if without_edition(page) != "search.html":
         found += phone_problems(driver, page)
     if page in CHAPTER_PAGES:
         found += chapter_problems(visit, base_url)
     assert not found, f"{page} ({visit.url}):\n" + "\n".join(found)
 
 
-def test_search_finds_a_common_word(driver, base_url):
-    visit = visit_page(driver, base_url, "search.html", f"?q={SEARCH_WORD}")
+@pytest.mark.parametrize("edition", ["", ES])
+def test_search_finds_a_common_word(driver, base_url, edition):
+    word = SEARCH_WORDS[edition]
+    visit = visit_page(driver, base_url, edition + "search.html",
+                       f"?q={word}")
     results = driver.execute_script(
         "return Array.from(document.querySelectorAll("
         "'#search-results ul.search li a')).map((a) => a.href);")
-    assert results, (f"searching the book for {SEARCH_WORD!r} found "
+    assert results, (f"searching the book for {word!r} found "
                      f"nothing within 30 s ({visit.url})")
-    assert any(SEARCH_WORD in urlsplit(r).path.lower() for r in results), (
-        f"no result for {SEARCH_WORD!r} is a page about it: {results}")
+    assert any(SEARCH_WORD in urlsplit(r).path.lower()
+               and urlsplit(r).path.startswith("/" + edition)
+               for r in results), (
+        f"no result for {word!r} is a page about it in this edition: "
+        f"{results}")
     found = problems(visit, base_url)
     assert not found, "search page:\n" + "\n".join(found)
 
 
 @pytest.mark.parametrize("page", [
-    LANDING, CHAPTER_PAGES[0] if CHAPTER_PAGES else "no-chapter"])
+    LANDING, ES + LANDING,
+    CHAPTER_PAGES[0] if CHAPTER_PAGES else "no-chapter"])
 def test_screenshot(driver, base_url, page):
     if page == "no-chapter":
         pytest.skip("the book has no chapter page yet")
@@ -522,17 +625,18 @@ def _numbers(pattern: str, html: str) -> list[str]:
     return [m.strip() for m in re.findall(pattern, html)]
 
 
-@pytest.mark.parametrize("number", sorted({chapter_number(p)
-                                           for p in CHAPTER_PAGES}))
-def test_chapter_numbers_its_figures_and_equations(number):
+@pytest.mark.parametrize("edition, number", sorted(
+    {(edition_of(p), chapter_number(p)) for p in CHAPTER_PAGES}))
+def test_chapter_numbers_its_figures_and_equations(edition, number):
     """A chapter, on one page or several, has figures and equations
     numbered N.1, N.2, ... in reading order, each number once."""
-    pages = [p for p in CHAPTER_PAGES if chapter_number(p) == number]
+    pages = [p for p in CHAPTER_PAGES if chapter_number(p) == number
+             and edition_of(p) == edition]
     figs, eqs = [], []
     for page in sorted(pages, key=lambda p: (not p.endswith("index.html"),
                                              p)):
         html = (SITE / page).read_text(encoding="utf-8")
-        figs += _numbers(r'<span class="caption-number">Fig\. '
+        figs += _numbers(rf'<span class="caption-number">{FIG} '
                          r'([\d.]+)\s*</span>', html)
         eqs += _numbers(r'<span class="eqno">\(([\d.]+)\)', html)
     for kind, found in (("figures", figs), ("equations", eqs)):
@@ -577,3 +681,73 @@ def phone_problems(drv, page: str) -> list[str]:
         return []
     return [f"scrolls sideways on a {PHONE[0]} px screen ({scroll} > "
             f"{width}); too wide: {culprits[:5]}"]
+
+
+# --- the two editions --------------------------------------------------------
+
+SWITCH = re.compile(r'<a class="[^"]*nnbook-language[^"]*" href="([^"]+)"')
+
+
+def other_edition(page: str) -> str:
+    return without_edition(page) if page.startswith(ES) else ES + page
+
+
+# The root page offers both editions; es/index.html only redirects.
+SWITCHED = [p for p in PAGES if p not in ("index.html", ES + "index.html")]
+
+
+@pytest.mark.parametrize("page", SWITCHED)
+def test_language_switcher_links_the_same_page(page):
+    """Each page's switcher links to the same page of the other edition,
+    which carries the same element ids (so a #anchor carries over)."""
+    html = (SITE / page).read_text(encoding="utf-8")
+    links = SWITCH.findall(html)
+    assert len(links) == 1, f"{page}: {len(links)} language switchers"
+    target = (Path(page).parent / unquote(links[0])).as_posix()
+    target = os.path.normpath(target)
+    assert target == other_edition(page), (
+        f"{page}: the switcher links {links[0]!r} = {target}, expected "
+        f"{other_edition(page)}")
+    mine, theirs = ids_in(SITE / page), ids_in(SITE / target)
+    assert mine == theirs, (
+        f"{page} and {target} differ in element ids: only here "
+        f"{sorted(mine - theirs)[:10]}, only there "
+        f"{sorted(theirs - mine)[:10]}")
+
+
+def test_root_offers_both_editions():
+    html = (SITE / "index.html").read_text(encoding="utf-8")
+    assert 'http-equiv="refresh"' not in html.lower()
+    for edition in ("", ES):
+        assert f'href="{edition}{LANDING}"' in html, (
+            f"the site's root page does not link {edition}{LANDING}")
+
+
+def test_switcher_carries_a_deep_link(driver, base_url):
+    """From a glossary term in English to the same term in Spanish and
+    back: the switcher keeps the #anchor, and the anchor exists."""
+    page, anchor = "book/glossary.html", "term-learning-rate"
+    from selenium.webdriver.common.by import By
+
+    for start, end in ((page, ES + page), (ES + page, page)):
+        driver.get(base_url + start + "#" + anchor)
+        driver.find_element(By.CSS_SELECTOR, "a.nnbook-language").click()
+        deadline = time.monotonic() + 10
+        while (urlsplit(driver.current_url).path != "/" + end
+               and time.monotonic() < deadline):
+            time.sleep(0.05)
+        parts = urlsplit(driver.current_url)
+        assert (parts.path, parts.fragment) == ("/" + end, anchor), (
+            f"the switcher on {start}#{anchor} went to "
+            f"{driver.current_url}")
+        assert driver.find_elements(By.ID, anchor), (
+            f"{end} has no element #{anchor}")
+
+
+@pytest.mark.parametrize("page", [p for p in PAGES if p not in VISITED])
+def test_links_resolve(page):
+    """The Spanish pages not opened in Chromium: every internal link
+    leads to an existing page and anchor."""
+    broken = static_broken_links(page)
+    assert not broken, f"{page}: broken internal links:\n" + "\n".join(
+        broken[:12])

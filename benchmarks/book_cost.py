@@ -3,15 +3,16 @@
 Reads two records the normal commands leave behind and turns them into
 the markdown table that the performance appendix includes:
 
-- the execution time of every chapter, from the book build's execution
-  cache (``_build/.jupyter_cache``: myst-nb stores how long each
-  notebook took, the last time it ran);
+- the execution time of every chapter's notebooks (a chapter is one
+  notebook or a folder of section notebooks), from the book build's
+  execution cache (``_build/.jupyter_cache``: myst-nb stores how long
+  each notebook took, the last time it ran);
 - the time of every step of the last ``make test``
   (``_build/test-timings.txt``, written by the Makefile).
 
 Run ``make test`` (or ``make book``), then ``python
 benchmarks/book_cost.py``; ``make bench`` does the second step too.
-The budgets it checks are the project's: under a minute per chapter and
+The budgets it checks are the project's: under a minute per notebook and
 under 20 minutes for the whole ``make test`` on a 2-core machine.
 """
 
@@ -40,15 +41,23 @@ class Run:
 
 
 def notebook_times(cache_dir: Path, chapters: Path) -> list[Run]:
-    """The last recorded execution of every notebook in ``chapters``."""
+    """The last recorded execution of every notebook under ``chapters``.
+
+    A chapter is a notebook (``chapters/04_x.ipynb``) or a folder of
+    section notebooks (``chapters/01_x/02_y.ipynb``); each notebook is
+    named by its path relative to ``chapters`` (several chapters have a
+    ``04_summary_exercises.ipynb``).
+    """
     from jupyter_cache import get_cache
 
-    wanted = {p.name for p in chapters.glob("*.ipynb")}
+    wanted = {p.resolve(): p.relative_to(chapters).as_posix()
+              for p in chapters.rglob("*.ipynb")
+              if ".ipynb_checkpoints" not in p.parts}
     latest: dict[str, Run] = {}
     for record in get_cache(str(cache_dir)).list_cache_records():
-        name = Path(record.uri).name
+        name = wanted.get(Path(record.uri).resolve())
         seconds = (record.data or {}).get("execution_seconds")
-        if name not in wanted or seconds is None:
+        if name is None or seconds is None:
             continue
         if name not in latest or record.created > latest[name].when:
             latest[name] = Run(name, float(seconds), record.created)
@@ -80,17 +89,17 @@ def report(runs: list[Run], header: str,
     if runs:
         total = sum(r.seconds for r in runs)
         over = [r.name for r in runs if r.seconds >= CHAPTER_BUDGET]
-        out += ["", "| chapter | execution (s) | last run (UTC) |",
+        out += ["", "| notebook | execution (s) | last run (UTC) |",
                 "|---|---:|---|"]
         out += [f"| {r.name} | {r.seconds:.1f} | "
                 f"{r.when:%Y-%m-%d %H:%M} |" for r in runs]
-        out += [f"| **all chapters** | **{total:.1f}** | |", "",
-                f"Slowest chapter: {max(r.seconds for r in runs):.1f} s "
+        out += [f"| **all notebooks** | **{total:.1f}** | |", "",
+                f"Slowest notebook: {max(r.seconds for r in runs):.1f} s "
                 f"(budget {CHAPTER_BUDGET:.0f} s): "
                 + (f"**over budget: {', '.join(over)}**." if over
-                   else "every chapter is within it.")]
+                   else "every notebook is within it.")]
     else:
-        out += ["", "No chapter has been executed yet (`make book`)."]
+        out += ["", "No notebook has been executed yet (`make book`)."]
     if steps:
         total = next((s for n, _, s in steps if n == "total"),
                      sum(s for _, _, s in steps))

@@ -1,4 +1,13 @@
-"""Timing helpers shared by every benchmark (run.py, bench_*.py)."""
+"""Timing helpers shared by the benchmarks (run.py, bench_*.py).
+
+Every comparison runs its libraries *interleaved*: one run of each in
+turn (nnkit, Keras, [PyTorch], nnkit, Keras, ...), after one warm-up run
+each, so a change in the machine's load during the measurement hits
+every library alike. Each run reports its own seconds (an epoch is timed
+from the start to the end of the epoch by a callback, so the set-up of
+a ``fit`` call is not counted); a row keeps every run's time and is
+reported as the median with the min-max range.
+"""
 
 from __future__ import annotations
 
@@ -8,93 +17,64 @@ from collections.abc import Callable
 
 import numpy as np
 
+Timed = Callable[[], float]           # runs once, returns its seconds
 
-def median_time(fn: Callable[[], object], repeats: int,
-                warmup: int = 1) -> float:
-    """Median wall time of ``fn()`` over ``repeats`` runs, after warm-up."""
-    for _ in range(warmup):
-        fn()
-    times = []
-    for _ in range(repeats):
+
+def timed(fn: Callable[[], object]) -> Timed:
+    """``fn`` as a Timed: the wall time of one call."""
+    def run() -> float:
         t0 = time.perf_counter()
         fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
+        return time.perf_counter() - t0
+    return run
 
 
-def paired_median_times(fn_a: Callable[[], object],
-                        fn_b: Callable[[], object], repeats: int,
-                        warmup: int = 1) -> tuple[float, float]:
-    """Median wall times of ``fn_a()`` and ``fn_b()``, run alternately.
+def interleaved_times(runs: dict[str, Timed], repeats: int,
+                      warmup: int = 1) -> dict[str, list[float]]:
+    """Seconds of ``repeats`` runs of each entry, taken in turn.
 
-    Timing all of nnkit's repeats and then all of Keras' lets a change
-    in the machine's load (another process starting) favour one side.
-    Alternating a, b, a, b... exposes both to the same conditions, so
-    their ratio is steadier than either time.
+    The warm-up runs (one round of every entry, by default) are not
+    recorded: they include tracing, caches and first allocations.
     """
     for _ in range(warmup):
-        fn_a()
-        fn_b()
-    times_a, times_b = [], []
+        for run in runs.values():
+            run()
+    times: dict[str, list[float]] = {name: [] for name in runs}
     for _ in range(repeats):
-        for fn, times in ((fn_a, times_a), (fn_b, times_b)):
-            t0 = time.perf_counter()
-            fn()
-            times.append(time.perf_counter() - t0)
-    return statistics.median(times_a), statistics.median(times_b)
+        for name, run in runs.items():
+            times[name].append(run())
+    return times
 
 
-def matmul_gflops(shapes: list[tuple[int, int, int]], repeats: int,
-                  weights: list[int] | None = None) -> float:
-    """float32 GFLOP/s of the BLAS on a mix of (m, k) @ (k, n) products.
+def spread(times: list[float]) -> tuple[float, float, float]:
+    """(median, min, max)."""
+    return statistics.median(times), min(times), max(times)
 
-    Total FLOPs over total time, each product counted ``weights[i]``
-    times (e.g. once per time step) and timed as the best of several
-    runs: the limit is what the BLAS *can* do, so a run slowed by
-    another process should not lower it.
+
+def matmul_seconds(products: list[tuple[int, int, int, int]],
+                   repeats: int) -> float:
+    """What the BLAS needs for a list of float32 products.
+
+    Each product (m, k, n, times) is an (m, k) @ (k, n) matmul done
+    ``times`` times; it is timed alone as the best of several runs (the
+    limit is what the BLAS *can* do, so a run slowed by another process
+    should not raise it) and its time multiplied by ``times``.
     """
     rng = np.random.default_rng(0)
-    flops = seconds = 0.0
-    for (m, k, n), w in zip(shapes, weights or [1] * len(shapes)):
+    total = 0.0
+    for m, k, n, times in products:
         a = rng.standard_normal((m, k)).astype(np.float32)
         b = rng.standard_normal((k, n)).astype(np.float32)
         a @ b
         best = float("inf")
-        for _ in range(repeats * 10):
+        for _ in range(max(3, repeats * 4)):
             t0 = time.perf_counter()
             a @ b
             best = min(best, time.perf_counter() - t0)
-        seconds += w * best
-        flops += w * 2.0 * m * k * n
-    return flops / seconds / 1e9
+        total += times * best
+    return total
 
 
-def one_blas_thread():
-    """A context limiting the BLAS to one thread, or None if unavailable.
-
-    On a 2-core machine shared with other work, a multi-threaded
-    OpenBLAS can stall on small matrices (a worker waits for a busy
-    core); one thread avoids it.
-    """
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:
-        return None
-    return threadpool_limits(1, user_api="blas")
-
-
-def with_one_thread(row: dict, nnkit_run: Callable[[], object],
-                    repeats: int, shapes: list[tuple[int, int, int]],
-                    flops: float | None = None) -> list[dict]:
-    """The row, plus the same workload with nnkit on one BLAS thread
-    (the matmul limit measured on one thread too)."""
-    limit = one_blas_thread()
-    if limit is None:
-        return [row]
-    with limit:
-        t_nn = median_time(nnkit_run, repeats)
-        peak = matmul_gflops(shapes, repeats)
-    gflops = (flops / t_nn / 1e9 if flops is not None
-              else row["gflops"] * row["nnkit"] / t_nn)
-    return [row, {**row, "name": row["name"] + " (nnkit: 1 BLAS thread)",
-                  "nnkit": t_nn, "gflops": gflops, "limit": peak}]
+def product_flops(products: list[tuple[int, int, int, int]]) -> float:
+    """2 m k n per product, times its count."""
+    return sum(2.0 * m * k * n * t for m, k, n, t in products)

@@ -64,6 +64,15 @@ def check_images(layer: Layer, x: np.ndarray) -> np.ndarray:
     return x.astype(layer.dtype, copy=False)
 
 
+def _column_sums(a: np.ndarray) -> np.ndarray:
+    """a.sum(axis=0) as the product ones @ a (for db = sum dz).
+
+    numpy sums the columns of a tall, narrow array one short row at a
+    time; the BLAS product is several times faster on (N Ho Wo, F).
+    """
+    return np.ones(len(a), a.dtype) @ a
+
+
 class Conv2D(KernelMixin, Layer):
     """2-D convolution over channels-last images, fused activation.
 
@@ -175,7 +184,7 @@ class Conv2D(KernelMixin, Layer):
         k2 = self.kernel.data.reshape(-1, self.filters)
         self.kernel.grad += (self.cols.T @ dz).reshape(self.kernel.shape)
         if self.bias is not None:
-            self.bias.grad += dz.sum(axis=0)
+            self.bias.grad += _column_sums(dz)
         if not need_dx:
             return None
         return col2im(dz @ k2.T, self.x_shape, self.kernel_size,

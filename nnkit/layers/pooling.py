@@ -20,6 +20,11 @@ the elementwise max (or sum) of the ph * pw slices; backward adds each
 offset's share of dout back into its slice, so overlapping windows'
 contributions add up.
 
+Windows that tile the image (stride = pool size, Keras' default) need
+no adding up: max pooling's backward then views the image as (N, Ho,
+ph, Wo, pw, C) tiles, marks each window's winner and writes every
+pixel's share in one pass (``_tile_gradient``).
+
 'same' padding: padded pixels never win a max (they are -inf), and an
 average divides by the number of *real* pixels in the window, as in
 TensorFlow (not by ph * pw).
@@ -148,6 +153,8 @@ class MaxPooling2D(_Pooling2D):
         return self.out
 
     def backward(self, dout):
+        if self.strides == self.pool_size:
+            return self._tile_gradient(dout)
         # A pixel wins its window if it equals the window's max and no
         # earlier pixel (row-major window order) has won: on ties the
         # first maximum takes the gradient, as in TensorFlow.
@@ -158,6 +165,29 @@ class MaxPooling2D(_Pooling2D):
             taken |= wins
             grads.append((rows, cols, wins * dout))
         return self._scatter(grads)
+
+    def _tile_gradient(self, dout):
+        """dx for windows that tile the image: each window's dout goes
+        to its winner, written in one pass (no scatter-add)."""
+        # dx[n, i, a, j, b, c] = dout[n, i, j, c] if pixel (a, b) of
+        # window (i, j) won, else 0
+        n, h, w, c = self.x_shape
+        (ph, pw), (ho, wo) = self.pool_size, self._out_hw
+        tiles = self.xp[:, :ho * ph, :wo * pw].reshape(n, ho, ph, wo, pw, c)
+        won = tiles == self.out[:, :, None, :, None, :]
+        found = won[:, :, 0, :, 0, :].copy()
+        for k in range(1, ph * pw):        # on ties the first max wins
+            later = won[:, :, k // pw, :, k % pw, :]
+            later &= ~found
+            found |= later
+        dx = (np.asarray(dout, self.dtype)[:, :, None, :, None, :] * won
+              ).reshape(n, ho * ph, wo * pw, c)
+        (pt, pb), (pl, pr) = self.pads
+        if dx.shape[1:3] == (h, w) and pt == pl == 0:
+            return dx
+        dxp = np.zeros(self.xp.shape, self.dtype)  # pixels no window
+        dxp[:, :ho * ph, :wo * pw] = dx           # covers get zero
+        return dxp[:, pt:pt + h, pl:pl + w, :]
 
 
 class AveragePooling2D(_Pooling2D):

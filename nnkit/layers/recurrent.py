@@ -116,6 +116,7 @@ class Recurrent(RecurrentDropout, KernelMixin, Layer):
     """
 
     input_ndim = 2
+    can_skip_dx = True
     n_gates = 1
     state_names: tuple[str, ...] = ("h",)
     tied = True
@@ -290,17 +291,19 @@ class Recurrent(RecurrentDropout, KernelMixin, Layer):
         return m if self.zero_output_for_mask else np.maximum.accumulate(m)
 
     # ----- backward: BPTT ------------------------------------------------
-    def backward(self, dout):
+    def backward(self, dout, need_dx=True):
         """Gradients of every weight (added) and of x (returned).
 
         Args:
             dout: dL/d(output), shaped like the output; with
                 ``return_state`` a list [d output, d h_T (, d c_T)]
                 in which None means zero.
+            need_dx: False when x is the data: dx is then not computed.
 
         Returns:
-            dx, (N, T, D). dL/d(initial states) is left in
-            ``self.initial_state_grads`` (a list of (N, H) arrays).
+            dx, (N, T, D), or None if not ``need_dx``. dL/d(initial
+            states) is left in ``self.initial_state_grads`` (a list of
+            (N, H) arrays).
         """
         xs, hs, caches, m, o = self._cache
         T, N, D = xs.shape
@@ -314,10 +317,13 @@ class Recurrent(RecurrentDropout, KernelMixin, Layer):
         self.initial_state_grads = d0
         kh = self.n_gates * self.units
         dxz, dhz = dxz.reshape(-1, kh), dhz.reshape(-1, kh)
-        dx = self._input_matmul_backward(xs, dxz)     # dW += x^T dxz
+        dx = self._input_matmul_backward(xs, dxz,     # dW += x^T dxz
+                                         need_dx)
         self._recurrent_kernel_grad(hs[:-1], dhz)     # dU += h^T dhz
         if self.bias is not None:
             self._add_bias_grads(dxz, dhz)
+        if dx is None:
+            return None
         dx = dx.transpose(1, 0, 2)
         if self.go_backwards:
             dx = dx[:, ::-1]

@@ -114,19 +114,21 @@ class RecurrentDropout:
             xz[:, cols] = (xs * m).reshape(-1, D) @ W[:, cols]
         return xz
 
-    def _input_matmul_backward(self, xs: np.ndarray,
-                               dxz: np.ndarray) -> np.ndarray:
-        """Add dW = sum_t x_t^T dxz_t; return dx = dxz W^T, (T, N, D)."""
+    def _input_matmul_backward(self, xs: np.ndarray, dxz: np.ndarray,
+                               need_dx: bool = True) -> np.ndarray | None:
+        """Add dW = sum_t x_t^T dxz_t; return dx = dxz W^T, (T, N, D),
+        or None if not ``need_dx`` (x is the data)."""
         W, masks = self.kernel.data, self.dropout_masks
         D = xs.shape[-1]
         if masks is None:
             self.kernel.grad += xs.reshape(-1, D).T @ dxz
-            return (dxz @ W.T).reshape(xs.shape)
-        dx = np.zeros(xs.shape, self.dtype)
+            return (dxz @ W.T).reshape(xs.shape) if need_dx else None
+        dx = np.zeros(xs.shape, self.dtype) if need_dx else None
         for cols, m in zip(self._blocks(len(masks)), masks):
             self.kernel.grad[:, cols] += (xs * m).reshape(-1, D).T \
                 @ dxz[:, cols]
-            dx += (dxz[:, cols] @ W[:, cols].T).reshape(xs.shape) * m
+            if need_dx:
+                dx += (dxz[:, cols] @ W[:, cols].T).reshape(xs.shape) * m
         return dx
 
     # ----- h_{t-1} U, one step (the cells call these) ------------------------

@@ -46,15 +46,18 @@ import numpy as np
 from .. import _validate as check
 from .base import Layer
 from .recurrent import Recurrent
-from .sequence_checks import check_sequence_rank, check_sequences
-from .symbolic import is_symbolic
+from .sequence_checks import (
+    SequenceCall,
+    check_sequence_rank,
+    check_sequences,
+)
 
 __all__ = ["Bidirectional"]
 
 MERGE_MODES = ("concat", "sum", "mul", "ave", None)
 
 
-class Bidirectional(Layer):
+class Bidirectional(SequenceCall, Layer):
     """Bidirectional wrapper of a recurrent layer.
 
     Args:
@@ -172,18 +175,6 @@ class Bidirectional(Layer):
             return outs + [None] * (2 * n)
         return outs if self.merge_mode is None else out
 
-    def __call__(self, x, training=None, initial_state=None, mask=None):
-        if is_symbolic(x):
-            if initial_state is not None or mask is not None:
-                raise TypeError(
-                    f"{self.describe()}: on symbolic tensors give neither "
-                    f"initial_state nor mask (the mask comes from the "
-                    f"layers before it, e.g. Embedding(mask_zero=True))")
-            return super().__call__(x, training)
-        x = self.check_input(x)
-        self.ensure_built(x.shape[1:])
-        return self.forward(x, bool(training), mask=mask,
-                            initial_state=initial_state)
 
     # ----- forward: both directions, then the merge -----------------------
     def forward(self, x, training=False, mask=None, initial_state=None):

@@ -75,17 +75,17 @@ from .base import Layer
 from .kernel import KernelMixin
 from .recurrent_dropout import RecurrentDropout
 from .sequence_checks import (
+    SequenceCall,
     check_initial_states,
     check_mask,
     check_sequence_rank,
     check_sequences,
 )
-from .symbolic import is_symbolic
 
 __all__ = ["Recurrent"]
 
 
-class Recurrent(RecurrentDropout, KernelMixin, Layer):
+class Recurrent(RecurrentDropout, KernelMixin, SequenceCall, Layer):
     """Base of SimpleRNN, LSTM and GRU (not used on its own).
 
     Subclasses set ``n_gates`` (k) and ``state_names`` and implement
@@ -208,20 +208,6 @@ class Recurrent(RecurrentDropout, KernelMixin, Layer):
         d = self.input_shape[-1] if self.built else None
         return check_sequences(self.describe(), x, d, self.dtype)
 
-    def __call__(self, x, training=None, initial_state=None, mask=None):
-        if is_symbolic(x):
-            if initial_state is not None or mask is not None:
-                raise TypeError(
-                    f"{self.describe()}: on symbolic tensors give neither "
-                    f"initial_state nor mask (the mask comes from the "
-                    f"layers before it, e.g. Embedding(mask_zero=True)); "
-                    f"initial states from other tensors are not "
-                    f"supported in nnkit's functional models")
-            return super().__call__(x, training)
-        x = self.check_input(x)
-        self.ensure_built(x.shape[1:])
-        return self.forward(x, bool(training), mask=mask,
-                            initial_state=initial_state)
 
     # ----- forward: one matmul for the inputs, a loop for the state ------
     def forward(self, x, training=False, mask=None, initial_state=None):

@@ -15,9 +15,10 @@ import numpy as np
 
 # re-exported for the recurrent layers; defined with the other checks
 from .._validate import array, positive_int
+from .symbolic import is_symbolic
 
 __all__ = ["positive_int", "check_sequence_rank", "check_sequences",
-           "check_initial_states", "check_mask"]
+           "check_initial_states", "check_mask", "SequenceCall"]
 
 
 def check_sequence_rank(owner: str, shape: tuple[int, ...]) -> None:
@@ -105,3 +106,31 @@ def check_mask(owner: str, mask: Any, n: int, t: int) -> np.ndarray:
                          f"timesteps) = ({n}, {t}), one flag per time "
                          f"step of each sequence, got {mask.shape}")
     return mask.astype(bool, copy=False)
+
+
+class SequenceCall:
+    """``__call__`` of the layers that read whole sequences (the
+    recurrent layers and ``Bidirectional``), placed before ``Layer`` in
+    their bases.
+
+    An eager call checks the sequences (``check_input``), builds the
+    layer and runs ``forward`` with the optional ``initial_state`` and
+    ``mask``. A call on symbolic tensors (the functional API) takes
+    neither: the mask travels with the graph from the layer that makes
+    it, e.g. ``Embedding(mask_zero=True)``.
+    """
+
+    def __call__(self, x, training=None, initial_state=None, mask=None):
+        if is_symbolic(x):
+            if initial_state is not None or mask is not None:
+                raise TypeError(
+                    f"{self.describe()}: on symbolic tensors give neither "
+                    f"initial_state nor mask (the mask comes from the "
+                    f"layers before it, e.g. Embedding(mask_zero=True)); "
+                    f"initial states from other tensors are not "
+                    f"supported in nnkit's functional models")
+            return super().__call__(x, training)
+        x = self.check_input(x)
+        self.ensure_built(x.shape[1:])
+        return self.forward(x, bool(training), mask=mask,
+                            initial_state=initial_state)

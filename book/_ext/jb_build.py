@@ -22,18 +22,18 @@ def jobs() -> int:
 
 
 def main() -> int:
-    import jupyter_book.sphinx
-    from jupyter_book.cli.main import main as jupyter_book
+    from jupyter_book import sphinx as jb_sphinx
+    from jupyter_book.cli.main import main as jupyter_book_command
 
-    build_sphinx = jupyter_book.sphinx.build_sphinx
+    build_sphinx = jb_sphinx.build_sphinx
 
     def parallel(*args, **kwargs):
         kwargs["jobs"] = jobs()
         return build_sphinx(*args, **kwargs)
 
     # the command imports build_sphinx from this module when it runs
-    jupyter_book.sphinx.build_sphinx = parallel
-    return jupyter_book()
+    jb_sphinx.build_sphinx = parallel
+    return jupyter_book_command()
 
 
 if __name__ == "__main__":

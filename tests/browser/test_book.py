@@ -708,6 +708,10 @@ def test_language_switcher_links_the_same_page(page):
     assert target == other_edition(page), (
         f"{page}: the switcher links {links[0]!r} = {target}, expected "
         f"{other_edition(page)}")
+    if without_edition(page) == "genindex.html":
+        # the index's letter sections follow each language's words (the
+        # English "query" files under Q, the Spanish "consulta" under C)
+        return
     mine, theirs = ids_in(SITE / page), ids_in(SITE / target)
     assert mine == theirs, (
         f"{page} and {target} differ in element ids: only here "

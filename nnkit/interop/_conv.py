@@ -11,30 +11,39 @@ from ._functions import activation_from_keras
 from ._layers import _kernel_kwargs
 
 
-# ----- convolutional layers ----------------------------------------------
-@LAYERS.register_to_keras(_layers.Conv2D)
-def _conv2d_to_keras(layer: Any, keras: Any) -> Any:
-    if max(layer.strides) > 1 and max(layer.dilation_rate) > 1:
+# ----- convolutional layers (Conv1D and Conv2D) ---------------------------
+def _largest(value: Any) -> int:
+    """The largest entry of an int or a tuple of ints."""
+    return max(value) if isinstance(value, (tuple, list)) else value
+
+
+def _conv_to_keras(layer: Any, keras: Any) -> Any:
+    if _largest(layer.strides) > 1 and _largest(layer.dilation_rate) > 1:
         raise ValueError(f"to_keras: {layer.describe()} combines strides "
                          f"{layer.strides} with dilation_rate "
                          f"{layer.dilation_rate}, which Keras refuses")
-    return keras.layers.Conv2D(
+    cls = getattr(keras.layers, type(layer).__name__)
+    return cls(
         layer.filters, layer.kernel_size, strides=layer.strides,
         padding=layer.padding, dilation_rate=layer.dilation_rate,
         **_kernel_kwargs(layer))
 
 
-@LAYERS.register_from_keras("Conv2D")
-def _conv2d_from_keras(k: Any) -> Layer:
+def _conv_from_keras(k: Any) -> Layer:
     _channels_last(k)
+    name = type(k).__name__
     if k.groups != 1:
-        raise ValueError(f"from_keras: Conv2D {k.name!r} uses groups="
-                         f"{k.groups}; nnkit's Conv2D has no groups")
-    return _layers.Conv2D(
+        raise ValueError(f"from_keras: {name} {k.name!r} uses groups="
+                         f"{k.groups}; nnkit's {name} has no groups")
+    return getattr(_layers, name)(
         k.filters, k.kernel_size, strides=k.strides, padding=k.padding,
         dilation_rate=k.dilation_rate,
         activation=activation_from_keras(k.activation),
         use_bias=k.use_bias, name=k.name, dtype=_keras_dtype(k))
+
+
+LAYERS.register_to_keras(_layers.Conv1D, _layers.Conv2D)(_conv_to_keras)
+LAYERS.register_from_keras("Conv1D", "Conv2D")(_conv_from_keras)
 
 
 def _pooling_to_keras(layer: Any, keras: Any) -> Any:
@@ -63,14 +72,20 @@ def _global_from_keras(k: Any) -> Layer:
     return cls(keepdims=k.keepdims, name=k.name, dtype=_keras_dtype(k))
 
 
-LAYERS.register_to_keras(_layers.MaxPooling2D, _layers.AveragePooling2D)(
-    _pooling_to_keras)
-LAYERS.register_from_keras("MaxPooling2D", "AveragePooling2D")(
-    _pooling_from_keras)
-LAYERS.register_to_keras(_layers.GlobalAveragePooling2D,
-                         _layers.GlobalMaxPooling2D)(_global_to_keras)
-LAYERS.register_from_keras("GlobalAveragePooling2D", "GlobalMaxPooling2D")(
-    _global_from_keras)
+# the same arguments in one and two dimensions
+LAYERS.register_to_keras(
+    _layers.MaxPooling1D, _layers.AveragePooling1D,
+    _layers.MaxPooling2D, _layers.AveragePooling2D)(_pooling_to_keras)
+LAYERS.register_from_keras(
+    "MaxPooling1D", "AveragePooling1D",
+    "MaxPooling2D", "AveragePooling2D")(_pooling_from_keras)
+LAYERS.register_to_keras(
+    _layers.GlobalAveragePooling1D, _layers.GlobalMaxPooling1D,
+    _layers.GlobalAveragePooling2D, _layers.GlobalMaxPooling2D)(
+    _global_to_keras)
+LAYERS.register_from_keras(
+    "GlobalAveragePooling1D", "GlobalMaxPooling1D",
+    "GlobalAveragePooling2D", "GlobalMaxPooling2D")(_global_from_keras)
 
 
 @LAYERS.register_to_keras(_layers.Flatten)
@@ -102,43 +117,6 @@ def _residual_to_keras(layer: Any, keras: Any) -> Any:
         f"to_keras: {layer.describe()} has no keras.Sequential twin; "
         f"build a functional model instead: y = keras.layers.Add()"
         f"([F(x), x]) with F the block's layers")
-
-
-
-# ----- 1-D convolution and pooling ------------------------------------------
-@LAYERS.register_to_keras(_layers.Conv1D)
-def _conv1d_to_keras(layer: Any, keras: Any) -> Any:
-    if layer.strides > 1 and layer.dilation_rate > 1:
-        raise ValueError(f"to_keras: {layer.describe()} combines strides "
-                         f"{layer.strides} with dilation_rate "
-                         f"{layer.dilation_rate}, which Keras refuses")
-    return keras.layers.Conv1D(
-        layer.filters, layer.kernel_size, strides=layer.strides,
-        padding=layer.padding, dilation_rate=layer.dilation_rate,
-        **_kernel_kwargs(layer))
-
-
-@LAYERS.register_from_keras("Conv1D")
-def _conv1d_from_keras(k: Any) -> Layer:
-    _channels_last(k)
-    if k.groups != 1:
-        raise ValueError(f"from_keras: Conv1D {k.name!r} uses groups="
-                         f"{k.groups}; nnkit's Conv1D has no groups")
-    return _layers.Conv1D(
-        k.filters, k.kernel_size, strides=k.strides, padding=k.padding,
-        dilation_rate=k.dilation_rate,
-        activation=activation_from_keras(k.activation),
-        use_bias=k.use_bias, name=k.name, dtype=_keras_dtype(k))
-
-
-LAYERS.register_to_keras(_layers.MaxPooling1D, _layers.AveragePooling1D)(
-    _pooling_to_keras)
-LAYERS.register_from_keras("MaxPooling1D", "AveragePooling1D")(
-    _pooling_from_keras)
-LAYERS.register_to_keras(_layers.GlobalAveragePooling1D,
-                         _layers.GlobalMaxPooling1D)(_global_to_keras)
-LAYERS.register_from_keras("GlobalAveragePooling1D", "GlobalMaxPooling1D")(
-    _global_from_keras)
 
 
 # ----- upsampling: UpSampling2D and Conv2DTranspose -------------------------

@@ -71,10 +71,12 @@ def test_float32_layer_computes_and_backpropagates_in_float32(cls):
 
 
 # ----- gradient checks through time --------------------------------------
-def objective_and_grads(layer, x, init, gs):
-    """f = sum_i <output_i, g_i>; analytic and numeric gradients."""
+def objective_and_grads(layer, x, init, gs, mask=None):
+    """f = sum_i <output_i, g_i>; relative errors of the analytic
+    gradients (input, weights, initial states) against central
+    differences, with an optional sequence mask."""
     def outputs():
-        out = layer.forward(x, initial_state=init)
+        out = layer.forward(x, mask=mask, initial_state=init)
         return out if isinstance(out, list) else [out]
 
     def f():
@@ -83,7 +85,7 @@ def objective_and_grads(layer, x, init, gs):
     for p in layer.parameters():
         p.zero_grad()
     outputs()
-    dx = layer.backward(gs if layer.return_state else gs[0])
+    dx = layer.backward(gs if len(gs) > 1 else gs[0])
     analytic = {"x": dx} | {p.name: p.grad.copy()
                             for p in layer.parameters()}
     numeric = {"x": numerical_gradient(f, x)}

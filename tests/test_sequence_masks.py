@@ -20,6 +20,7 @@ from nnkit.gradcheck import numerical_gradient, rel_error
 from nnkit.layers import GRU, LSTM, Embedding, Masking, SimpleRNN
 
 from .conftest import TOL
+from .test_recurrent import objective_and_grads
 
 CELLS = [SimpleRNN, LSTM, GRU]
 PASS = 1e-7
@@ -220,28 +221,7 @@ def test_output_mask_follows_keras(cls):
 # ----- gradients through masked steps -----------------------------------
 def layer_gradients(layer, x, mask, init, gs):
     """Analytic and central-difference gradients of sum_i <out_i, g_i>."""
-    def outputs():
-        out = layer.forward(x, mask=mask, initial_state=init)
-        return out if isinstance(out, list) else [out]
-
-    def f():
-        return float(sum(np.sum(o * g) for o, g in zip(outputs(), gs)))
-
-    for p in layer.parameters():
-        p.zero_grad()
-    outputs()
-    dx = layer.backward(gs if len(gs) > 1 else gs[0])
-    analytic = {"x": dx} | {p.name: p.grad.copy()
-                            for p in layer.parameters()}
-    numeric = {"x": numerical_gradient(f, x)}
-    numeric |= {p.name: numerical_gradient(f, p.data)
-                for p in layer.parameters()}
-    if init is not None:
-        for name, s, ds in zip(layer.state_names, init,
-                               layer.initial_state_grads):
-            analytic[name + "_0"] = ds
-            numeric[name + "_0"] = numerical_gradient(f, s)
-    return {k: rel_error(analytic[k], numeric[k]) for k in analytic}
+    return objective_and_grads(layer, x, init, gs, mask=mask)
 
 
 @given(cls=st.sampled_from(CELLS), n=st.integers(1, 4),

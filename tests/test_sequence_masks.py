@@ -15,29 +15,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import nnkit
 from nnkit.gradcheck import numerical_gradient, rel_error
-from nnkit.layers import GRU, LSTM, Embedding, Masking, SimpleRNN
+from nnkit.layers import GRU, LSTM, Embedding, Masking
 
-from .conftest import TOL
-from .test_recurrent import objective_and_grads
-
-CELLS = [SimpleRNN, LSTM, GRU]
-PASS = 1e-7
-
-
-def make(cls, units, **kw):
-    """A float64 layer with non-zero biases (so bias paths are tested)."""
-    kw.setdefault("bias_initializer", nnkit.initializers.RandomNormal(
-        0.0, 0.5))
-    return cls(units, dtype="float64", **kw)
-
-
-def close(a, b, dtype="float64"):
-    a, b = np.asarray(a, float), np.asarray(b, float)
-    err = np.max(np.abs(a - b)) / max(1.0, np.max(np.abs(b)))
-    assert err <= TOL[dtype], f"max scaled difference {err:.3g}"
-    return err
+from .test_recurrent import CELLS, PASS, close, make, objective_and_grads
 
 
 def ragged_mask(rng, n, t):

@@ -17,7 +17,9 @@ so before a reader meets it:
 - the pages declared complete in ``locales/es/status.yml`` have every
   message translated;
 - the Spanish glossary names each entry by the Spanish term that the
-  English glossary gives for it (its definition's first, italic word).
+  English glossary gives for it (its definition's first, italic word),
+  and a translation's links to the glossary show that Spanish name, not
+  the English term (``{term}`época <epoch>```, not ``{term}`epoch```).
 """
 
 from __future__ import annotations
@@ -142,6 +144,38 @@ def test_glossary_terms_agree_with_its_spanish_column():
         terms = []
     assert checked > 100, f"only {checked} glossary terms were checked"
     assert not disagree, "\n".join(disagree)
+
+
+def glossary_spanish() -> dict[str, str]:
+    """Each English glossary term (lower case) and its Spanish name, as
+    the glossary's catalog translates it."""
+    items = entries(CATALOGS_BY_PAGE["book/glossary"])[2:]
+    return {" ".join(e.msgid.lower().split()): e.msgstr for e in items
+            if not re.match(r"\*([^*]+)\*", e.msgid)}
+
+
+def test_spanish_links_to_the_glossary_read_in_spanish():
+    """A bare ``{term}`learning rate``` in a translation would show the
+    English term inside a Spanish sentence: give it the Spanish name as
+    its title, ``{term}`tasa de aprendizaje <learning rate>```. Bare is
+    right only for a term the Spanish glossary also names in English
+    (``softmax``, ``token``)."""
+    spanish = glossary_spanish()
+    assert len(spanish) > 100, f"only {len(spanish)} glossary terms"
+    bare = []
+    for page, po in CATALOGS_BY_PAGE.items():
+        for e in entries(po):
+            for m in TOKEN.finditer(e.msgstr):
+                if m["role"] != "term" or "<" in m["content"]:
+                    continue
+                term = " ".join(m["content"].lower().split())
+                name = spanish.get(term)
+                if name is None or name.lower() != term:
+                    bare.append(f"{page}: {{term}}`{m['content']}` "
+                                f"(Spanish: {name!r})")
+    assert not bare, (f"{len(bare)} glossary links show the English term "
+                      f"in Spanish text: write {{term}}`SPANISH <english>`"
+                      f"\n" + "\n".join(bare[:30]))
 
 
 def test_catalogs_hold_the_current_extraction():

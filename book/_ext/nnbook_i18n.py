@@ -17,6 +17,9 @@ As a Sphinx extension (listed in ``_config.yml``) this module
 - applies the translated part captions of ``_toc.yml`` (extracted into
   the root page's catalog, but not applied by Sphinx, because
   sphinx-external-toc inserts the toctrees after Sphinx translates);
+- groups the digits of glued numbers as the language does (Spanish:
+  ``60 000`` with a narrow no-break space, where English has
+  ``60,000``);
 - adds a language switcher to every page (the same page in the other
   edition: element ids are identical, so ``#anchors`` carry over), and
   on the Spanish site a note on pages shown in English.
@@ -64,6 +67,15 @@ SPANISH = {
     "nb_code_prompt_hide": "Ocultar el código de la celda {type}",
 }
 
+# How a translated edition groups the digits of a number that a glue
+# role formats with a thousands separator (``{glue:text}`n:,```): in
+# Spanish (and ISO 80000) a narrow no-break space, since a comma or a
+# point there would read as a decimal sign; not at all in a number of
+# four digits (4000, the Spanish norm). Decimal points stay points: the
+# book writes them in its maths and code, in both editions.
+DIGIT_GROUPING = {"es": "\u202f"}
+GROUPED = re.compile(r"\d{1,3}(?:,\d{3})+")
+
 NOTE_ENGLISH_ONLY = (
     "Esta página se publica solo en inglés: la referencia de la API de "
     "nnkit y el apéndice de rendimiento se generan del código y no se "
@@ -108,6 +120,48 @@ def with_notebook(text: str, notebook: str) -> str:
     return GLUE.sub(fix, text)
 
 
+def regroup_digits(text: str, separator: str) -> str:
+    """Rewrite the comma grouping of the numbers in ``text`` (as
+    ``format(x, ",")`` writes them) with ``separator``; a number whose
+    integer part has four digits is not grouped. ``"60,000.5"`` becomes
+    ``"60 000.5"`` (``separator`` a space), ``"4,000"`` ``"4000"``."""
+    def one(m: re.Match) -> str:
+        number = m.group(0)
+        if len(number) == 5:        # d,ddd
+            return number.replace(",", "")
+        return number.replace(",", separator)
+    return GROUPED.sub(one, text)
+
+
+def group_digits_as(format_plain_text, separator: str):
+    """myst-nb's formatting of a glue role's text, with the digits of a
+    format spec's ``,`` grouping regrouped by :func:`regroup_digits`."""
+    def format_text(text: str, fmt_spec: str) -> str:
+        formatted = format_plain_text(text, fmt_spec)
+        if "," in fmt_spec:
+            formatted = regroup_digits(formatted, separator)
+        return formatted
+    format_text.nnbook_original = format_plain_text
+    return format_text
+
+
+def localize_glue_numbers(language: str) -> None:
+    """Make ``{glue:text}`` roles group digits as ``language`` does, both
+    in a page's own glue roles and in those that name their notebook
+    (every role of a translated message: see :func:`with_notebook`).
+    myst-nb has no setting for it: this replaces the formatting function
+    that its two glue modules call (a build is one language)."""
+    from myst_nb.ext.glue import crossref, roles
+
+    separator = DIGIT_GROUPING.get(language)
+    for module in (crossref, roles):
+        original = getattr(module.format_plain_text, "nnbook_original",
+                           module.format_plain_text)
+        module.format_plain_text = (
+            original if separator is None
+            else group_digits_as(original, separator))
+
+
 # --- catalogs for a translated build ---
 
 def compile_catalogs(source: Path, target: Path, srcdir: Path) -> int:
@@ -147,6 +201,7 @@ def compile_catalogs(source: Path, target: Path, srcdir: Path) -> int:
 
 def _config_inited(app, config) -> None:
     language = config.language or "en"
+    localize_glue_numbers(language)
     if language == "en":
         return
     target = Path(app.doctreedir).parent / "locales"

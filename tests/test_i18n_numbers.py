@@ -1,0 +1,95 @@
+"""Glued numbers in the Spanish edition group their digits the Spanish
+way (book/_ext/nnbook_i18n.py): ``{glue:text}`n:,``` shows ``60,000`` in
+English and ``60 000`` (a narrow no-break space) in Spanish, where a
+comma or a point would read as a decimal sign; a number of four digits
+is not grouped (``4000``), and decimal points stay points."""
+
+from __future__ import annotations
+
+import re
+import sys
+from ast import literal_eval
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "book" / "_ext"))
+
+import nnbook_i18n  # noqa: E402
+from myst_nb.core.variables import format_plain_text  # noqa: E402
+from myst_nb.ext.glue import crossref, roles  # noqa: E402
+
+NNBSP = "\u202f"
+
+
+@pytest.mark.parametrize(("text", "grouped"), [
+    ("60,000", f"60{NNBSP}000"),
+    ("4,000", "4000"),
+    ("999", "999"),
+    ("1,234,567", f"1{NNBSP}234{NNBSP}567"),
+    ("12,345.678", f"12{NNBSP}345.678"),
+    ("1,234.5", "1234.5"),
+    ("-60,000", f"-60{NNBSP}000"),
+    ("97.3%", "97.3%"),
+    ("0.001", "0.001"),
+    ("3.14159", "3.14159"),
+    ("4,000 and 60,000", f"4000 and 60{NNBSP}000"),
+])
+def test_regroup_digits(text, grouped):
+    assert nnbook_i18n.regroup_digits(text, NNBSP) == grouped
+
+
+@pytest.mark.parametrize(("value", "spec", "spanish"), [
+    ("60000", ",", f"60{NNBSP}000"),
+    ("4000", ",", "4000"),
+    ("4000", "d", "4000"),
+    ("60000", "d", "60000"),          # no "," asked: no grouping
+    ("1234567.891", ",.2f", f"1{NNBSP}234{NNBSP}567.89"),
+    ("0.9734", ".1%", "97.3%"),
+    ("123456.7", ">12,.1f", f"   123{NNBSP}456.7"),
+    ("'a,b'", "s", "a,b"),            # text is text
+])
+def test_spanish_format_of_glue_text(value, spec, spanish):
+    fmt = nnbook_i18n.group_digits_as(format_plain_text, NNBSP)
+    assert fmt(value, spec) == spanish
+    # the English edition keeps Python's own formatting
+    assert format_plain_text(value, spec) == format(literal_eval(value),
+                                                    spec)
+
+
+def test_localize_switches_both_glue_modules_and_back():
+    before = (crossref.format_plain_text, roles.format_plain_text)
+    try:
+        nnbook_i18n.localize_glue_numbers("es")
+        for module in (crossref, roles):
+            assert module.format_plain_text("60000", ",") == \
+                f"60{NNBSP}000"
+        nnbook_i18n.localize_glue_numbers("es")   # idempotent
+        assert roles.format_plain_text("60000", ",") == f"60{NNBSP}000"
+        nnbook_i18n.localize_glue_numbers("en")
+        for module in (crossref, roles):
+            assert module.format_plain_text("60000", ",") == "60,000"
+    finally:
+        crossref.format_plain_text, roles.format_plain_text = before
+
+
+SPANISH_PAGE = (ROOT / "_build" / "html" / "es" / "chapters"
+                / "11_case_studies_images_text" / "01_image_classifiers.html")
+
+
+@pytest.mark.skipif(not SPANISH_PAGE.is_file(),
+                    reason="no Spanish build: run `make book` first")
+def test_built_spanish_page_groups_glued_numbers():
+    """Chapter 11 glues its training-set size with ``:,``: the Spanish
+    page shows it grouped the Spanish way (a comma or a point there
+    would read as a decimal sign), the English page with a comma."""
+    html = SPANISH_PAGE.read_text(encoding="utf-8")
+    pasted = re.findall(r'<span class="pasted-text">([^<]*)</span>', html)
+    assert len(pasted) > 20, "no glued numbers found on the Spanish page"
+    assert not [t for t in pasted if re.search(r"\d,\d{3}\b", t)], pasted
+    assert any(re.fullmatch(r"\d{4}", t) for t in pasted), pasted
+    assert any(re.search(r"\d\.\d", t) for t in pasted), pasted
+    english = (ROOT / "_build" / "html" / SPANISH_PAGE.relative_to(
+        ROOT / "_build" / "html" / "es")).read_text(encoding="utf-8")
+    assert re.search(r'<span class="pasted-text">\d,\d{3}</span>', english)

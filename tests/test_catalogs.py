@@ -178,6 +178,39 @@ def test_spanish_links_to_the_glossary_read_in_spanish():
                       f"\n" + "\n".join(bare[:30]))
 
 
+def prose(text: str) -> str:
+    """``text`` without its roles, inline code and maths."""
+    return TOKEN.sub(" ", text)
+
+
+def test_spanish_numbers_keep_the_decimal_point():
+    """The Spanish edition writes numbers as its maths and code do (and
+    as the glued ones appear): a decimal point, and thousands grouped by
+    a narrow no-break space (book/notation.md's Spanish catalog says
+    so). A number the English writes ``0.5`` or ``60,000`` is not
+    ``0,5`` or ``60.000`` (nor ``60,000``) in its translation."""
+    bad = []
+    for page, po in CATALOGS_BY_PAGE.items():
+        for e in entries(po):
+            english, spanish = prose(e.msgid), prose(e.msgstr)
+            for m in re.finditer(r"(?<![\d.,])(\d+)([.,])(\d+)(?![\d])",
+                                 english):
+                whole, frac = m[1], m[3]
+                if m[2] == ".":
+                    wrong = [f"{whole},{frac}"]
+                elif len(frac) == 3:
+                    wrong = [f"{whole}.{frac}", f"{whole},{frac}"]
+                else:
+                    continue
+                bad += [f"{page}: {w!r} (English {m[0]!r})" for w in wrong
+                        if re.search(rf"(?<![\d.,]){re.escape(w)}(?!\d)",
+                                     spanish)]
+    assert not bad, (f"{len(bad)} numbers in Spanish translations use a "
+                     f"decimal comma or a point or comma between "
+                     f"thousands (write 0.5 and 60\u202f000):\n"
+                     + "\n".join(bad[:30]))
+
+
 def test_catalogs_hold_the_current_extraction():
     """Extract the messages now (Sphinx re-reads only the pages changed
     since the last extraction) and find each in its page's catalog."""

@@ -1,8 +1,13 @@
-"""Glued numbers in the Spanish edition group their digits the Spanish
-way (book/_ext/nnbook_i18n.py): ``{glue:text}`n:,``` shows ``60,000`` in
-English and ``60 000`` (a narrow no-break space) in Spanish, where a
-comma or a point would read as a decimal sign; a number of four digits
-is not grouped (``4000``), and decimal points stay points."""
+"""The Spanish edition's build (book/_ext/nnbook_i18n.py).
+
+Glued numbers group their digits the Spanish way: ``{glue:text}`n:,```
+shows ``60,000`` in English and ``60 000`` (a narrow no-break space) in
+Spanish, where a comma or a point would read as a decimal sign; a
+number of four digits is not grouped (``4000``), and decimal points
+stay points. And translated nodes belong to their page, not to the
+message document Sphinx parsed them from (which drags the whole build
+environment into every pickled doctree).
+"""
 
 from __future__ import annotations
 
@@ -98,3 +103,57 @@ def test_built_spanish_pages_group_glued_numbers():
                                   encoding="utf-8"))
     assert "4000" in spanish and "4,000" in english
     assert len(spanish) == len(english)
+
+
+def test_translated_nodes_belong_to_their_page():
+    """A translated paragraph comes from a document of its own (Sphinx
+    parses each message separately) whose settings can be heavy (the
+    whole build environment): after the fix the page pickles without
+    it."""
+    import pickle
+
+    from docutils import nodes
+    from docutils.frontend import get_default_settings
+    from docutils.parsers.rst import Parser
+    from docutils.utils import new_document
+
+    settings = get_default_settings(Parser)
+    page = new_document("page.md", settings)
+    message_settings = get_default_settings(Parser)
+    message_settings.env = list(range(100_000))      # a heavy payload
+    message = new_document("<translated>", message_settings)
+    paragraph = nodes.paragraph("", "")
+    message += paragraph
+    paragraph += nodes.Text("texto traducido")
+    paragraph.document = message
+    # as sphinx.transforms.i18n moves a message's nodes into the page
+    page.children.append(paragraph)
+    paragraph.parent = page
+    assert paragraph.document is message
+    heavy = len(pickle.dumps(page))
+    assert nnbook_i18n.detach_from_messages(page) == 2   # and its text
+    assert paragraph.document is page
+    assert len(pickle.dumps(page)) < heavy / 10
+    assert nnbook_i18n.detach_from_messages(page) == 0
+
+
+DOCTREES = {"en": ROOT / "_build" / ".doctrees",
+            "es": ROOT / "_build" / "es" / ".doctrees"}
+
+
+@pytest.mark.skipif(not all((d / "book" / "intro.doctree").is_file()
+                            for d in DOCTREES.values()),
+                    reason="no English and Spanish builds: run `make book`")
+def test_spanish_doctrees_are_the_size_of_the_english_ones():
+    """Translated text is about as long as the English: a Spanish
+    doctree many times its English twin still carries the message
+    documents (and the environment) along."""
+    sizes = {lang: {p.relative_to(d): p.stat().st_size
+                    for p in d.rglob("*.doctree")}
+             for lang, d in DOCTREES.items()}
+    both = sizes["en"].keys() & sizes["es"].keys()
+    assert len(both) > 50
+    bloated = [f"{p}: {sizes['es'][p]} bytes, English {sizes['en'][p]}"
+               for p in sorted(both)
+               if sizes["es"][p] > 1.5 * sizes["en"][p] + 20_000]
+    assert not bloated, "\n".join(bloated)

@@ -76,6 +76,14 @@ SPANISH = {
 DIGIT_GROUPING = {"es": "\u202f"}
 GROUPED = re.compile(r"\d{1,3}(?:,\d{3})+")
 
+# Bump when a change to this module alters what a translated build makes
+# of unchanged sources (Sphinx does not see an extension's code change):
+# the next translated build then reads and writes every page afresh.
+# 2: glued numbers' digit grouping; translated nodes detached from their
+# message documents.
+BUILD_REVISION = "2"
+REVISION_STAMP = "nnbook_i18n.revision"
+
 NOTE_ENGLISH_ONLY = (
     "Esta página se publica solo en inglés: la referencia de la API de "
     "nnkit y el apéndice de rendimiento se generan del código y no se "
@@ -199,11 +207,27 @@ def compile_catalogs(source: Path, target: Path, srcdir: Path) -> int:
     return count
 
 
+def fresh_if_revised(doctreedir: Path) -> bool:
+    """Drop the saved environment of a translated build made by another
+    :data:`BUILD_REVISION` (Sphinx then reads every page again), and
+    stamp the build with this one. Returns whether it was dropped."""
+    stamp = doctreedir / REVISION_STAMP
+    if stamp.is_file() and stamp.read_text() == BUILD_REVISION:
+        return False
+    pickle = doctreedir / "environment.pickle"
+    dropped = pickle.is_file()
+    pickle.unlink(missing_ok=True)
+    doctreedir.mkdir(parents=True, exist_ok=True)
+    stamp.write_text(BUILD_REVISION)
+    return dropped
+
+
 def _config_inited(app, config) -> None:
     language = config.language or "en"
     localize_glue_numbers(language)
     if language == "en":
         return
+    fresh_if_revised(Path(app.doctreedir))
     target = Path(app.doctreedir).parent / "locales"
     compile_catalogs(LOCALES / language / "LC_MESSAGES",
                      target / language / "LC_MESSAGES", Path(app.srcdir))

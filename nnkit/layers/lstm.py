@@ -104,7 +104,12 @@ class LSTM(Recurrent):
         a, gates, c_prev, c, g_c = cache
         i, f, c_tilde, o = gates
         dc = dc + self.activation.backward(c, g_c, dh * o)
-        dgates = np.stack([dc * c_tilde, dc * c_prev, dc * i, dh * g_c])
+        dgates = np.empty_like(gates)
+        di, df, dc_tilde, do = dgates          # views of one array
+        np.multiply(dc, c_tilde, out=di)
+        np.multiply(dc, c_prev, out=df)
+        np.multiply(dc, i, out=dc_tilde)
+        np.multiply(dh, g_c, out=do)
         da = self._gate_backward(a, gates, dgates)
         return da, da, [self.recurrent_matmul_backward(da), dc * f]
 

@@ -106,10 +106,10 @@ class LSTM(Recurrent):
         dc = dc + self.activation.backward(c, g_c, dh * o)
         dgates = np.empty_like(gates)
         di, df, dc_tilde, do = dgates          # views of one array
-        np.multiply(dc, c_tilde, out=di)
-        np.multiply(dc, c_prev, out=df)
-        np.multiply(dc, i, out=dc_tilde)
-        np.multiply(dh, g_c, out=do)
+        np.multiply(dc, c_tilde, out=di)       # di = dc * c~
+        np.multiply(dc, c_prev, out=df)        # df = dc * c_{t-1}
+        np.multiply(dc, i, out=dc_tilde)       # dc~ = dc * i
+        np.multiply(dh, g_c, out=do)           # do = dh * g(c_t)
         da = self._gate_backward(a, gates, dgates)
         return da, da, [self.recurrent_matmul_backward(da), dc * f]
 

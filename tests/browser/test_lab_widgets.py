@@ -1,9 +1,9 @@
 """nnkit's widgets, live in JupyterLab, as ``make lab`` starts it.
 
 A JupyterLab server from the venv (on 127.0.0.1, a free port, a fixed
-token, the inline matplotlib backend, and Jupyter/IPython directories
-of its own so nothing in ~/.jupyter interferes) serves a notebook the
-test writes (``CELLS``: the activation explorer, the Playground, the
+token, the inline matplotlib backend, ``make lab``'s settings in lab/,
+and Jupyter/IPython directories of its own so nothing in ~/.jupyter
+interferes) serves a notebook the test writes (``CELLS``: the activation explorer, the Playground, the
 optimizer race, the convolution explorer). Headless Chromium, 1400 px
 wide with JupyterLab's file browser open (a student's default
 layout), opens it, runs all cells (JupyterLab's Run All Cells through
@@ -30,7 +30,10 @@ exposes) and checks, as a student would use them, that
   height;
 - a chapter opened in JupyterLab shows its MyST rendered
   (jupyterlab-myst): admonitions and maths drawn, no raw roles or
-  directives;
+  directives, glued numbers read "(computed when the cells run)";
+- after Run All Cells, a chapter's glue roles show the numbers the
+  book prints (the server of ``make lab``, lab/, serves them as inline
+  expressions), and saving writes the glue roles back unchanged;
 - the browser logs no console errors (but jupyterlab-myst's notes on
   cross-references only the book resolves) and requests nothing from
   any host but 127.0.0.1 (JupyterLab and the widgets work offline).

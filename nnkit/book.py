@@ -18,6 +18,12 @@ in one collapsed table. This module is all a page needs for that::
     # last code cell of the page, tagged remove-input
     checks_table()
 
+In JupyterLab (``make lab``) the prose shows the glued numbers too,
+once the page's cells have run: :func:`lab_open` serves each glue role
+as an inline expression that jupyterlab-myst evaluates with
+:func:`glued`, and :func:`lab_save` turns it back before the file is
+written.
+
 ``check`` asserts at once (a failing claim stops nbval and the book
 build with a readable message) and records what it checked, the bound
 and the measured worst case; ``checks_table`` shows those records as the

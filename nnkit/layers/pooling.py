@@ -189,7 +189,7 @@ class MaxPooling2D(_Pooling2D):
         dxp = (np.empty if covered else np.zeros)(self.xp.shape, self.dtype)
         tiles = self._tiles(dxp)
         for k in range(ph * pw):
-            np.multiply(dout, self.argmax == k,
+            np.multiply(dout, (self.argmax == k).view(np.uint8),
                         out=tiles[:, :, k // pw, :, k % pw, :])
         (pt, _), (pl, _) = self.pads
         return dxp[:, pt:pt + h, pl:pl + w, :]
@@ -205,7 +205,8 @@ def _tile_max(tiles: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         pixel = tiles[:, :, k // pw, :, k % pw, :]
         # strictly greater: on ties the first maximum keeps the gradient
         # (as in TensorFlow)
-        argmax += (pixel > out) * (k - argmax)
+        won = (pixel > out).view(np.uint8)      # 0 or 1, no cast
+        np.maximum(argmax, won * argmax.dtype.type(k), out=argmax)
         np.maximum(out, pixel, out=out)
     return out, argmax
 

@@ -153,9 +153,14 @@ test-fast: $(STAMP)
 	$(ONE_BLAS) $(MPL_AGG) python -m pytest $(XDIST) --ignore=tests/browser \
 	  tests/
 
+# Every chapter notebook, cell by cell. tests/nbval_record.py records
+# what each notebook outputs, as the book's executor would, and adds the
+# notebooks that pass to the book's execution cache: `make book` (next
+# in `make test`) then renders them without running them again.
 nbval: $(STAMP)
 	$(ONE_BLAS) $(MPL_INLINE) python -m pytest --nbval-lax \
-	  --nbval-current-env -p no:randomly $(NBVAL_XDIST) chapters/
+	  --nbval-current-env -p no:randomly -p tests.nbval_record \
+	  $(NBVAL_XDIST) chapters/
 
 # Every page of the built book in headless Chromium: no console errors,
 # no failed or external requests, math rendered, images loaded, links

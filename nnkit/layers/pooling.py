@@ -21,9 +21,9 @@ offset's share of dout back into its slice, so overlapping windows'
 contributions add up.
 
 Windows that tile the image (stride = pool size, Keras' default) need
-no adding up: max pooling's backward then views the image as (N, Ho,
-ph, Wo, pw, C) tiles, marks each window's winner and writes every
-pixel's share in one pass (``_tile_gradient``).
+no adding up: max pooling then views the image as (N, Ho, ph, Wo, pw, C)
+tiles; the forward pass keeps each window's argmax (``_tile_max``) and
+the backward pass writes every pixel's share once (``_tile_gradient``).
 
 'same' padding: padded pixels never win a max (they are -inf), and an
 average divides by the number of *real* pixels in the window, as in
@@ -188,7 +188,7 @@ class MaxPooling2D(_Pooling2D):
         # every pixel is written below, except those no window covers
         dxp = (np.empty if covered else np.zeros)(self.xp.shape, self.dtype)
         tiles = self._tiles(dxp)
-        for k in range(ph * pw):
+        for k in range(ph * pw):              # (uint8: see _tile_max)
             np.multiply(dout, (self.argmax == k).view(np.uint8),
                         out=tiles[:, :, k // pw, :, k % pw, :])
         (pt, _), (pl, _) = self.pads
@@ -204,8 +204,9 @@ def _tile_max(tiles: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     for k in range(1, ph * pw):
         pixel = tiles[:, :, k // pw, :, k % pw, :]
         # strictly greater: on ties the first maximum keeps the gradient
-        # (as in TensorFlow)
-        won = (pixel > out).view(np.uint8)      # 0 or 1, no cast
+        # (as in TensorFlow); a uint8 view, as numpy's bool casts are slow
+        won = (pixel > out).view(np.uint8)
+        # k exceeds every earlier offset: argmax becomes k where won
         np.maximum(argmax, won * argmax.dtype.type(k), out=argmax)
         np.maximum(out, pixel, out=out)
     return out, argmax

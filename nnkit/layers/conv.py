@@ -86,8 +86,8 @@ class Im2colMixin(AffineMixin):
     def _convolve_backward(self, dz2: np.ndarray, need_dx: bool):
         """dK2 = cols^T dz, db = sum dz; dx = col2im(dz K2^T) (x4's shape)
         or None if not ``need_dx``."""
-        grads = self.cols.T @ dz2              # [dK2; db]: the ones column
-        rows = self.kernel.data.size // self.filters  # db: sum dz
+        grads = self.cols.T @ dz2     # [dK2; db]: the ones column sums dz
+        rows = self.kernel.data.size // self.filters          # kh kw C
         self.kernel.grad += grads[:rows].reshape(self.kernel.shape)
         if self.bias is not None:
             self.bias.grad += grads[rows]

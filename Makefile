@@ -182,8 +182,16 @@ test-browser: $(STAMP)
 # JupyterLab refuses to run as root unless told; containers often are.
 LAB_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
+# lab/ adds Jupyter settings (JUPYTER_CONFIG_PATH): notebooks are served
+# with their glue roles as inline expressions that jupyterlab-myst
+# evaluates when the cells run, so the prose shows the numbers
+# (lab/jupyter_server_config.py, nnkit.book.lab_open), and every cell
+# is laid out (lab/labconfig/), which jupyterlab-myst needs to see them.
+LAB_CONFIG := JUPYTER_CONFIG_PATH=$(CURDIR)/lab$(if \
+  $(JUPYTER_CONFIG_PATH),:$(JUPYTER_CONFIG_PATH))
+
 lab: $(STAMP)
-	$(MPL_INLINE) jupyter lab $(LAB_ROOT) chapters/
+	$(MPL_INLINE) $(LAB_CONFIG) jupyter lab $(LAB_ROOT) chapters/
 
 # nnkit vs Keras (benchmarks/results.md), then the book's own cost from
 # the last build and `make test` (benchmarks/book-cost.md); the

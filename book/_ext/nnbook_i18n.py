@@ -223,6 +223,12 @@ def fresh_if_revised(doctreedir: Path) -> bool:
 
 
 def _config_inited(app, config) -> None:
+    if config.nnbook_skip_english_only:
+        # Extraction: pages that stay English have no catalog, so are
+        # not read (the API pages' autodoc is a third of the work).
+        config.exclude_patterns = [
+            *config.exclude_patterns,
+            *(f"{p}.*" for p in language_status("es")["english_only"])]
     language = config.language or "en"
     localize_glue_numbers(language)
     if language == "en":
@@ -366,6 +372,7 @@ def _pending_chapters(app, status, pathto) -> str:
 
 
 def setup(app) -> dict[str, Any]:
+    app.add_config_value("nnbook_skip_english_only", False, "env")
     app.connect("config-inited", _config_inited)
     app.connect("doctree-read", _doctree_read)
     app.connect("html-page-context", _page_context)
@@ -409,7 +416,9 @@ def extract_pot() -> Path:
     re-reads only the pages changed since the last extraction."""
     status = _sphinx("gettext", POT, {"nb_execution_mode": "off",
                                       "gettext_location": False,
-                                      "gettext_uuid": False}, strict=False)
+                                      "gettext_uuid": False,
+                                      "nnbook_skip_english_only": True},
+                     strict=False)
     if status or not (POT / "book" / "intro.pot").is_file():
         raise RuntimeError(f"message extraction failed ({status})")
     return POT

@@ -57,6 +57,7 @@ from .attention import (
     scaled_dot_product_attention_backward,
 )
 from .base import Layer, as_shape
+from .dropout import generator_state, restore_generator
 from .symbolic import is_symbolic
 
 __all__ = ["MultiHeadAttention"]
@@ -355,15 +356,10 @@ class MultiHeadAttention(Layer):
 
     # ----- state and config -----------------------------------------------
     def get_state(self) -> dict[str, Any]:
-        if self.rng is None:
-            return {}
-        return {"rng_state": self.rng.bit_generator.state}
+        return generator_state(self.rng)
 
     def set_state(self, state: dict[str, Any]) -> None:
-        if "rng_state" in state:
-            if self.rng is None:
-                self.rng = np.random.default_rng()
-            self.rng.bit_generator.state = state["rng_state"]
+        self.rng = restore_generator(self.rng, state)
 
     def get_config(self):
         cfg = super().get_config()

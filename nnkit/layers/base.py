@@ -230,14 +230,20 @@ class Layer:
                     else f"dtype {x.dtype}")
             raise TypeError(f"{self.describe()} expects a numeric array "
                             f"of real numbers, got {what}")
+        self._check_batch_shape(x)
+        return x.astype(self.dtype, copy=False)
+
+    def _check_batch_shape(self, x: np.ndarray, what: str = "inputs"
+                           ) -> None:
+        """Raise unless ``x`` is a batch (N, ...) whose examples have the
+        shape the layer was built for; ``what`` names them (``"ids"``)."""
         if x.ndim == 0:
             raise ValueError(f"{self.describe()} expects a batch of "
-                             f"examples, got a scalar")
+                             f"{what}, got a scalar")
         if self.built and x.shape[1:] != self.input_shape:
             raise ValueError(
-                f"{self.describe()} expects inputs of shape "
+                f"{self.describe()} expects {what} of shape "
                 f"{shape_str(self.input_shape)}, got {x.shape}")
-        return x.astype(self.dtype, copy=False)
 
     # ----- the protocol ---------------------------------------------------
     def __call__(self, inputs: Any, training: bool | None = None,

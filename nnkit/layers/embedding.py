@@ -105,13 +105,7 @@ class Embedding(Layer):
         elif x.dtype.kind not in "iub":
             raise TypeError(f"{self.describe()} expects integer ids, got "
                             f"dtype {x.dtype}")
-        if x.ndim == 0:
-            raise ValueError(f"{self.describe()} expects a batch of ids, "
-                             f"got a scalar")
-        if self.built and x.shape[1:] != self.input_shape:
-            raise ValueError(
-                f"{self.describe()} expects ids of shape (batch, "
-                f"{', '.join(map(str, self.input_shape))}), got {x.shape}")
+        self._check_batch_shape(x, "ids")
         if x.size and (x.min() < 0 or x.max() >= self.input_dim):
             bad = x[(x < 0) | (x >= self.input_dim)].flat[0]
             raise ValueError(

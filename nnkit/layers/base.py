@@ -306,6 +306,23 @@ class Layer:
         """
         return mask if self.supports_masking else None
 
+    # ----- layers made of layers (Bidirectional, Residual...) -------------
+    def _share_dtype(self, sublayer: Layer) -> None:
+        """An unbuilt sublayer given no dtype of its own takes this
+        layer's (so a float64 wrapper computes in float64 throughout)."""
+        if not sublayer._explicit_dtype and not sublayer.built:
+            sublayer.dtype = self.dtype
+
+    def _adopt_parameters(self, sublayers: list[Layer]) -> None:
+        """Hold the built sublayers' Parameters as this layer's own, each
+        named ``sublayer/weight`` (path ``self/sublayer/weight``)."""
+        self._params = []
+        for sub in sublayers:
+            for p in sub.parameters():
+                p.name = f"{sub.name}/{p.name.rsplit('/', 1)[-1]}"
+                p.path = f"{self.name}/{p.name}"
+                self._params.append(p)
+
     # ----- weights and freezing -------------------------------------------
     def parameters(self) -> list[Parameter]:
         """Every Parameter of the layer (trainable or not)."""

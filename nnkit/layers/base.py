@@ -41,6 +41,8 @@ from typing import Any
 import numpy as np
 
 from .. import _validate as check
+from .. import initializers
+from .. import regularizers as _reg
 from .symbolic import call_symbolic, is_symbolic
 
 __all__ = ["Parameter", "Layer", "as_shape", "shape_str", "nested_layers"]
@@ -305,6 +307,18 @@ class Layer:
             a boolean array of shape (N, T), or None.
         """
         return mask if self.supports_masking else None
+
+    # ----- Keras' weight arguments ----------------------------------------
+    def _weight_arguments(self, **arguments: Any) -> None:
+        """Resolve Keras-style ``*_initializer`` and ``*_regularizer``
+        arguments (a name, a config dict, an object or None) into
+        attributes of the same names; a bad value is reported with the
+        layer's and the argument's name."""
+        for arg, value in arguments.items():
+            get = (initializers.for_weight if arg.endswith("initializer")
+                   else _reg.get)
+            setattr(self, arg, check.lookup(self.describe(), arg, value,
+                                            get))
 
     # ----- layers made of layers (Bidirectional, Residual...) -------------
     def _share_dtype(self, sublayer: Layer) -> None:

@@ -70,12 +70,9 @@ class Embedding(Layer):
         self.input_dim = check.positive_int(owner, "input_dim", input_dim)
         self.output_dim = check.positive_int(owner, "output_dim",
                                              output_dim)
-        self.embeddings_initializer = check.lookup(
-            owner, "embeddings_initializer", embeddings_initializer,
-            initializers.for_weight)
-        self.embeddings_regularizer = check.lookup(
-            owner, "embeddings_regularizer", embeddings_regularizer,
-            _reg.get)
+        self._weight_arguments(
+            embeddings_initializer=embeddings_initializer,
+            embeddings_regularizer=embeddings_regularizer)
         self.mask_zero = check.boolean(owner, "mask_zero", mask_zero)
         self.supports_masking = self.mask_zero     # as Keras
 

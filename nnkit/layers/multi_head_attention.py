@@ -114,14 +114,10 @@ class MultiHeadAttention(Layer):
             output_shape = output_shape[0]
         self.output_dim = check.positive_int(owner, "output_shape",
                                              output_shape, allow_none=True)
-        for arg, value, get in (
-                ("kernel_initializer", kernel_initializer,
-                 initializers.for_weight),
-                ("bias_initializer", bias_initializer,
-                 initializers.for_weight),
-                ("kernel_regularizer", kernel_regularizer, _reg.get),
-                ("bias_regularizer", bias_regularizer, _reg.get)):
-            setattr(self, arg, check.lookup(owner, arg, value, get))
+        self._weight_arguments(kernel_initializer=kernel_initializer,
+                               bias_initializer=bias_initializer,
+                               kernel_regularizer=kernel_regularizer,
+                               bias_regularizer=bias_regularizer)
         self.rng: np.random.Generator | None = None
 
     # ----- building -------------------------------------------------------

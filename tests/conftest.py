@@ -69,6 +69,24 @@ def keras64(keras):
 TOL = {"float64": 1e-10, "float32": 1e-5}
 
 
+def close(a, b, dtype: str = "float64", what: str = "",
+          tol: float | None = None) -> float:
+    """Assert that ``a`` matches the reference ``b`` (Keras' result).
+
+    The measure of every parity test: max |a - b| / max(1, max |b|), at
+    most ``TOL[dtype]`` (or ``tol``); the shapes must be equal. ``what``
+    names the compared quantity in the failure message. Returns the
+    measured difference.
+    """
+    a, b = np.asarray(a, float), np.asarray(b, float)
+    assert a.shape == b.shape, (what, a.shape, b.shape)
+    err = np.max(np.abs(a - b)) / max(1.0, np.max(np.abs(b)))
+    label = f"{what}: " if what else ""
+    assert err <= (tol or TOL[dtype]), (
+        f"{label}max scaled difference {err:.3g}")
+    return err
+
+
 @pytest.fixture
 def rng():
     return np.random.default_rng(12345)

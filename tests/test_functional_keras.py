@@ -10,16 +10,10 @@ import pytest
 
 import nnkit
 
-from .conftest import TOL
+from .conftest import close
 
 pytestmark = pytest.mark.keras
 
-
-def close(a, b, dtype, what=""):
-    a, b = np.asarray(a, float), np.asarray(b, float)
-    assert a.shape == b.shape, (what, a.shape, b.shape)
-    err = np.max(np.abs(a - b)) / max(1.0, np.max(np.abs(b)))
-    assert err <= TOL[dtype], f"{what}: max scaled difference {err:.3g}"
 
 
 class Lib:

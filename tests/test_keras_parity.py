@@ -13,7 +13,7 @@ import nnkit
 from nnkit import Dense, Sequential
 from nnkit.interop import from_keras, keras_rounded, to_keras
 
-from .conftest import TOL
+from .conftest import close
 
 pytestmark = pytest.mark.keras
 
@@ -28,12 +28,6 @@ def hidden_activation(name):
         return nnkit.activations.LeakyReLU(negative_slope=0.25)
     return name
 
-
-def close(a, b, dtype):
-    a, b = np.asarray(a, float), np.asarray(b, float)
-    err = np.max(np.abs(a - b)) / max(1.0, np.max(np.abs(b)))
-    assert err <= TOL[dtype], f"max scaled difference {err:.3g}"
-    return err
 
 
 def random_stack(rng, depth, n_in, n_out, out_act, dtype, seed):

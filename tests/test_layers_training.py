@@ -1,7 +1,7 @@
 """Dropout, BatchNormalization, PReLU, LeakyReLU and ELU layers.
 
 Gradient checks in float64 (rel. error < 1e-7), Keras parity (1e-10 in
-float64, 1e-5 in float32, scaled as in test_keras_parity.close), the
+float64, 1e-5 in float32, scaled as in conftest.close), the
 statistics of dropout, batch-norm folding, bad inputs, save/load.
 """
 
@@ -26,17 +26,10 @@ from nnkit.layers import (
     PReLU,
 )
 
-from .conftest import TOL
+from .conftest import close
 
 PASS = 1e-7
 
-
-def close(a, b, dtype, tol=None):
-    a, b = np.asarray(a, float), np.asarray(b, float)
-    assert a.shape == b.shape, (a.shape, b.shape)
-    err = np.max(np.abs(a - b)) / max(1.0, np.max(np.abs(b)))
-    assert err <= (tol or TOL[dtype]), f"max scaled difference {err:.3g}"
-    return err
 
 
 def away_from_zero(x, gap=1e-3):

@@ -14,7 +14,7 @@ from nnkit import Input, Model, Sequential
 from nnkit.gradcheck import check_model
 from nnkit.layers import Add, Dense, Flatten, Layer
 
-from .conftest import TOL
+from .conftest import close
 
 PASS = 1e-7
 
@@ -141,11 +141,6 @@ def build(lib, dtype):
     pooled = L.Dense(1, name="pooled")(mean(steps))
     return model(x, [steps, pooled])
 
-
-def close(a, b, dtype, what=""):
-    a, b = np.asarray(a, float), np.asarray(b, float)
-    err = np.max(np.abs(a - b)) / max(1.0, np.max(np.abs(b)))
-    assert err <= TOL[dtype], f"{what}: max scaled difference {err:.3g}"
 
 
 @pytest.mark.keras

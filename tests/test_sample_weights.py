@@ -11,7 +11,7 @@ import nnkit
 from nnkit import Dense, Input, Model, Sequential
 from nnkit.gradcheck import numerical_gradient, rel_error
 
-from .conftest import TOL
+from .conftest import TOL, close
 
 REDUCTIONS = ["sum_over_batch_size", "mean", "sum",
               "mean_with_sample_weight", "none", None]
@@ -160,11 +160,6 @@ def classifier(lib, dtype, units=3, act="softmax"):
     h = L.Dense(5, activation="tanh", name="h")(x)
     return model(x, L.Dense(units, activation=act, name="out")(h))
 
-
-def close(a, b, dtype, what=""):
-    a, b = np.asarray(a, float), np.asarray(b, float)
-    err = np.max(np.abs(a - b)) / max(1.0, np.max(np.abs(b)))
-    assert err <= TOL[dtype], f"{what}: max scaled difference {err:.3g}"
 
 
 def train_both(keras, floatx, loss, y, units, act, **fit_kwargs):

@@ -29,18 +29,11 @@ from nnkit.layers import (
     SimpleRNN,
 )
 
-from .conftest import TOL
+from .conftest import close
 
 PASS = 1e-7
 T, VOCAB = 7, 9
 
-
-def close(a, b, dtype, what=""):
-    a, b = np.asarray(a, float), np.asarray(b, float)
-    assert a.shape == b.shape, (what, a.shape, b.shape)
-    err = np.max(np.abs(a - b)) / max(1.0, np.max(np.abs(b)))
-    assert err <= TOL[dtype], f"{what}: max scaled difference {err:.3g}"
-    return err
 
 
 def padded_ids(rng, n, left=False):

@@ -16,15 +16,7 @@ import nnkit
 from nnkit import Dense, Sequential
 from nnkit.metrics import AUC, MeanMetricWrapper, Precision, Recall
 
-from .conftest import TOL
-
-
-def close(a, b, dtype="float64"):
-    a, b = np.asarray(a, float), np.asarray(b, float)
-    assert a.shape == b.shape, (a.shape, b.shape)
-    err = np.max(np.abs(a - b)) / max(1.0, np.max(np.abs(b)))
-    assert err <= TOL[dtype], f"max scaled difference {err:.3g}"
-    return err
+from .conftest import close
 
 
 def batches(rng, n_batches=4, n=16, width=1, on_grid=False):

@@ -16,15 +16,8 @@ import pytest
 import nnkit
 from nnkit.gradcheck import check_model
 
-from .conftest import TOL
+from .conftest import close
 from .test_functional_keras import Lib
-
-
-def close(a, b, dtype, what=""):
-    a, b = np.asarray(a, float), np.asarray(b, float)
-    assert a.shape == b.shape, (what, a.shape, b.shape)
-    err = np.max(np.abs(a - b)) / max(1.0, np.max(np.abs(b)))
-    assert err <= TOL[dtype], f"{what}: max scaled difference {err:.3g}"
 
 
 def encoder(lib, dtype, steps=6, features=8, causal=False):

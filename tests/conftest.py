@@ -87,6 +87,30 @@ def close(a, b, dtype: str = "float64", what: str = "",
     return err
 
 
+def fit_alike(ours, theirs, x, y, dtype: str, weights: bool = True,
+              **fit) -> tuple[dict, dict]:
+    """Train an nnkit model and its Keras twin with the same ``fit``
+    arguments (``shuffle=False, verbose=0`` unless given) and assert
+    that they agree: the same history keys, every entry within
+    ``TOL[dtype]`` and, with ``weights``, the same final weights.
+
+    Returns:
+        the two histories, nnkit's first.
+    """
+    fit = {"shuffle": False, "verbose": 0, **fit}
+    h1 = ours.fit(x, y, **fit).history
+    h2 = theirs.fit(x, y, **fit).history
+    assert set(h1) == set(h2), (sorted(h1), sorted(h2))
+    for key in h2:
+        close(h1[key], h2[key], dtype, key)
+    if weights:
+        w1, w2 = ours.get_weights(), theirs.get_weights()
+        assert len(w1) == len(w2), (len(w1), len(w2))
+        for a, b in zip(w1, w2):
+            close(a, b, dtype, "weight")
+    return h1, h2
+
+
 @pytest.fixture
 def rng():
     return np.random.default_rng(12345)

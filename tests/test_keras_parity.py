@@ -13,7 +13,7 @@ import nnkit
 from nnkit import Dense, Sequential
 from nnkit.interop import from_keras, keras_rounded, to_keras
 
-from .conftest import close
+from .conftest import close, fit_alike
 
 pytestmark = pytest.mark.keras
 
@@ -204,15 +204,8 @@ def test_fit_history_matches_keras_fit(floatx):
     model.compile(nnkit.optimizers.SGD(0.3, momentum=0.75),
                   "binary_crossentropy", metrics=["accuracy"])
     kmodel = to_keras(model)
-    ours = model.fit(x, y, epochs=3, batch_size=16, shuffle=False,
-                     validation_split=0.2, verbose=0).history
-    theirs = kmodel.fit(x, y, epochs=3, batch_size=16, shuffle=False,
-                        validation_split=0.2, verbose=0).history
-    assert set(ours) == set(theirs)
-    for key in ours:
-        close(ours[key], theirs[key], floatx)
-    for w, kw in zip(model.get_weights(), kmodel.get_weights()):
-        close(w, kw, floatx)
+    fit_alike(model, kmodel, x, y, floatx, epochs=3, batch_size=16,
+              validation_split=0.2)
 
 
 def test_l2_regularized_training_matches_keras(keras64):

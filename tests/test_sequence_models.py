@@ -29,7 +29,7 @@ from nnkit.layers import (
     SimpleRNN,
 )
 
-from .conftest import close
+from .conftest import close, fit_alike
 
 PASS = 1e-7
 T, VOCAB = 7, 9
@@ -119,13 +119,8 @@ def test_masked_fit_history_matches_keras(floatx):
     kmodel = to_keras(model)
     x = padded_ids(rng, 60)
     y = (x[:, 0] > VOCAB // 2).astype(floatx)[:, None]
-    kw = dict(epochs=3, batch_size=12, shuffle=False, validation_split=0.2,
-              verbose=0)
-    ours, theirs = model.fit(x, y, **kw).history, kmodel.fit(x, y,
-                                                             **kw).history
-    assert set(ours) == set(theirs)
-    for key in ours:
-        close(ours[key], theirs[key], floatx, key)
+    fit_alike(model, kmodel, x, y, floatx, epochs=3, batch_size=12,
+              validation_split=0.2)
 
 
 @pytest.mark.keras
@@ -213,12 +208,7 @@ def test_a_masked_functional_model_trains_like_keras(floatx, keras):
         close(a, b, floatx, "predict")
     ours.compile(nnkit.optimizers.SGD(0.125), ["mse", "mae"])
     theirs.compile(keras.optimizers.SGD(0.125), ["mse", "mae"])
-    kw = dict(epochs=2, batch_size=8, shuffle=False, verbose=0)
-    h1, h2 = ours.fit(x, ys, **kw).history, theirs.fit(x, ys, **kw).history
-    for key in h2:
-        close(h1[key], h2[key], floatx, key)
-    for w, kw_ in zip(ours.get_weights(), theirs.get_weights()):
-        close(w, kw_, floatx, "weight")
+    fit_alike(ours, theirs, x, ys, floatx, epochs=2, batch_size=8)
 
 
 @pytest.mark.keras

@@ -16,7 +16,7 @@ import pytest
 import nnkit
 from nnkit.gradcheck import check_model
 
-from .conftest import close
+from .conftest import close, fit_alike
 from .test_functional_keras import Lib
 
 
@@ -97,14 +97,7 @@ def test_encoder_block_trains_like_keras(floatx, causal):
                  "sparse_categorical_crossentropy", metrics=["accuracy"])
     theirs.compile(keras.optimizers.SGD(0.125, momentum=0.5),
                    "sparse_categorical_crossentropy", metrics=["accuracy"])
-    h1 = ours.fit(x, y, epochs=3, batch_size=8, shuffle=False,
-                  verbose=0).history
-    h2 = theirs.fit(x, y, epochs=3, batch_size=8, shuffle=False,
-                    verbose=0).history
-    for key in h1:
-        close(h1[key], h2[key], floatx, key)
-    for a, b in zip(ours.get_weights(), theirs.get_weights()):
-        close(a, b, floatx, "weights")
+    fit_alike(ours, theirs, x, y, floatx, epochs=3, batch_size=8)
 
 
 @pytest.mark.keras

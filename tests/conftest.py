@@ -87,6 +87,27 @@ def close(a, b, dtype: str = "float64", what: str = "",
     return err
 
 
+def in_batches(x, y, size: int, steps: int | None = None):
+    """``steps`` consecutive batches (x, y) of ``size`` examples, starting
+    over from the first when the data run out (default: one pass)."""
+    per_pass = len(x) // size
+    for step in range(per_pass if steps is None else steps):
+        start = step % per_pass * size
+        yield x[start:start + size], y[start:start + size]
+
+
+def train_alike(ours, theirs, batches, dtype: str) -> None:
+    """``train_on_batch`` an nnkit model and its Keras twin on the same
+    batches; assert that every loss and the final weights agree."""
+    for xb, yb in batches:
+        close(ours.train_on_batch(xb, yb), theirs.train_on_batch(xb, yb),
+              dtype, "loss")
+    w1, w2 = ours.get_weights(), theirs.get_weights()
+    assert len(w1) == len(w2), (len(w1), len(w2))
+    for a, b in zip(w1, w2):
+        close(a, b, dtype, "weight")
+
+
 def fit_alike(ours, theirs, x, y, dtype: str, weights: bool = True,
               **fit) -> tuple[dict, dict]:
     """Train an nnkit model and its Keras twin with the same ``fit``

@@ -13,7 +13,7 @@ import nnkit
 from nnkit import Dense, Sequential
 from nnkit.interop import from_keras, keras_rounded, to_keras
 
-from .conftest import close, fit_alike
+from .conftest import close, fit_alike, in_batches, train_alike
 
 pytestmark = pytest.mark.keras
 
@@ -156,13 +156,7 @@ def test_twenty_sgd_steps_leave_the_same_weights(floatx, settings, loss,
     kmodel = to_keras(model)
     x = rng.standard_normal((20 * 8, 4)).astype(floatx)
     y = make_targets(rng, loss, len(x), units)
-    for step in range(20):
-        xb, yb = x[step * 8:(step + 1) * 8], y[step * 8:(step + 1) * 8]
-        ours = model.train_on_batch(xb, yb)
-        theirs = kmodel.train_on_batch(xb, yb)
-        close(ours, theirs, floatx)
-    for w, kw in zip(model.get_weights(), kmodel.get_weights()):
-        close(w, kw, floatx)
+    train_alike(model, kmodel, in_batches(x, y, 8), floatx)
     assert model.optimizer.iterations == 20
 
 
@@ -220,11 +214,7 @@ def test_l2_regularized_training_matches_keras(keras64):
     kmodel = to_keras(model)
     x = rng.standard_normal((32, 3))
     y = rng.standard_normal((32, 1))
-    for _ in range(10):
-        close(model.train_on_batch(x, y), kmodel.train_on_batch(x, y),
-              "float64")
-    for w, kw in zip(model.get_weights(), kmodel.get_weights()):
-        close(w, kw, "float64")
+    train_alike(model, kmodel, [(x, y)] * 10, "float64")
 
 
 @pytest.mark.parametrize("p", [1e-7, 1 - 1e-7])
@@ -282,11 +272,6 @@ def test_activity_regularized_training_matches_keras(keras64):
     kmodel = to_keras(model)
     x = rng.standard_normal((64, 3))
     y = rng.standard_normal((64, 1))
-    for step in range(10):
-        sl = slice(step % 4 * 16, step % 4 * 16 + 16)
-        close(model.train_on_batch(x[sl], y[sl]),
-              kmodel.train_on_batch(x[sl], y[sl]), "float64")
-    for w, kw in zip(model.get_weights(), kmodel.get_weights()):
-        close(w, kw, "float64")
+    train_alike(model, kmodel, in_batches(x, y, 16, steps=10), "float64")
     close(model.evaluate(x, y, batch_size=16),
           kmodel.evaluate(x, y, batch_size=16, verbose=0), "float64")

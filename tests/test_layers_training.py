@@ -26,7 +26,7 @@ from nnkit.layers import (
     PReLU,
 )
 
-from .conftest import close
+from .conftest import close, in_batches, train_alike
 
 PASS = 1e-7
 
@@ -252,12 +252,7 @@ def test_dense_batchnorm_activation_model_trains_like_keras(floatx,
     kmodel = to_keras(model)
     x = rng.standard_normal((20 * 8, 3)).astype(floatx)
     y = rng.standard_normal((20 * 8, 2)).astype(floatx)
-    for step in range(20):
-        sl = slice(step * 8, (step + 1) * 8)
-        close(model.train_on_batch(x[sl], y[sl]),
-              kmodel.train_on_batch(x[sl], y[sl]), floatx)
-    for w, kw in zip(model.get_weights(), kmodel.get_weights()):
-        close(w, kw, floatx)
+    train_alike(model, kmodel, in_batches(x, y, 8), floatx)
     close(model.predict(x), kmodel.predict(x, verbose=0), floatx)
     # Keras counts the moving statistics as non-trainable, like nnkit.
     text = model.summary(print_fn=None)

@@ -29,7 +29,7 @@ from nnkit.layers import (
     SimpleRNN,
 )
 
-from .conftest import close, fit_alike
+from .conftest import close, fit_alike, in_batches, train_alike
 
 PASS = 1e-7
 T, VOCAB = 7, 9
@@ -95,12 +95,7 @@ def test_masked_models_train_like_keras(floatx, arch):
     x = padded_ids(rng, 10 * 8, left=arch.endswith("backwards-dense"))
     y = targets(rng, model, len(x)).astype(floatx)
     close(model.predict(x), kmodel.predict(x, verbose=0), floatx, "predict")
-    for step in range(10):
-        sl = slice(step * 8, (step + 1) * 8)
-        close(model.train_on_batch(x[sl], y[sl]),
-              kmodel.train_on_batch(x[sl], y[sl]), floatx, "loss")
-    for w, kw in zip(model.get_weights(), kmodel.get_weights()):
-        close(w, kw, floatx, "weight")
+    train_alike(model, kmodel, in_batches(x, y, 8), floatx)
     close(model.evaluate(x, y, batch_size=16),
           kmodel.evaluate(x, y, batch_size=16, verbose=0), floatx,
           "evaluate")
@@ -136,12 +131,7 @@ def test_masking_then_recurrent_layers_match_keras(floatx):
     model.compile(nnkit.optimizers.SGD(0.125), "mse")
     kmodel = to_keras(model)
     y = rng.standard_normal((24, 1)).astype(floatx)
-    for step in range(6):
-        sl = slice(step % 3 * 8, step % 3 * 8 + 8)
-        close(model.train_on_batch(x[sl], y[sl]),
-              kmodel.train_on_batch(x[sl], y[sl]), floatx, "loss")
-    for w, kw in zip(model.get_weights(), kmodel.get_weights()):
-        close(w, kw, floatx, "weight")
+    train_alike(model, kmodel, in_batches(x, y, 8, steps=6), floatx)
 
 
 @pytest.mark.parametrize("arch", list(MODELS))

@@ -153,9 +153,14 @@ test-fast: $(STAMP)
 	$(ONE_BLAS) $(MPL_AGG) python -m pytest $(XDIST) --ignore=tests/browser \
 	  tests/
 
+# Every chapter notebook, cell by cell. tests/nbval_record.py records
+# what each notebook outputs, as the book's executor would, and adds the
+# notebooks that pass to the book's execution cache: `make book` (next
+# in `make test`) then renders them without running them again.
 nbval: $(STAMP)
 	$(ONE_BLAS) $(MPL_INLINE) python -m pytest --nbval-lax \
-	  --nbval-current-env -p no:randomly $(NBVAL_XDIST) chapters/
+	  --nbval-current-env -p no:randomly -p tests.nbval_record \
+	  $(NBVAL_XDIST) chapters/
 
 # Every page of the built book in headless Chromium: no console errors,
 # no failed or external requests, math rendered, images loaded, links
@@ -177,8 +182,16 @@ test-browser: $(STAMP)
 # JupyterLab refuses to run as root unless told; containers often are.
 LAB_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
+# lab/ adds Jupyter settings (JUPYTER_CONFIG_PATH): notebooks are served
+# with their glue roles as inline expressions that jupyterlab-myst
+# evaluates when the cells run, so the prose shows the numbers
+# (lab/jupyter_server_config.py, nnkit.book.lab_open), and every cell
+# is laid out (lab/labconfig/), which jupyterlab-myst needs to see them.
+LAB_CONFIG := JUPYTER_CONFIG_PATH=$(CURDIR)/lab$(if \
+  $(JUPYTER_CONFIG_PATH),:$(JUPYTER_CONFIG_PATH))
+
 lab: $(STAMP)
-	$(MPL_INLINE) jupyter lab $(LAB_ROOT) chapters/
+	$(MPL_INLINE) $(LAB_CONFIG) jupyter lab $(LAB_ROOT) chapters/
 
 # nnkit vs Keras (benchmarks/results.md), then the book's own cost from
 # the last build and `make test` (benchmarks/book-cost.md); the

@@ -18,6 +18,12 @@ in one collapsed table. This module is all a page needs for that::
     # last code cell of the page, tagged remove-input
     checks_table()
 
+In JupyterLab (``make lab``) the prose shows the glued numbers too,
+once the page's cells have run: :func:`lab_open` serves each glue role
+as an inline expression that jupyterlab-myst evaluates with
+:func:`glued`, and :func:`lab_save` turns it back before the file is
+written.
+
 ``check`` asserts at once (a failing claim stops nbval and the book
 build with a readable message) and records what it checked, the bound
 and the measured worst case; ``checks_table`` shows those records as the
@@ -34,10 +40,12 @@ the repository without them.
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import html
 import inspect
 import os
+import re
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -47,7 +55,8 @@ from typing import Any
 import numpy as np
 
 __all__ = [
-    "setup", "glue", "check", "check_close", "check_that", "checks",
+    "setup", "glue", "glued", "GluedText", "GLUE_PENDING", "lab_open",
+    "lab_save", "check", "check_close", "check_that", "checks",
     "Measured", "Check",
     "checks_table", "checks_report", "cached", "COLUMN_PX", "MIN_TEXT_PX",
 ]
@@ -124,13 +133,207 @@ def glue(name: str, value: Any) -> None:
     NumPy scalars become plain Python numbers (so that format specs
     such as ``:.3f`` work), and nothing is displayed; it returns None,
     so a cell that ends with it shows nothing either. Without myst-nb
-    installed (a notebook run outside the book) this does nothing.
+    installed (a notebook run outside the book) only :func:`glued`
+    sees the value.
     """
+    value = _plain(value)
+    _STATE.setdefault("glued", {})[name] = value
     try:
         from myst_nb import glue as myst_glue
     except ImportError:
         return
-    myst_glue(name, _plain(value), display=False)
+    myst_glue(name, value, display=False)
+
+
+#: What a glue role reads in JupyterLab before the cells have run.
+GLUE_PENDING = "(computed when the cells run)"
+
+
+class GluedText(str):
+    """Text for a notebook front end, shown without quotes."""
+
+    def __repr__(self) -> str:
+        return str(self)
+
+
+def glued(content: str) -> GluedText:
+    """What ``{glue:text}`content``` shows, from this kernel's values.
+
+    ``content`` is the role's text, ``key`` or ``key:format_spec``
+    (``"acc:.1%"``), formatted as the book formats it. JupyterLab
+    (``make lab``) shows a chapter's glue roles through this function:
+    its server hands each role to the kernel as an inline expression
+    (jupyterlab-myst's ``{eval}``), evaluated when the markdown cell
+    runs. A key glued by another notebook (``other.ipynb::key``) comes
+    from that notebook's saved outputs; a key not glued yet reads as
+    a short note.
+    """
+    doc, key, spec = _glue_parts(content)
+    if doc is None:
+        values = _STATE.get("glued", {})
+        if key not in values:
+            return GluedText("(computed by a later cell: run it, then "
+                             "this one)")
+        return GluedText(_format_glued(repr(values[key]), spec))
+    text = _saved_glue(Path(doc)).get(key)
+    if text is None:
+        return GluedText(f"(computed in {Path(doc).stem})")
+    return GluedText(_format_glued(text, spec))
+
+
+def _glue_parts(content: str) -> tuple[str | None, str, str]:
+    """``[doc::]key[:spec]`` as (doc or None, key, spec), split as
+    myst-nb splits a ``{glue:text}`` role's text."""
+    parts = content.rsplit(":", 1)
+    key, spec = (parts[0], parts[1]) if len(parts) == 2 else (parts[0], "s")
+    doc, sep, name = key.partition("::")
+    return (doc, name, spec) if sep else (None, key, spec)
+
+
+def _format_glued(text: str, spec: str) -> str:
+    """A glued value's text/plain formatted with ``spec`` as the book
+    formats it (myst-nb's rules: the text is read back as a Python
+    literal, then converted for the spec's type letter)."""
+    try:
+        value = ast.literal_eval(text)
+    except (SyntaxError, ValueError):
+        value = text
+    if spec == "":
+        return str(value)
+    kind = spec[-1]
+    try:
+        if kind == "s":
+            value = str(value)
+        elif kind in "bcdoxX":
+            value = int(value)
+        elif kind in "eEfFgGn%":
+            value = float(value)
+        return format(value, spec)
+    except (TypeError, ValueError):
+        return str(value)
+
+
+_GLUE_MIME = "application/papermill.record/text/plain"
+
+
+def _glue_records(nb: dict) -> dict[str, str]:
+    """The text/plain of every value a notebook's saved outputs glued
+    (myst-nb's records), by key."""
+    found = {}
+    for cell in nb.get("cells", []):
+        for out in cell.get("outputs", []) if cell.get(
+                "cell_type") == "code" else []:
+            name = out.get("metadata", {}).get("scrapbook", {}).get("name")
+            text = out.get("data", {}).get(_GLUE_MIME)
+            if name and text is not None:
+                found[name] = "".join(text) if isinstance(text, list) \
+                    else text
+    return found
+
+
+def _saved_glue(path: Path) -> dict[str, str]:
+    """:func:`_glue_records` of the notebook at ``path`` ({} if none)."""
+    import json
+
+    try:
+        stamp = path.stat().st_mtime_ns
+        cache = _STATE.setdefault("saved_glue", {})
+        if cache.get(path, (None,))[0] != stamp:
+            with path.open(encoding="utf-8") as f:
+                cache[path] = (stamp, _glue_records(json.load(f)))
+        return cache[path][1]
+    except (OSError, ValueError):
+        return {}
+
+
+# --- glue in JupyterLab (`make lab`) -----------------------------------------
+# jupyterlab-myst renders MyST in JupyterLab but knows no glue roles. It
+# does evaluate inline expressions, {eval}`python expression`, in the
+# kernel when a markdown cell runs, and shows each result from the
+# cell's "user_expressions" metadata. `make lab`'s Jupyter server
+# (lab/jupyter_server_config.py) therefore serves every notebook
+# through lab_open(): each {glue:text}`content` becomes
+# {eval}`<_GLUE_CALL>("content")`, with a first result taken from the
+# notebook's saved outputs, or GLUE_PENDING. lab_save() turns them back
+# before the notebook is written, so the file keeps its glue roles.
+
+_GLUE_CALL = '__import__("nnkit.book").book.glued'
+_GLUE_ROLE = re.compile(r"\{glue:text\}`([^`\"\\\n]+)`")
+_GLUE_EVAL = re.compile(r"\{eval\}`" + re.escape(_GLUE_CALL)
+                        + r'\("([^`"\\\n]+)"\)`')
+
+
+def _glue_expression(content: str) -> str:
+    return f'{_GLUE_CALL}("{content}")'
+
+
+def lab_open(nb: dict, folder: Path | None = None) -> dict:
+    """The notebook as `make lab` serves it: glue roles as inline
+    expressions, each with a first result (in place; returns ``nb``).
+
+    Args:
+        nb: the notebook (nbformat 4, as a dict).
+        folder: where the notebook lives, to read notebooks that
+            ``other.ipynb::key`` roles name; None skips them.
+    """
+    saved = _glue_records(nb)
+    for cell in nb.get("cells", []):
+        if cell.get("cell_type") != "markdown":
+            continue
+        source = cell.get("source", "")
+        if isinstance(source, list):
+            source = "".join(source)
+        contents = _GLUE_ROLE.findall(source)
+        if not contents:
+            continue
+        cell["source"] = _GLUE_ROLE.sub(
+            lambda m: "{eval}`" + _glue_expression(m.group(1)) + "`",
+            source)
+        results = []
+        for content in dict.fromkeys(contents):
+            doc, key, spec = _glue_parts(content)
+            if doc is None:
+                text = saved.get(key)
+            elif folder is not None:
+                text = _saved_glue(folder / doc).get(key)
+            else:
+                text = None
+            shown = (GLUE_PENDING if text is None
+                     else _format_glued(text, spec))
+            results.append({
+                "expression": _glue_expression(content),
+                "result": {"status": "ok", "metadata": {},
+                           "data": {"text/plain": shown}}})
+        meta = cell.setdefault("metadata", {})
+        meta["user_expressions"] = [
+            e for e in meta.get("user_expressions", [])
+            if not _GLUE_EVAL.fullmatch(
+                "{eval}`" + e.get("expression", "") + "`")] + results
+    return nb
+
+
+def lab_save(nb: dict) -> dict:
+    """Undo :func:`lab_open` before the notebook is written: glue roles
+    back, their results dropped (in place; returns ``nb``)."""
+    for cell in nb.get("cells", []):
+        if cell.get("cell_type") != "markdown":
+            continue
+        source = cell.get("source", "")
+        if isinstance(source, list):
+            source = "".join(source)
+        if "{eval}" in source:
+            cell["source"] = _GLUE_EVAL.sub(
+                lambda m: "{glue:text}`" + m.group(1) + "`", source)
+        meta = cell.get("metadata", {})
+        if "user_expressions" in meta:
+            kept = [e for e in meta["user_expressions"]
+                    if not _GLUE_EVAL.fullmatch(
+                        "{eval}`" + e.get("expression", "") + "`")]
+            if kept:
+                meta["user_expressions"] = kept
+            else:
+                del meta["user_expressions"]
+    return nb
 
 
 def _plain(value: Any) -> Any:

@@ -1,9 +1,9 @@
 """nnkit's widgets, live in JupyterLab, as ``make lab`` starts it.
 
 A JupyterLab server from the venv (on 127.0.0.1, a free port, a fixed
-token, the inline matplotlib backend, and Jupyter/IPython directories
-of its own so nothing in ~/.jupyter interferes) serves a notebook the
-test writes (``CELLS``: the activation explorer, the Playground, the
+token, the inline matplotlib backend, ``make lab``'s settings in lab/,
+and Jupyter/IPython directories of its own so nothing in ~/.jupyter
+interferes) serves a notebook the test writes (``CELLS``: the activation explorer, the Playground, the
 optimizer race, the convolution explorer). Headless Chromium, 1400 px
 wide with JupyterLab's file browser open (a student's default
 layout), opens it, runs all cells (JupyterLab's Run All Cells through
@@ -30,7 +30,10 @@ exposes) and checks, as a student would use them, that
   height;
 - a chapter opened in JupyterLab shows its MyST rendered
   (jupyterlab-myst): admonitions and maths drawn, no raw roles or
-  directives;
+  directives, glued numbers read "(computed when the cells run)";
+- after Run All Cells, a chapter's glue roles show the numbers the
+  book prints (the server of ``make lab``, lab/, serves them as inline
+  expressions), and saving writes the glue roles back unchanged;
 - the browser logs no console errors (but jupyterlab-myst's notes on
   cross-references only the book resolves) and requests nothing from
   any host but 127.0.0.1 (JupyterLab and the widgets work offline).
@@ -60,6 +63,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from nnkit.book import GLUE_PENDING
+
 from .chromium import HOST, launch, skip_without_chromium
 
 TOKEN = "nnbook-lab-widgets-test"
@@ -73,6 +78,8 @@ ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "_build" / "screenshots"
 # The Makefile's MPL_INLINE: what `make lab` gives the kernel.
 MPL_INLINE = "module://matplotlib_inline.backend_inline"
+# The Makefile's LAB_CONFIG: the Jupyter server settings `make lab` adds.
+LAB_CONFIG = ROOT / "lab"
 # JupyterLab endpoints through which the *server* would reach the
 # internet (the Atom news feed, PyPI for updates and extensions).
 SERVER_FETCHES = ("/lab/api/news", "/lab/api/update",
@@ -156,6 +163,9 @@ class LabServer:
             JUPYTER_RUNTIME_DIR=str(tmp / "runtime"),
             IPYTHONDIR=str(tmp / "ipython"),
             MPLBACKEND=MPL_INLINE,      # pytest's conftest set Agg
+            # the Makefile's LAB_CONFIG: glue roles served as inline
+            # expressions (lab/jupyter_server_config.py)
+            JUPYTER_CONFIG_PATH=str(LAB_CONFIG),
             TF_CPP_MIN_LOG_LEVEL="3",
             PATH=os.pathsep.join([str(Path(sys.executable).parent),
                                   env.get("PATH", "")]),
@@ -776,7 +786,7 @@ def test_conv_explorer_custom_filter_on_enter(lab):
     assert image.size["height"] == height, "the picture changed height"
     lab.collect_logs()
 RAW_MYST = ("{numref}", "{glue:", "{cite}", "{term}", "{eq}", "```{",
-            ":class:", "$$")
+            ":class:", "$$", "{eval}", "glued(")
 MARKDOWN_CELLS = """
 const nb = window.jupyterapp.shell.currentWidget.content;
 return nb.widgets.map((c, k) => c.model.type === 'markdown' ? k : -1)
@@ -819,18 +829,105 @@ def test_chapter_myst_renders_in_jupyterlab(lab):
         "const p = window.jupyterapp.shell.currentWidget; return p && "
         "p.context && p.context.path === 'chapter.ipynb' && "
         "p.content.widgets.length"))
-    raw, admonitions, maths = [], 0, 0
+    raw, admonitions, maths, pending = [], 0, 0, 0
     for k in lab.js(MARKDOWN_CELLS):
         got = wait_for(f"markdown cell {k} to render", lambda k=k:
                        lab.drv.execute_async_script(MARKDOWN_TEXT, k))
         text, adm, mth = got
         admonitions, maths = admonitions + adm, maths + mth
+        pending += text.count(GLUE_PENDING)
         raw += [f"cell {k}: {m!r} in {text[:120]!r}" for m in RAW_MYST
                 if m in text]
     assert not raw, "raw MyST in JupyterLab:\n" + "\n".join(raw[:10])
     assert admonitions >= 3, "the solutions' admonitions did not render"
     assert maths >= 10, "the maths did not render"
+    # before its cells run, a glued number reads as a short note
+    assert pending >= 5, f"glue roles do not read {GLUE_PENDING!r}"
     screenshot(lab, "chapter-myst")
+    lab.js("window.jupyterapp.commands.execute('docmanager:open', "
+           "{path: arguments[0]})", NOTEBOOK)
+    lab.collect_logs()
+
+
+GLUE_CHAPTER = ROOT / "chapters" / "02_perceptron" / "03_sigmoid_keras.ipynb"
+GLUE_ROLE = re.compile(r"\{glue:text\}`([^`]+)`")
+NOTEBOOK_JSON = """
+return window.jupyterapp.shell.currentWidget.context.model.toJSON();
+"""
+
+
+def _glued_texts(nb: dict) -> dict[str, str]:
+    """What the book would paste for each key: the text/plain of the
+    glue records in the code cells' outputs (myst-nb's format)."""
+    found = {}
+    for cell in nb["cells"]:
+        for out in cell.get("outputs", []):
+            name = out.get("metadata", {}).get("scrapbook", {}).get("name")
+            data = out.get("data", {})
+            for mime, text in data.items():
+                if name and mime.endswith("/text/plain"):
+                    found[name] = "".join(text)
+    return found
+
+
+def test_chapter_glue_shows_the_numbers_once_the_cells_run(lab):
+    """`make lab` serves a chapter's glue roles as inline expressions:
+    after Run All Cells every {glue:text} role reads the number the book
+    prints (myst-nb's own formatting of the value the hidden cell
+    glued), never raw markup; saving writes the glue roles back."""
+    format_plain_text = pytest.importorskip(
+        "myst_nb.core.variables").format_plain_text
+    original = json.loads(GLUE_CHAPTER.read_text(encoding="utf-8"))
+    roles = {k: GLUE_ROLE.findall("".join(c["source"]))
+             for k, c in enumerate(original["cells"])
+             if c["cell_type"] == "markdown"}
+    roles = {k: v for k, v in roles.items() if v}
+    assert any("AND_sig_margin" in r for v in roles.values() for r in v)
+    path = "glue.ipynb"
+    shutil.copy(GLUE_CHAPTER, lab.server.root / path)
+    open_and_run(lab, path)
+    values = _glued_texts(lab.js(NOTEBOOK_JSON))
+
+    def expected(content: str) -> str:
+        key, spec = (content.rsplit(":", 1) if ":" in content
+                     else (content, "s"))
+        assert key in values, f"{key!r} was not glued by the chapter"
+        return format_plain_text(values[key], spec)
+
+    seen, problems = [], []
+    for k, contents in roles.items():
+        want = [expected(c) for c in contents]
+
+        def rendered(k=k, want=want):
+            got = lab.drv.execute_async_script(MARKDOWN_TEXT, k)
+            return got if got and all(w in got[0] for w in want) else None
+
+        text = wait_for(f"markdown cell {k} to show {want}", rendered,
+                        explain=lambda k=k: lab.drv.execute_async_script(
+                            MARKDOWN_TEXT, k))[0]
+        seen += want
+        problems += [f"cell {k}: {m!r} in {text[:160]!r}"
+                     for m in RAW_MYST + ("(computed",) if m in text]
+    assert not problems, "\n".join(problems)
+    assert len(seen) == sum(map(len, roles.values())) >= 10
+    margin = [expected(c) for v in roles.values() for c in v
+              if c.startswith("AND_sig_margin")]
+    print("glued numbers shown:", seen, "AND_sig_margin:", margin)
+    screenshot(lab, "chapter-glue")
+
+    # Saving writes the file as it was: glue roles, no expressions.
+    saved = lab.drv.execute_async_script("""
+        const done = arguments[arguments.length - 1];
+        window.jupyterapp.commands.execute('docmanager:save')
+          .then(() => done('ok'), (e) => done('error ' + e));
+    """)
+    assert saved == "ok", saved
+    on_disk = json.loads((lab.server.root / path).read_text("utf-8"))
+    for k in roles:
+        cell = on_disk["cells"][k]
+        assert "".join(cell["source"]) == "".join(
+            original["cells"][k]["source"]), f"cell {k} changed on save"
+        assert "user_expressions" not in cell["metadata"]
     lab.js("window.jupyterapp.commands.execute('docmanager:open', "
            "{path: arguments[0]})", NOTEBOOK)
     lab.collect_logs()

@@ -6,8 +6,9 @@ nnkit's layer ``forward``/``backward`` against Keras' layer under
 and both weights, same upstream gradient; the input gradient is part
 of the work here, as for a layer that is not the first).
 
-Products executed, im2col form, (m, k, n): the forward (N Ho Wo, 9,
-32), dK (9, N Ho Wo, 32) and dx (N Ho Wo, 32, 9).
+Products executed, im2col form with a ones column for the bias, (m, k,
+n): the forward (N Ho Wo, 10, 32), [dK; db] (10, N Ho Wo, 32) and dx
+(N Ho Wo, 32, 9).
 """
 
 from __future__ import annotations
@@ -61,7 +62,7 @@ def row(repeats: int, interleave: Callable) -> dict:
         return timed(lambda: [step() for _ in range(loops)])
 
     rows = N * (HW - 2) ** 2
-    products = [(rows, 9, F, loops), (9, rows, F, loops),
+    products = [(rows, 10, F, loops), (10, rows, F, loops),
                 (rows, F, 9, loops)]
     return {"name": f"Conv2D(32, 3x3) forward + backward, {N}x28x28x1, "
                     f"{loops} steps",

@@ -105,8 +105,10 @@ def cnn() -> Workload:
         return model
 
     steps, rows, flat = n // batch, batch * 26 * 26, 13 * 13 * f
-    conv = [(rows, 9, f, steps),          # z = cols K
-            (9, rows, f, steps)]          # dK = cols^T dz (no dx: data)
+    # im2col with a ones column (the bias rides in the products); no dx,
+    # the data's gradient
+    conv = [(rows, 10, f, steps),         # z = [cols 1] [K; b]
+            (10, rows, f, steps)]         # [dK; db] = [cols 1]^T dz
     return Workload("CNN", "CNN Conv2D(32, 3x3, relu)-MaxPool 2x2-"
                     "Dense(10), 2,048 images 28x28, batch 64, SGD",
                     x, y, batch, build,

@@ -119,6 +119,21 @@ def test_im2col_rows_are_patches_in_kernel_order(rng):
                           x[1, 2:4, 2:5, :].ravel())
 
 
+@pytest.mark.parametrize("c", [1, 3])
+def test_im2col_ones_column_appends_ones_to_the_same_patches(c, rng):
+    """The bias trick's matrix: the patches, then a column of ones, so
+    [cols 1] @ [K2; b] = cols @ K2 + b."""
+    x = rng.standard_normal((2, 6, 5, c))
+    args = ((3, 2), (2, 1), "same", (1, 2))
+    cols, cols1 = im2col(x, *args), im2col(x, *args, ones_column=True)
+    assert np.array_equal(cols1[:, :-1], cols)
+    assert np.all(cols1[:, -1] == 1.0)
+    k2 = rng.standard_normal((cols.shape[1], 4))
+    b = rng.standard_normal(4)
+    np.testing.assert_allclose(cols1 @ np.vstack([k2, b]), cols @ k2 + b,
+                               rtol=1e-12)
+
+
 @given(h=st.integers(3, 8), w=st.integers(3, 8), k=st.integers(1, 3),
        s=st.integers(1, 3), d=st.integers(1, 2),
        padding=st.sampled_from(["valid", "same"]), seed=st.integers(0, 99))

@@ -64,12 +64,12 @@ def _env(cache):
     return env
 
 
-def _run_nbval(path, cache):
+def _run_nbval(paths, cache):
     return subprocess.run(
         [sys.executable, "-m", "pytest", "-p", "tests.nbval_record",
          "--nbval-lax", "--nbval-current-env", "-p", "no:randomly",
-         "-p", "no:cacheprovider", "-q", "--rootdir", str(path.parent),
-         str(path)],
+         "-p", "no:cacheprovider", "-q", "--rootdir",
+         str(paths[0].parent), *map(str, paths)],
         cwd=ROOT, env=_env(cache), capture_output=True, text=True,
         timeout=300)
 
@@ -95,12 +95,20 @@ def test_recorded_outputs_equal_jupyter_cache_execution(tmp_path,
 
     path = tmp_path / "page.ipynb"
     source = _notebook(path, CELLS)
+    # A notebook with a failing cell, in the same run, is not cached:
+    # the book must run it (and fail on it) itself.
+    broken = _notebook(tmp_path / "broken.ipynb", ["x = 1", "1 / 0", "y = 2"])
     cache_dir = tmp_path / "cache"
-    run = _run_nbval(path, cache_dir)
-    assert run.returncode == 0, run.stdout + run.stderr
+    run = _run_nbval([path, tmp_path / "broken.ipynb"], cache_dir)
+    assert run.returncode != 0, run.stdout + run.stderr
+    assert "ZeroDivisionError" in run.stdout
     assert "1 executed notebooks added" in run.stdout, run.stdout
+    assert "1 failed" in run.stdout and "page.ipynb::" not in (
+        run.stdout.split("short test summary")[-1]), run.stdout
 
     cache = jupyter_cache.get_cache(str(cache_dir))
+    with pytest.raises(KeyError):
+        cache.match_cache_notebook(broken)
     _, recorded = cache.merge_match_into_notebook(source)
 
     # What `make book` would have run: jupyter-cache's executor.
@@ -129,14 +137,3 @@ def test_recorded_outputs_equal_jupyter_cache_execution(tmp_path,
     assert "kept" in texts and "gone" not in texts
     assert "second" in texts and "first" not in texts
 
-
-def test_notebook_with_failing_cell_is_not_cached(tmp_path):
-    path = tmp_path / "broken.ipynb"
-    source = _notebook(path, ["x = 1", "1 / 0", "y = 2"])
-    cache_dir = tmp_path / "cache"
-    run = _run_nbval(path, cache_dir)
-    assert run.returncode != 0
-    assert "ZeroDivisionError" in run.stdout
-    cache = jupyter_cache.get_cache(str(cache_dir))
-    with pytest.raises(KeyError):
-        cache.match_cache_notebook(source)

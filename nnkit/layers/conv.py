@@ -13,8 +13,9 @@ Each output pixel is the dot product of one input patch with one filter:
                                   * K[a, b, c, f] + b[f]
 
 (xp is x padded; s the stride, d the dilation). We compute it as one
-matrix product: cols = im2col(x), z = cols @ K2 with K2 = K reshaped to
-(kh kw C, F). Backward, with dz = dout * f'(z), is then Dense's:
+matrix product: cols = im2col(x), z = cols @ K2 + b with K2 = K reshaped
+to (kh kw C, F) (the bias inside the product: ``Im2colMixin``, which
+Conv1D shares). Backward, with dz = dout * f'(z), is then Dense's:
 
     dK2 = cols^T dz      db = sum dz      dcols = dz K2^T
     dx = col2im(dcols)  (each pixel collects every patch it was in)
@@ -35,9 +36,9 @@ import numpy as np
 from .. import _validate as check
 from .base import Layer
 from .im2col import col2im, conv_output_size, im2col, resolve_padding
-from .kernel import KernelMixin
+from .kernel import AffineMixin
 
-__all__ = ["Conv2D", "check_padding", "check_images"]
+__all__ = ["Conv2D", "Im2colMixin", "check_padding", "check_images"]
 
 
 def check_padding(padding: Any, owner: str) -> str:
@@ -64,16 +65,39 @@ def check_images(layer: Layer, x: np.ndarray) -> np.ndarray:
     return x.astype(layer.dtype, copy=False)
 
 
-def _column_sums(a: np.ndarray) -> np.ndarray:
-    """a.sum(axis=0) as the product ones @ a (for db = sum dz).
+class Im2colMixin(AffineMixin):
+    """The product Conv2D and Conv1D share: z = im2col(x) K2 + b, back.
 
-    numpy sums the columns of a tall, narrow array one short row at a
-    time; the BLAS product is several times faster on (N Ho Wo, F).
+    The bias rides in the product (the "bias trick": im2col appends a
+    column of ones and K2 gets b as one more row), which saves a pass
+    over z forward and the sum db = sum dz backward.
     """
-    return np.ones(len(a), a.dtype) @ a
+
+    def _convolve(self, x4: np.ndarray, window: tuple) -> np.ndarray:
+        """z = cols K2 + b, (N Ho Wo, F), with cols = im2col(x4, *window).
+        """
+        self.x4_shape, self.window = x4.shape, window
+        self.cols = im2col(x4, *window, ones_column=self.bias is not None)
+        k2 = self.kernel.data.reshape(-1, self.filters)  # (kh kw C, F)
+        if self.bias is not None:
+            k2 = np.vstack([k2, self.bias.data])         # [K2; b]
+        return self.cols @ k2
+
+    def _convolve_backward(self, dz2: np.ndarray, need_dx: bool):
+        """dK2 = cols^T dz, db = sum dz; dx = col2im(dz K2^T) (x4's shape)
+        or None if not ``need_dx``."""
+        grads = self.cols.T @ dz2     # [dK2; db]: the ones column sums dz
+        rows = self.kernel.data.size // self.filters          # kh kw C
+        self.kernel.grad += grads[:rows].reshape(self.kernel.shape)
+        if self.bias is not None:
+            self.bias.grad += grads[rows]
+        if not need_dx:
+            return None
+        k2 = self.kernel.data.reshape(-1, self.filters)
+        return col2im(dz2 @ k2.T, self.x4_shape, *self.window)
 
 
-class Conv2D(KernelMixin, Layer):
+class Conv2D(Im2colMixin, Layer):
     """2-D convolution over channels-last images, fused activation.
 
     Args:
@@ -157,38 +181,23 @@ class Conv2D(KernelMixin, Layer):
 
     def forward(self, x, training=False):
         x = self.check_input(x)
-        pads, (ho, wo) = self._geometry(x.shape[1:])
-        self.pads = pads
-        cols = im2col(x, self.kernel_size, self.strides, pads,
-                      self.dilation_rate)
-        z = cols @ self.kernel.data.reshape(-1, self.filters)
-        if self.bias is not None:
-            z += self.bias.data
+        self.pads, (ho, wo) = self._geometry(x.shape[1:])
+        z = self._convolve(x, (self.kernel_size, self.strides, self.pads,
+                               self.dilation_rate))
         z = z.reshape(len(x), ho, wo, self.filters)
         out = self.activation.forward(z)
-        self.x_shape, self.cols, self.z, self.out = x.shape, cols, z, out
+        self.z, self.out = z, out
         return out
 
     def backward(self, dout, need_dx=True):
         dz = self.activation.backward(self.z, self.out, dout)
         return self.backward_from_logits(dz, need_dx)
 
-    @property
-    def logits_activation(self):
-        """The activation f: ``backward_from_logits`` starts below it."""
-        return self.activation
-
     def backward_from_logits(self, dz, need_dx=True):
-        """Backward from dL/dz, skipping the activation (see Dense)."""
-        dz = dz.reshape(-1, self.filters)
-        k2 = self.kernel.data.reshape(-1, self.filters)
-        self.kernel.grad += (self.cols.T @ dz).reshape(self.kernel.shape)
-        if self.bias is not None:
-            self.bias.grad += _column_sums(dz)
-        if not need_dx:
-            return None
-        return col2im(dz @ k2.T, self.x_shape, self.kernel_size,
-                      self.strides, self.pads, self.dilation_rate)
+        """Backward from dL/dz, skipping the activation (see Dense):
+        dK2 = cols^T dz, db = sum dz, dx = col2im(dz K2^T)."""
+        return self._convolve_backward(dz.reshape(-1, self.filters),
+                                       need_dx)
 
     def get_config(self):
         return {

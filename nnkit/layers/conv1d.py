@@ -34,8 +34,8 @@ import numpy as np
 
 from .. import _validate as check
 from .base import Layer
-from .im2col import col2im, conv_output_size, im2col, same_padding
-from .kernel import KernelMixin
+from .conv import Im2colMixin
+from .im2col import conv_output_size, same_padding
 
 __all__ = ["Conv1D", "to_single", "check_data_format", "check_steps"]
 
@@ -73,7 +73,7 @@ def check_steps(layer: Layer, x: np.ndarray) -> np.ndarray:
     return x.astype(layer.dtype, copy=False)
 
 
-class Conv1D(KernelMixin, Layer):
+class Conv1D(Im2colMixin, Layer):
     """1-D convolution over channels-last sequences, fused activation.
 
     Args:
@@ -159,45 +159,29 @@ class Conv1D(KernelMixin, Layer):
     def check_input(self, x):
         return check_steps(self, x)
 
-    def _im2col_args(self, pad):
+    def _window(self, pad):
+        """Conv2D's window arguments for the (1, L) image (N, 1, L, C)."""
         return ((1, self.kernel_size), (1, self.strides),
                 ((0, 0), pad), (1, self.dilation_rate))
 
     def forward(self, x, training=False):
         x = self.check_input(x)
-        pad, lo = self._geometry(x.shape[1:])
-        self.pad = pad
-        cols = im2col(x[:, None], *self._im2col_args(pad))
-        z = cols @ self.kernel.data.reshape(-1, self.filters)
-        if self.bias is not None:
-            z += self.bias.data
+        self.pad, lo = self._geometry(x.shape[1:])
+        z = self._convolve(x[:, None], self._window(self.pad))
         z = z.reshape(len(x), lo, self.filters)
         out = self.activation.forward(z)
-        self.x_shape, self.cols, self.z, self.out = x.shape, cols, z, out
+        self.z, self.out = z, out
         return out
 
     def backward(self, dout, need_dx=True):
         dz = self.activation.backward(self.z, self.out, dout)
         return self.backward_from_logits(dz, need_dx)
 
-    @property
-    def logits_activation(self):
-        """The activation f: ``backward_from_logits`` starts below it."""
-        return self.activation
-
     def backward_from_logits(self, dz, need_dx=True):
-        """Backward from dL/dz, skipping the activation (see Dense)."""
-        dz = dz.reshape(-1, self.filters)
-        k2 = self.kernel.data.reshape(-1, self.filters)
-        self.kernel.grad += (self.cols.T @ dz).reshape(self.kernel.shape)
-        if self.bias is not None:
-            self.bias.grad += dz.sum(axis=0)
-        if not need_dx:
-            return None
-        n, steps, c = self.x_shape
-        dx = col2im(dz @ k2.T, (n, 1, steps, c),
-                    *self._im2col_args(self.pad))
-        return dx[:, 0]
+        """Backward from dL/dz, skipping the activation (see Dense):
+        dK = cols^T dz, db = sum dz, dx = col2im(dz K^T)."""
+        dx = self._convolve_backward(dz.reshape(-1, self.filters), need_dx)
+        return None if dx is None else dx[:, 0]
 
     def get_config(self):
         return {

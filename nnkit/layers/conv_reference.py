@@ -114,16 +114,24 @@ def pool_naive_forward(x: np.ndarray, pool_size: Any = 2,
     ho = conv_output_size(xp.shape[1], pool[0], 0, strides[0])
     wo = conv_output_size(xp.shape[2], pool[1], 0, strides[1])
     out = np.zeros((n, ho, wo, c), dtype=x.dtype)
+    for (e, i, j, k), rows, cols in _pool_windows(out.shape, pool, strides):
+        window = xp[e, rows, cols, k]
+        # nanmax/nanmean skip the padding pixels (NaN).
+        out[e, i, j, k] = (np.nanmax(window) if mode == "max"
+                           else np.nanmean(window))
+    return out, (x, pool, strides, pads, mode)
+
+
+def _pool_windows(out_shape, pool, strides):
+    """Each output index (e, i, j, k) with its window's row and column
+    slices, one channel at a time."""
+    n, ho, wo, c = out_shape
     for e in range(n):
         for i in range(ho):
             for j in range(wo):
                 rows, cols = _patch(i, j, pool, strides, (1, 1))
                 for k in range(c):
-                    window = xp[e, rows, cols, k]
-                    # nanmax/nanmean skip the padding pixels (NaN).
-                    out[e, i, j, k] = (np.nanmax(window) if mode == "max"
-                                       else np.nanmean(window))
-    return out, (x, pool, strides, pads, mode)
+                    yield (e, i, j, k), rows, cols
 
 
 def pool_naive_backward(dout: np.ndarray, cache: tuple) -> np.ndarray:
@@ -137,20 +145,14 @@ def pool_naive_backward(dout: np.ndarray, cache: tuple) -> np.ndarray:
     (pt, _), (pl, _) = pads
     xp = np.pad(x, ((0, 0), *pads, (0, 0)), constant_values=np.nan)
     dxp = np.zeros_like(xp)
-    n, ho, wo, c = dout.shape
-    for e in range(n):
-        for i in range(ho):
-            for j in range(wo):
-                rows, cols = _patch(i, j, pool, strides, (1, 1))
-                for k in range(c):
-                    window = xp[e, rows, cols, k]
-                    real = ~np.isnan(window)
-                    if mode == "max":
-                        a, b = np.unravel_index(np.nanargmax(window),
-                                                window.shape)
-                        dxp[e, rows.start + a, cols.start + b, k] += \
-                            dout[e, i, j, k]
-                    else:
-                        grad = dout[e, i, j, k] / real.sum()
-                        dxp[e, rows, cols, k] += grad * real
+    for (e, i, j, k), rows, cols in _pool_windows(dout.shape, pool,
+                                                  strides):
+        window = xp[e, rows, cols, k]
+        real = ~np.isnan(window)
+        if mode == "max":
+            a, b = np.unravel_index(np.nanargmax(window), window.shape)
+            dxp[e, rows.start + a, cols.start + b, k] += dout[e, i, j, k]
+        else:
+            grad = dout[e, i, j, k] / real.sum()
+            dxp[e, rows, cols, k] += grad * real
     return dxp[:, pt:pt + x.shape[1], pl:pl + x.shape[2], :]

@@ -42,7 +42,7 @@ from .base import Layer
 from .conv import check_images, check_padding
 from .conv1d import check_data_format
 from .im2col import col2im, conv_output_size, im2col, resolve_padding
-from .kernel import KernelMixin
+from .kernel import AffineMixin
 
 __all__ = ["Conv2DTranspose", "conv_transpose_output_length"]
 
@@ -60,7 +60,7 @@ def conv_transpose_output_length(n: int, k: int, s: int, padding: str,
     return (n - 1) * s + k % 2 + output_padding
 
 
-class Conv2DTranspose(KernelMixin, Layer):
+class Conv2DTranspose(AffineMixin, Layer):
     """Transposed convolution ("deconvolution"): upsamples with a kernel.
 
     Args:
@@ -181,19 +181,14 @@ class Conv2DTranspose(KernelMixin, Layer):
         dz = self.activation.backward(self.z, self.out, dout)
         return self.backward_from_logits(dz, need_dx)
 
-    @property
-    def logits_activation(self):
-        """The activation f: ``backward_from_logits`` starts below it."""
-        return self.activation
-
     def backward_from_logits(self, dz, need_dx=True):
-        """Backward from dL/dz, skipping the activation (see Dense)."""
+        """Backward from dL/dz, skipping the activation (see Dense):
+        dcols = im2col(dz), dK2 = dcols^T x, db = sum dz, dx = dcols K2.
+        """
         c = self.x_shape[-1]
         dcols = im2col(dz, self.kernel_size, self.strides, self.pads,
                        self.dilation_rate)            # (N H W, kh kw F)
-        self.kernel.grad += (dcols.T @ self.x2).reshape(self.kernel.shape)
-        if self.bias is not None:
-            self.bias.grad += dz.reshape(-1, self.filters).sum(axis=0)
+        self._add_gradients(dcols.T @ self.x2, dz.reshape(-1, self.filters))
         if not need_dx:
             return None
         k2 = self.kernel.data.reshape(-1, c)

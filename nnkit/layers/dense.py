@@ -19,12 +19,12 @@ from typing import Any
 
 from .. import _validate as check
 from .base import Layer
-from .kernel import KernelMixin
+from .kernel import AffineMixin
 
 __all__ = ["Dense"]
 
 
-class Dense(KernelMixin, Layer):
+class Dense(AffineMixin, Layer):
     """Fully connected layer with an optional activation.
 
     Args:
@@ -86,11 +86,6 @@ class Dense(KernelMixin, Layer):
         dz = self.activation.backward(self.z, self.out, dout)
         return self.backward_from_logits(dz, need_dx)
 
-    @property
-    def logits_activation(self):
-        """The activation f: ``backward_from_logits`` starts below it."""
-        return self.activation
-
     def backward_from_logits(self, dz, need_dx=True):
         """Backward from dL/dz, z = x W + b, skipping the activation.
 
@@ -99,11 +94,9 @@ class Dense(KernelMixin, Layer):
         with ``need_dx=False`` when x is the data, whose gradient nobody
         uses: the product dz W^T is then skipped.
         """
-        x = self.x
-        d = x.shape[-1]
-        self.kernel.grad += x.reshape(-1, d).T @ dz.reshape(-1, self.units)
-        if self.bias is not None:
-            self.bias.grad += dz.reshape(-1, self.units).sum(axis=0)
+        x2 = self.x.reshape(-1, self.x.shape[-1])       # (N..., D)
+        dz2 = dz.reshape(-1, self.units)
+        self._add_gradients(x2.T @ dz2, dz2)             # dW = x^T dz
         if not need_dx:
             return None
         return dz @ self.kernel.data.T

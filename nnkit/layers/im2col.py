@@ -118,7 +118,8 @@ def windows(xp: np.ndarray, kernel: tuple[int, int],
 
 
 def im2col(x: np.ndarray, kernel_size: Any, strides: Any = 1,
-           padding: Any = "valid", dilation_rate: Any = 1) -> np.ndarray:
+           padding: Any = "valid", dilation_rate: Any = 1,
+           ones_column: bool = False) -> np.ndarray:
     """Unroll every patch of x into a row of a matrix.
 
     Args:
@@ -126,12 +127,15 @@ def im2col(x: np.ndarray, kernel_size: Any, strides: Any = 1,
         kernel_size, strides, dilation_rate: ints or (h, w) pairs.
         padding: "valid", "same", an int, or ((top, bottom), (left,
             right)).
+        ones_column: append a column of ones (the "bias trick": then
+            ``[cols 1] @ [K2; b] = cols @ K2 + b``, one product).
 
     Returns:
         cols (N * Ho * Wo, kh * kw * C): row ``(n, i, j)`` (row-major)
         holds the patch under output pixel (i, j) of image n, flattened
         in (kh, kw, C) order — the order of ``kernel.reshape(-1, F)``
-        for a Keras kernel (kh, kw, C, F).
+        for a Keras kernel (kh, kw, C, F). One more column of ones if
+        ``ones_column``.
     """
     kernel = to_pair(kernel_size, "kernel_size", "im2col")
     strides = to_pair(strides, "strides", "im2col")
@@ -139,30 +143,36 @@ def im2col(x: np.ndarray, kernel_size: Any, strides: Any = 1,
     pads = resolve_padding(padding, x.shape[1:3], kernel, strides,
                            dilation)
     xp = pad_input(x, pads)
-    if x.shape[-1] == 1:
-        return _one_channel_patches(xp, kernel, strides, dilation)
-    win = windows(xp, kernel, strides, dilation)
-    n, ho, wo, c = win.shape[:4]
-    # (N, Ho, Wo, C, kh, kw) -> (N, Ho, Wo, kh, kw, C): the reshape then
-    # copies the patches into one contiguous matrix (the only copy).
-    return win.transpose(0, 1, 2, 4, 5, 3).reshape(n * ho * wo, -1)
-
-
-def _one_channel_patches(xp: np.ndarray, kernel: tuple[int, int],
-                         strides: tuple[int, int],
-                         dilation: tuple[int, int]) -> np.ndarray:
-    """im2col of a one-channel image, copied one kernel offset at a time
-    (kh kw slice copies: 3x faster than the transposed view's tiny rows;
-    slower with more channels)."""
-    n, (kh, kw) = len(xp), kernel
+    (n, *_, c), (kh, kw) = x.shape, kernel
     ho, wo = (conv_output_size(m, f, 0, s, d) for m, f, s, d
               in zip(xp.shape[1:3], kernel, strides, dilation))
-    # patches[n, r, s, i, j] = xp[n, r sh + i dh, s sw + j dw, 0]
-    patches = np.empty((n, ho, wo, kh, kw), xp.dtype)
-    for i, j, rows, cols in kernel_offsets(kernel, strides, dilation,
-                                           (ho, wo)):
-        patches[:, :, :, i, j] = xp[:, rows, cols, 0]
-    return patches.reshape(n * ho * wo, kh * kw)
+    cols = np.empty((n * ho * wo, kh * kw * c + ones_column), x.dtype)
+    if ones_column:
+        cols[:, -1] = 1
+    # the patch columns as (N, Ho, Wo, kh, kw, C): a view, written once
+    patches = cols[:, :kh * kw * c].reshape(n, ho, wo, kh, kw, c)
+    _copy_patches(xp, patches, strides, dilation)
+    return cols
+
+
+def _copy_patches(xp: np.ndarray, patches: np.ndarray,
+                  strides: tuple[int, int], dilation: tuple[int, int]
+                  ) -> None:
+    """patches[n, r, s, i, j] = xp[n, r sh + i dh, s sw + j dw].
+
+    With one channel, one strided slice copy per kernel offset (3x
+    faster than copying the windows' tiny rows); with more channels,
+    one copy of the transposed window view.
+    """
+    (ho, wo, kh, kw, c) = patches.shape[1:]
+    if c == 1:
+        for i, j, rows, cols in kernel_offsets((kh, kw), strides,
+                                               dilation, (ho, wo)):
+            patches[:, :, :, i, j] = xp[:, rows, cols]
+        return
+    # (N, Ho, Wo, C, kh, kw) -> (N, Ho, Wo, kh, kw, C)
+    win = windows(xp, (kh, kw), strides, dilation)
+    np.copyto(patches, win.transpose(0, 1, 2, 4, 5, 3))
 
 
 def col2im(cols: np.ndarray, x_shape: tuple[int, ...], kernel_size: Any,

@@ -5,19 +5,22 @@ These layers take the same Keras arguments (``activation``,
 ``use_bias``, ``kernel_initializer``...), create their weights the same
 way and save them in the same config entries; only the kernel's shape
 and the product computed with it differ (the recurrent layers add a
-recurrent kernel between the two). This mixin holds the shared part so
-it is written once.
+recurrent kernel between the two). ``KernelMixin`` holds the shared
+part so it is written once; ``AffineMixin`` adds what Dense and the
+convolutions (z affine in x, out = f(z)) share in their backward pass.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from .. import _validate as check
 from .. import activations, initializers
 from .. import regularizers as _reg
 
-__all__ = ["KernelMixin"]
+__all__ = ["KernelMixin", "AffineMixin"]
 
 
 class KernelMixin:
@@ -79,3 +82,24 @@ class KernelMixin:
             "activity_regularizer": _reg.serialize(
                 self.activity_regularizer),
         }
+
+
+class AffineMixin(KernelMixin):
+    """A kernel layer out = f(z) with z affine in x (Dense, the convs).
+
+    Its backward pass can start below f (``backward_from_logits``, used
+    when the loss fuses with f), and ends with the same two weight
+    gradients: dK from the layer's own product, db = sum dz.
+    """
+
+    @property
+    def logits_activation(self):
+        """The activation f: ``backward_from_logits`` starts below it."""
+        return self.activation
+
+    def _add_gradients(self, dk: np.ndarray, dz2: np.ndarray) -> None:
+        """kernel.grad += dk (reshaped), bias.grad += sum of dz2's rows.
+        """
+        self.kernel.grad += dk.reshape(self.kernel.shape)
+        if self.bias is not None:
+            self.bias.grad += dz2.sum(axis=0)

@@ -90,34 +90,89 @@ class LSTM(Recurrent):
     def cell_forward(self, xz_t, states):
         """One step: ([h_t, c_t], cache) from xz_t and [h_{t-1}, c_{t-1}]."""
         h_prev, c_prev = states
-        H = self.units
-        sigma, g = self.recurrent_activation, self.activation
         a = xz_t                     # updated in place: no new array
         a += self.recurrent_matmul(h_prev)     # h_{t-1} U
-        i = sigma.forward(a[:, :H])
-        f = sigma.forward(a[:, H:2 * H])
-        c_tilde = g.forward(a[:, 2 * H:3 * H])
-        o = sigma.forward(a[:, 3 * H:])
+        gates = self._gate_values(a)
+        i, f, c_tilde, o = gates
         c = f * c_prev + i * c_tilde
-        g_c = g.forward(c)
-        return [o * g_c, c], (a, i, f, c_tilde, o, c_prev, c, g_c)
+        g_c = self.activation.forward(c)
+        return [o * g_c, c], (a, gates, c_prev, c, g_c)
 
     def cell_backward(self, dstates, cache):
         """One step back: (da, da, [dh_{t-1}, dc_{t-1}])."""
         dh, dc = dstates
-        a, i, f, c_tilde, o, c_prev, c, g_c = cache
-        H = self.units
-        sigma, g = self.recurrent_activation, self.activation
-        dc = dc + g.backward(c, g_c, dh * o)
-        da = np.empty_like(a)
-        da[:, :H] = sigma.backward(a[:, :H], i, dc * c_tilde)
-        da[:, H:2 * H] = sigma.backward(a[:, H:2 * H], f, dc * c_prev)
-        da[:, 2 * H:3 * H] = g.backward(a[:, 2 * H:3 * H], c_tilde, dc * i)
-        da[:, 3 * H:] = sigma.backward(a[:, 3 * H:], o, dh * g_c)
+        a, gates, c_prev, c, g_c = cache
+        i, f, c_tilde, o = gates
+        dc = dc + self.activation.backward(c, g_c, dh * o)
+        dgates = np.empty_like(gates)
+        di, df, dc_tilde, do = dgates          # views of one array
+        np.multiply(dc, c_tilde, out=di)       # di = dc * c~
+        np.multiply(dc, c_prev, out=df)        # df = dc * c_{t-1}
+        np.multiply(dc, i, out=dc_tilde)       # dc~ = dc * i
+        np.multiply(dh, g_c, out=do)           # do = dh * g(c_t)
+        da = self._gate_backward(a, gates, dgates)
         return da, da, [self.recurrent_matmul_backward(da), dc * f]
+
+    # ----- the gates, one contiguous (N, H) array each -------------------
+    # Elementwise work on the column blocks of a (strided views) is
+    # several times slower than on contiguous arrays, so the gates live
+    # in one (4, N, H) array, converted from and to Keras' (N, 4H).
+    def _by_gate(self, z: np.ndarray) -> np.ndarray:
+        """(N, 4H) -> (4, N, H) view: z's column blocks i, f, c~, o."""
+        return z.reshape(len(z), 4, self.units).transpose(1, 0, 2)
+
+    def _sigmoid_tanh(self) -> bool:
+        """True for Keras' default gates (sigma sigmoid, g tanh)."""
+        return (type(self.recurrent_activation) is activations.Sigmoid
+                and type(self.activation) is activations.Tanh)
+
+    def _gate_values(self, a: np.ndarray) -> np.ndarray:
+        """[sigma(a_i), sigma(a_f), g(a_c), sigma(a_o)], (4, N, H)."""
+        sigma, g = self.recurrent_activation, self.activation
+        gates = np.ascontiguousarray(self._by_gate(a))
+        if self._sigmoid_tanh():
+            # in place, one tanh per element (activations.sigmoid also
+            # keeps the relative precision of the far tails)
+            _sigmoid_via_tanh(gates[:2])
+            np.tanh(gates[2], out=gates[2])
+            _sigmoid_via_tanh(gates[3])
+            return gates
+        gates[:2] = sigma.forward(gates[:2])
+        gates[2] = g.forward(gates[2])
+        gates[3] = sigma.forward(gates[3])
+        return gates
+
+    def _gate_backward(self, a: np.ndarray, gates: np.ndarray,
+                       dgates: np.ndarray) -> np.ndarray:
+        """da = [di sigma'(a_i) | df sigma'(a_f) | dc~ g'(a_c) |
+        do sigma'(a_o)], (N, 4H), from dgates = [di, df, dc~, do]."""
+        if self._sigmoid_tanh():
+            # from the gate values y: sigma' = y (1 - y), tanh' =
+            # (1 + y) (1 - y)
+            d = 1 - gates
+            d[:2] *= gates[:2]
+            d[2] *= 1 + gates[2]
+            d[3] *= gates[3]
+            d *= dgates
+        else:
+            sigma, g = self.recurrent_activation, self.activation
+            d = np.stack([act.backward(a_k, y_k, d_k) for act, a_k, y_k, d_k
+                          in zip((sigma, sigma, g, sigma),
+                                 self._by_gate(a), gates, dgates)])
+        return np.ascontiguousarray(d.transpose(1, 0, 2)).reshape(len(a),
+                                                                  -1)
 
     def get_config(self):
         return {**super().get_config(),
                 "recurrent_activation": activations.serialize(
                     self.recurrent_activation),
                 "unit_forget_bias": self.unit_forget_bias}
+
+
+def _sigmoid_via_tanh(x: np.ndarray) -> np.ndarray:
+    """x <- sigma(x) = (1 + tanh(x / 2)) / 2, in place."""
+    x *= 0.5
+    np.tanh(x, out=x)
+    x *= 0.5
+    x += 0.5
+    return x

@@ -21,9 +21,9 @@ offset's share of dout back into its slice, so overlapping windows'
 contributions add up.
 
 Windows that tile the image (stride = pool size, Keras' default) need
-no adding up: max pooling's backward then views the image as (N, Ho,
-ph, Wo, pw, C) tiles, marks each window's winner and writes every
-pixel's share in one pass (``_tile_gradient``).
+no adding up: max pooling then views the image as (N, Ho, ph, Wo, pw, C)
+tiles; the forward pass keeps each window's argmax (``_tile_max``) and
+the backward pass writes every pixel's share once (``_tile_gradient``).
 
 'same' padding: padded pixels never win a max (they are -inf), and an
 average divides by the number of *real* pixels in the window, as in
@@ -149,7 +149,10 @@ class MaxPooling2D(_Pooling2D):
         self.pads, self._out_hw = self._geometry(x.shape[1:])
         self.xp = pad_input(x, self.pads, value=-np.inf)
         self.x_shape = x.shape
-        self.out = self._reduce(self.xp, np.maximum)
+        if self.strides == self.pool_size:
+            self.out, self.argmax = _tile_max(self._tiles(self.xp))
+        else:
+            self.out = self._reduce(self.xp, np.maximum)
         return self.out
 
     def backward(self, dout):
@@ -166,28 +169,47 @@ class MaxPooling2D(_Pooling2D):
             grads.append((rows, cols, wins * dout))
         return self._scatter(grads)
 
+    def _tiles(self, a: np.ndarray) -> np.ndarray:
+        """The windows that tile a padded (N, Hp, Wp, C) array, as a
+        (N, Ho, ph, Wo, pw, C) view (pixels no window covers dropped)."""
+        (ph, pw), (ho, wo) = self.pool_size, self._out_hw
+        n, c = len(a), a.shape[-1]
+        return a[:, :ho * ph, :wo * pw].reshape(n, ho, ph, wo, pw, c)
+
     def _tile_gradient(self, dout):
         """dx for windows that tile the image: each window's dout goes
-        to its winner, written in one pass (no scatter-add)."""
-        # dx[n, i, a, j, b, c] = dout[n, i, j, c] if pixel (a, b) of
-        # window (i, j) won, else 0
+        to the offset ``argmax`` kept by the forward pass."""
+        # dx[n, i, a, j, b, c] = dout[n, i, j, c] if offset (a, b) of
+        # window (i, j) is the argmax, else 0
         n, h, w, c = self.x_shape
         (ph, pw), (ho, wo) = self.pool_size, self._out_hw
-        tiles = self.xp[:, :ho * ph, :wo * pw].reshape(n, ho, ph, wo, pw, c)
-        won = tiles == self.out[:, :, None, :, None, :]
-        found = won[:, :, 0, :, 0, :].copy()
-        for k in range(1, ph * pw):        # on ties the first max wins
-            later = won[:, :, k // pw, :, k % pw, :]
-            later &= ~found
-            found |= later
-        dx = (np.asarray(dout, self.dtype)[:, :, None, :, None, :] * won
-              ).reshape(n, ho * ph, wo * pw, c)
-        (pt, pb), (pl, pr) = self.pads
-        if dx.shape[1:3] == (h, w) and pt == pl == 0:
-            return dx
-        dxp = np.zeros(self.xp.shape, self.dtype)  # pixels no window
-        dxp[:, :ho * ph, :wo * pw] = dx           # covers get zero
+        dout = np.asarray(dout, self.dtype)
+        covered = self.xp.shape[1:3] == (ho * ph, wo * pw)
+        # every pixel is written below, except those no window covers
+        dxp = (np.empty if covered else np.zeros)(self.xp.shape, self.dtype)
+        tiles = self._tiles(dxp)
+        for k in range(ph * pw):              # (uint8: see _tile_max)
+            np.multiply(dout, (self.argmax == k).view(np.uint8),
+                        out=tiles[:, :, k // pw, :, k % pw, :])
+        (pt, _), (pl, _) = self.pads
         return dxp[:, pt:pt + h, pl:pl + w, :]
+
+
+def _tile_max(tiles: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Max of each window of a (N, Ho, ph, Wo, pw, C) tile view and the
+    row-major offset k = a pw + b of its first maximum (the argmax)."""
+    ph, pw = tiles.shape[2], tiles.shape[4]
+    out = tiles[:, :, 0, :, 0, :].copy()
+    argmax = np.zeros(out.shape, np.min_scalar_type(ph * pw))
+    for k in range(1, ph * pw):
+        pixel = tiles[:, :, k // pw, :, k % pw, :]
+        # strictly greater: on ties the first maximum keeps the gradient
+        # (as in TensorFlow); a uint8 view, as numpy's bool casts are slow
+        won = (pixel > out).view(np.uint8)
+        # k exceeds every earlier offset: argmax becomes k where won
+        np.maximum(argmax, won * argmax.dtype.type(k), out=argmax)
+        np.maximum(out, pixel, out=out)
+    return out, argmax
 
 
 class AveragePooling2D(_Pooling2D):

@@ -379,10 +379,6 @@ class _SmoothedCrossEntropy(_CrossEntropy):
             return y_true
         return y_true * (1.0 - s) + s / classes
 
-    def prepare(self, y_true, y_pred):
-        y_true, y_pred = super().prepare(y_true, y_pred)
-        return self._smooth(y_true, self._classes(y_pred)), y_pred
-
     def get_config(self):
         cfg = super().get_config()
         if self.label_smoothing:
@@ -410,11 +406,8 @@ class BinaryCrossentropy(_SmoothedCrossEntropy):
     name = "binary_crossentropy"
     fused_activation = "sigmoid"
 
-    def _classes(self, y_pred):
-        return 2
-
     def prepare(self, y_true, y_pred):
-        y_true, y_pred = Loss.prepare(self, y_true, y_pred)
+        y_true, y_pred = super().prepare(y_true, y_pred)
         if y_true.size and (y_true.min() < 0 or y_true.max() > 1):
             raise ValueError(
                 "BinaryCrossentropy: y_true must lie in [0, 1], got "
@@ -459,8 +452,9 @@ class CategoricalCrossentropy(_SmoothedCrossEntropy):
     name = "categorical_crossentropy"
     fused_activation = "softmax"
 
-    def _classes(self, y_pred):
-        return y_pred.shape[-1]
+    def prepare(self, y_true, y_pred):
+        y_true, y_pred = super().prepare(y_true, y_pred)
+        return self._smooth(y_true, y_pred.shape[-1]), y_pred
 
     def _shape_hint(self, y_true, y_pred):
         if y_true.shape[:-1] == y_pred.shape[:-1] and y_true.shape[-1] == 1:

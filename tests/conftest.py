@@ -69,6 +69,69 @@ def keras64(keras):
 TOL = {"float64": 1e-10, "float32": 1e-5}
 
 
+def close(a, b, dtype: str = "float64", what: str = "",
+          tol: float | None = None) -> float:
+    """Assert that ``a`` matches the reference ``b`` (Keras' result).
+
+    The measure of every parity test: max |a - b| / max(1, max |b|), at
+    most ``TOL[dtype]`` (or ``tol``); the shapes must be equal. ``what``
+    names the compared quantity in the failure message. Returns the
+    measured difference.
+    """
+    a, b = np.asarray(a, float), np.asarray(b, float)
+    assert a.shape == b.shape, (what, a.shape, b.shape)
+    err = np.max(np.abs(a - b)) / max(1.0, np.max(np.abs(b)))
+    label = f"{what}: " if what else ""
+    assert err <= (tol or TOL[dtype]), (
+        f"{label}max scaled difference {err:.3g}")
+    return err
+
+
+def in_batches(x, y, size: int, steps: int | None = None):
+    """``steps`` consecutive batches (x, y) of ``size`` examples, starting
+    over from the first when the data run out (default: one pass)."""
+    per_pass = len(x) // size
+    for step in range(per_pass if steps is None else steps):
+        start = step % per_pass * size
+        yield x[start:start + size], y[start:start + size]
+
+
+def train_alike(ours, theirs, batches, dtype: str) -> None:
+    """``train_on_batch`` an nnkit model and its Keras twin on the same
+    batches; assert that every loss and the final weights agree."""
+    for xb, yb in batches:
+        close(ours.train_on_batch(xb, yb), theirs.train_on_batch(xb, yb),
+              dtype, "loss")
+    w1, w2 = ours.get_weights(), theirs.get_weights()
+    assert len(w1) == len(w2), (len(w1), len(w2))
+    for a, b in zip(w1, w2):
+        close(a, b, dtype, "weight")
+
+
+def fit_alike(ours, theirs, x, y, dtype: str, weights: bool = True,
+              **fit) -> tuple[dict, dict]:
+    """Train an nnkit model and its Keras twin with the same ``fit``
+    arguments (``shuffle=False, verbose=0`` unless given) and assert
+    that they agree: the same history keys, every entry within
+    ``TOL[dtype]`` and, with ``weights``, the same final weights.
+
+    Returns:
+        the two histories, nnkit's first.
+    """
+    fit = {"shuffle": False, "verbose": 0, **fit}
+    h1 = ours.fit(x, y, **fit).history
+    h2 = theirs.fit(x, y, **fit).history
+    assert set(h1) == set(h2), (sorted(h1), sorted(h2))
+    for key in h2:
+        close(h1[key], h2[key], dtype, key)
+    if weights:
+        w1, w2 = ours.get_weights(), theirs.get_weights()
+        assert len(w1) == len(w2), (len(w1), len(w2))
+        for a, b in zip(w1, w2):
+            close(a, b, dtype, "weight")
+    return h1, h2
+
+
 @pytest.fixture
 def rng():
     return np.random.default_rng(12345)

@@ -36,17 +36,10 @@ from nnkit.layers import (
     scaled_dot_product_attention_backward,
 )
 
-from .conftest import TOL
+from .conftest import close
 
 PASS = 1e-7
 
-
-def close(a, b, dtype="float64"):
-    a, b = np.asarray(a, float), np.asarray(b, float)
-    assert a.shape == b.shape, (a.shape, b.shape)
-    err = np.max(np.abs(a - b)) / max(1.0, np.max(np.abs(b)))
-    assert err <= TOL[dtype], f"max scaled difference {err:.3g}"
-    return err
 
 
 # ----- the attention function ---------------------------------------------

@@ -20,7 +20,7 @@ from nnkit.layers import (
     TimeDistributed,
 )
 
-from .conftest import TOL
+from .conftest import close
 
 
 def data(n=32, seed=0):
@@ -164,11 +164,6 @@ def cnn(lib, dtype):
     y = L.Dense(3, activation="softmax", name="head")(h)
     return model(x, y)
 
-
-def close(a, b, dtype, what=""):
-    a, b = np.asarray(a, float), np.asarray(b, float)
-    err = np.max(np.abs(a - b)) / max(1.0, np.max(np.abs(b)))
-    assert err <= TOL[dtype], f"{what}: max scaled difference {err:.3g}"
 
 
 @pytest.mark.keras

@@ -10,16 +10,10 @@ import pytest
 
 import nnkit
 
-from .conftest import TOL
+from .conftest import close, fit_alike
 
 pytestmark = pytest.mark.keras
 
-
-def close(a, b, dtype, what=""):
-    a, b = np.asarray(a, float), np.asarray(b, float)
-    assert a.shape == b.shape, (what, a.shape, b.shape)
-    err = np.max(np.abs(a - b)) / max(1.0, np.max(np.abs(b)))
-    assert err <= TOL[dtype], f"{what}: max scaled difference {err:.3g}"
 
 
 class Lib:
@@ -130,15 +124,8 @@ def test_fit_on_a_graph_matches_keras(floatx, keras, optimizer):
               metrics=[["mae"], ["accuracy"]])
     ours.compile(opts(nnkit), **kw)
     theirs.compile(opts(keras), **kw)
-    fit = dict(epochs=3, batch_size=8, shuffle=False, verbose=0,
-               validation_split=0.25)
-    h1 = ours.fit(xs, ys, **fit).history
-    h2 = theirs.fit(xs, ys, **fit).history
-    assert set(h1) == set(h2)
-    for key in h1:
-        close(h1[key], h2[key], floatx, key)
-    for w, v in zip(ours.get_weights(), theirs.get_weights()):
-        close(w, v, floatx, "weight")
+    fit_alike(ours, theirs, xs, ys, floatx, epochs=3, batch_size=8,
+              validation_split=0.25)
 
 
 def test_dict_data_and_dict_losses_match_keras(floatx, keras):
@@ -151,12 +138,7 @@ def test_dict_data_and_dict_losses_match_keras(floatx, keras):
               loss_weights={"out1": 1.5, "out2": 0.25})
     ours.compile(nnkit.optimizers.RMSprop(0.01, rho=0.875), **kw)
     theirs.compile(keras.optimizers.RMSprop(0.01, rho=0.875), **kw)
-    h1 = ours.fit(x, y, epochs=2, batch_size=8, shuffle=False,
-                  verbose=0).history
-    h2 = theirs.fit(x, y, epochs=2, batch_size=8, shuffle=False,
-                    verbose=0).history
-    for key in h2:
-        close(h1[key], h2[key], floatx, key)
+    fit_alike(ours, theirs, x, y, floatx, epochs=2, batch_size=8)
     e1 = ours.evaluate(x, y, return_dict=True)
     e2 = theirs.evaluate(x, y, verbose=0, return_dict=True)
     for key in e2:
@@ -172,14 +154,7 @@ def test_residual_graph_with_batch_norm_trains_like_keras(floatx, keras):
                  "binary_crossentropy", metrics=["accuracy"])
     theirs.compile(keras.optimizers.SGD(0.1, momentum=0.5),
                    "binary_crossentropy", metrics=["accuracy"])
-    h1 = ours.fit(x, y, epochs=3, batch_size=10, shuffle=False,
-                  verbose=0).history
-    h2 = theirs.fit(x, y, epochs=3, batch_size=10, shuffle=False,
-                    verbose=0).history
-    for key in h2:
-        close(h1[key], h2[key], floatx, key)
-    for w, v in zip(ours.get_weights(), theirs.get_weights()):
-        close(w, v, floatx, "weight")
+    fit_alike(ours, theirs, x, y, floatx, epochs=3, batch_size=10)
     close(ours.predict(x), theirs.predict(x, verbose=0), floatx, "predict")
 
 
@@ -229,12 +204,7 @@ def test_a_compiled_graph_converts_with_its_losses(keras64):
                  metrics={"out1": ["mae"], "out2": ["accuracy"]})
     theirs = to_keras(ours)
     xs, ys = data(16, seed=4)
-    kw = dict(epochs=2, batch_size=8, shuffle=False, verbose=0)
-    h1 = ours.fit(xs, ys, **kw).history
-    h2 = theirs.fit(xs, ys, **kw).history
-    assert set(h1) == set(h2)
-    for key in h2:
-        close(h1[key], h2[key], "float64", key)
+    fit_alike(ours, theirs, xs, ys, "float64", epochs=2, batch_size=8)
 
 
 def test_a_model_on_an_intermediate_tensor_does_not_convert(keras):

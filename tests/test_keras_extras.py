@@ -24,17 +24,10 @@ from nnkit.losses import (
 )
 from nnkit.optimizers import Adamax
 
-from .conftest import TOL
+from .conftest import close, in_batches, train_alike
 
 PASS = 1e-7
 
-
-def close(a, b, dtype="float64"):
-    a, b = np.asarray(a, float), np.asarray(b, float)
-    assert a.shape == b.shape, (a.shape, b.shape)
-    err = np.max(np.abs(a - b)) / max(1.0, np.max(np.abs(b)))
-    assert err <= TOL[dtype], f"max scaled difference {err:.3g}"
-    return err
 
 
 # ----- gelu ---------------------------------------------------------------
@@ -112,12 +105,7 @@ def test_dense_gelu_model_trains_like_keras():
     kmodel = to_keras(model)
     x = rng.standard_normal((40, 4)).astype("float32")
     y = rng.standard_normal((40, 2)).astype("float32")
-    for step in range(5):
-        sl = slice(step * 8, step * 8 + 8)
-        close(model.train_on_batch(x[sl], y[sl]),
-              kmodel.train_on_batch(x[sl], y[sl]), "float32")
-    for ours, theirs in zip(model.get_weights(), kmodel.get_weights()):
-        close(ours, theirs, "float32")
+    train_alike(model, kmodel, in_batches(x, y, 8), "float32")
 
 
 # ----- label smoothing ----------------------------------------------------
@@ -198,12 +186,7 @@ def test_fused_smoothed_loss_trains_like_keras(floatx, loss, units):
     x = rng.standard_normal((48, 4)).astype(floatx)
     y = (rng.integers(0, 2, (48, 1)).astype(floatx) if units == 1
          else np.eye(units, dtype=floatx)[rng.integers(0, units, 48)])
-    for step in range(6):
-        sl = slice(step * 8, step * 8 + 8)
-        close(model.train_on_batch(x[sl], y[sl]),
-              kmodel.train_on_batch(x[sl], y[sl]), floatx)
-    for ours, theirs in zip(model.get_weights(), kmodel.get_weights()):
-        close(ours, theirs, floatx)
+    train_alike(model, kmodel, in_batches(x, y, 8), floatx)
     if floatx == "float64":
         errors = check_model(model, x[:8], y[:8])
         assert max(errors.values()) < PASS, errors
@@ -265,12 +248,7 @@ def test_adamax_hundred_steps_match_keras(floatx, kwargs):
     assert type(kmodel.optimizer).__name__ == "Adamax"
     x = rng.standard_normal((800, 4)).astype(floatx)
     y = rng.standard_normal((800, 3)).astype(floatx)
-    for step in range(100):
-        sl = slice(step * 8, step * 8 + 8)
-        close(model.train_on_batch(x[sl], y[sl]),
-              kmodel.train_on_batch(x[sl], y[sl]), floatx)
-    for ours, theirs in zip(model.get_weights(), kmodel.get_weights()):
-        close(ours, theirs, floatx)
+    train_alike(model, kmodel, in_batches(x, y, 8), floatx)
 
 
 @pytest.mark.keras

@@ -13,7 +13,7 @@ import nnkit
 from nnkit import Dense, Sequential
 from nnkit.interop import from_keras, keras_rounded, to_keras
 
-from .conftest import TOL
+from .conftest import close, fit_alike, in_batches, train_alike
 
 pytestmark = pytest.mark.keras
 
@@ -28,12 +28,6 @@ def hidden_activation(name):
         return nnkit.activations.LeakyReLU(negative_slope=0.25)
     return name
 
-
-def close(a, b, dtype):
-    a, b = np.asarray(a, float), np.asarray(b, float)
-    err = np.max(np.abs(a - b)) / max(1.0, np.max(np.abs(b)))
-    assert err <= TOL[dtype], f"max scaled difference {err:.3g}"
-    return err
 
 
 def random_stack(rng, depth, n_in, n_out, out_act, dtype, seed):
@@ -162,13 +156,7 @@ def test_twenty_sgd_steps_leave_the_same_weights(floatx, settings, loss,
     kmodel = to_keras(model)
     x = rng.standard_normal((20 * 8, 4)).astype(floatx)
     y = make_targets(rng, loss, len(x), units)
-    for step in range(20):
-        xb, yb = x[step * 8:(step + 1) * 8], y[step * 8:(step + 1) * 8]
-        ours = model.train_on_batch(xb, yb)
-        theirs = kmodel.train_on_batch(xb, yb)
-        close(ours, theirs, floatx)
-    for w, kw in zip(model.get_weights(), kmodel.get_weights()):
-        close(w, kw, floatx)
+    train_alike(model, kmodel, in_batches(x, y, 8), floatx)
     assert model.optimizer.iterations == 20
 
 
@@ -210,15 +198,8 @@ def test_fit_history_matches_keras_fit(floatx):
     model.compile(nnkit.optimizers.SGD(0.3, momentum=0.75),
                   "binary_crossentropy", metrics=["accuracy"])
     kmodel = to_keras(model)
-    ours = model.fit(x, y, epochs=3, batch_size=16, shuffle=False,
-                     validation_split=0.2, verbose=0).history
-    theirs = kmodel.fit(x, y, epochs=3, batch_size=16, shuffle=False,
-                        validation_split=0.2, verbose=0).history
-    assert set(ours) == set(theirs)
-    for key in ours:
-        close(ours[key], theirs[key], floatx)
-    for w, kw in zip(model.get_weights(), kmodel.get_weights()):
-        close(w, kw, floatx)
+    fit_alike(model, kmodel, x, y, floatx, epochs=3, batch_size=16,
+              validation_split=0.2)
 
 
 def test_l2_regularized_training_matches_keras(keras64):
@@ -233,11 +214,7 @@ def test_l2_regularized_training_matches_keras(keras64):
     kmodel = to_keras(model)
     x = rng.standard_normal((32, 3))
     y = rng.standard_normal((32, 1))
-    for _ in range(10):
-        close(model.train_on_batch(x, y), kmodel.train_on_batch(x, y),
-              "float64")
-    for w, kw in zip(model.get_weights(), kmodel.get_weights()):
-        close(w, kw, "float64")
+    train_alike(model, kmodel, [(x, y)] * 10, "float64")
 
 
 @pytest.mark.parametrize("p", [1e-7, 1 - 1e-7])
@@ -295,11 +272,6 @@ def test_activity_regularized_training_matches_keras(keras64):
     kmodel = to_keras(model)
     x = rng.standard_normal((64, 3))
     y = rng.standard_normal((64, 1))
-    for step in range(10):
-        sl = slice(step % 4 * 16, step % 4 * 16 + 16)
-        close(model.train_on_batch(x[sl], y[sl]),
-              kmodel.train_on_batch(x[sl], y[sl]), "float64")
-    for w, kw in zip(model.get_weights(), kmodel.get_weights()):
-        close(w, kw, "float64")
+    train_alike(model, kmodel, in_batches(x, y, 16, steps=10), "float64")
     close(model.evaluate(x, y, batch_size=16),
           kmodel.evaluate(x, y, batch_size=16, verbose=0), "float64")

@@ -1,7 +1,7 @@
 """Dropout, BatchNormalization, PReLU, LeakyReLU and ELU layers.
 
 Gradient checks in float64 (rel. error < 1e-7), Keras parity (1e-10 in
-float64, 1e-5 in float32, scaled as in test_keras_parity.close), the
+float64, 1e-5 in float32, scaled as in conftest.close), the
 statistics of dropout, batch-norm folding, bad inputs, save/load.
 """
 
@@ -26,17 +26,10 @@ from nnkit.layers import (
     PReLU,
 )
 
-from .conftest import TOL
+from .conftest import close, in_batches, train_alike
 
 PASS = 1e-7
 
-
-def close(a, b, dtype, tol=None):
-    a, b = np.asarray(a, float), np.asarray(b, float)
-    assert a.shape == b.shape, (a.shape, b.shape)
-    err = np.max(np.abs(a - b)) / max(1.0, np.max(np.abs(b)))
-    assert err <= (tol or TOL[dtype]), f"max scaled difference {err:.3g}"
-    return err
 
 
 def away_from_zero(x, gap=1e-3):
@@ -259,12 +252,7 @@ def test_dense_batchnorm_activation_model_trains_like_keras(floatx,
     kmodel = to_keras(model)
     x = rng.standard_normal((20 * 8, 3)).astype(floatx)
     y = rng.standard_normal((20 * 8, 2)).astype(floatx)
-    for step in range(20):
-        sl = slice(step * 8, (step + 1) * 8)
-        close(model.train_on_batch(x[sl], y[sl]),
-              kmodel.train_on_batch(x[sl], y[sl]), floatx)
-    for w, kw in zip(model.get_weights(), kmodel.get_weights()):
-        close(w, kw, floatx)
+    train_alike(model, kmodel, in_batches(x, y, 8), floatx)
     close(model.predict(x), kmodel.predict(x, verbose=0), floatx)
     # Keras counts the moving statistics as non-trainable, like nnkit.
     text = model.summary(print_fn=None)

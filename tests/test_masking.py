@@ -14,7 +14,7 @@ from nnkit import Input, Model, Sequential
 from nnkit.gradcheck import check_model
 from nnkit.layers import Add, Dense, Flatten, Layer
 
-from .conftest import TOL
+from .conftest import close, fit_alike
 
 PASS = 1e-7
 
@@ -142,11 +142,6 @@ def build(lib, dtype):
     return model(x, [steps, pooled])
 
 
-def close(a, b, dtype, what=""):
-    a, b = np.asarray(a, float), np.asarray(b, float)
-    err = np.max(np.abs(a - b)) / max(1.0, np.max(np.abs(b)))
-    assert err <= TOL[dtype], f"{what}: max scaled difference {err:.3g}"
-
 
 @pytest.mark.keras
 def test_masked_sequences_train_like_keras(floatx, keras):
@@ -160,10 +155,4 @@ def test_masked_sequences_train_like_keras(floatx, keras):
         close(o, k, floatx, "output")
     ours.compile(nnkit.optimizers.SGD(0.05), ["mse", "mae"])
     theirs.compile(keras.optimizers.SGD(0.05), ["mse", "mae"])
-    kw = dict(epochs=2, batch_size=4, shuffle=False, verbose=0)
-    h1 = ours.fit(x, ys, **kw).history
-    h2 = theirs.fit(x, ys, **kw).history
-    for key in h2:
-        close(h1[key], h2[key], floatx, key)
-    for w, v in zip(ours.get_weights(), theirs.get_weights()):
-        close(w, v, floatx, "weight")
+    fit_alike(ours, theirs, x, ys, floatx, epochs=2, batch_size=4)

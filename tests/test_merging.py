@@ -10,7 +10,7 @@ import nnkit
 from nnkit.gradcheck import check_layer
 from nnkit.layers import Add, Average, Concatenate, Multiply, Subtract
 
-from .conftest import TOL
+from .conftest import close
 
 PASS = 1e-7
 MERGES = [Add, Subtract, Multiply, Average]
@@ -134,11 +134,6 @@ def keras_merge(keras, name, xs, dout, **kwargs):
     grads = tape.gradient(total, tx)
     return out.numpy(), [g.numpy() for g in grads]
 
-
-def close(a, b, dtype):
-    a, b = np.asarray(a, float), np.asarray(b, float)
-    err = np.max(np.abs(a - b)) / max(1.0, np.max(np.abs(b)))
-    assert err <= TOL[dtype], f"max scaled difference {err:.3g}"
 
 
 @pytest.mark.keras

@@ -14,6 +14,7 @@ from nnkit import Dense, Sequential
 from nnkit.gradcheck import check_layer, check_model
 from nnkit.layers import LayerNormalization, ReLU, Softmax
 
+from .conftest import train_alike
 from .test_conv import close, keras_forward_backward, nnkit_forward_backward
 
 PASS = 1e-7
@@ -133,11 +134,7 @@ def test_mlp_with_layer_norm_relu_and_softmax_trains_like_keras(floatx,
                    "categorical_crossentropy")
     x = 2 * rng.standard_normal((6, 8, 4)).astype(floatx)
     y = np.eye(3, dtype=floatx)[rng.integers(0, 3, (6, 8))]
-    for xb, yb in zip(x, y):
-        close(model.train_on_batch(xb, yb), kmodel.train_on_batch(xb, yb),
-              floatx)
-    for ours, theirs in zip(model.get_weights(), kmodel.get_weights()):
-        close(ours, theirs, floatx)
+    train_alike(model, kmodel, zip(x, y), floatx)
 
 
 def test_mlp_with_norm_gradients_and_save_load_round_trip(tmp_path, rng):

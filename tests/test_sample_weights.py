@@ -11,7 +11,7 @@ import nnkit
 from nnkit import Dense, Input, Model, Sequential
 from nnkit.gradcheck import numerical_gradient, rel_error
 
-from .conftest import TOL
+from .conftest import TOL, close, fit_alike
 
 REDUCTIONS = ["sum_over_batch_size", "mean", "sum",
               "mean_with_sample_weight", "none", None]
@@ -161,11 +161,6 @@ def classifier(lib, dtype, units=3, act="softmax"):
     return model(x, L.Dense(units, activation=act, name="out")(h))
 
 
-def close(a, b, dtype, what=""):
-    a, b = np.asarray(a, float), np.asarray(b, float)
-    err = np.max(np.abs(a - b)) / max(1.0, np.max(np.abs(b)))
-    assert err <= TOL[dtype], f"{what}: max scaled difference {err:.3g}"
-
 
 def train_both(keras, floatx, loss, y, units, act, **fit_kwargs):
     ours = classifier("nnkit", floatx, units, act)
@@ -175,15 +170,8 @@ def train_both(keras, floatx, loss, y, units, act, **fit_kwargs):
     theirs.compile(keras.optimizers.SGD(0.1), loss, metrics=["accuracy"])
     rng = np.random.default_rng(4)
     x = rng.standard_normal((30, 4)).astype(floatx)
-    kw = dict(epochs=2, batch_size=8, shuffle=False, verbose=0,
+    fit_alike(ours, theirs, x, y, floatx, epochs=2, batch_size=8,
               **fit_kwargs)
-    h1 = ours.fit(x, y, **kw).history
-    h2 = theirs.fit(x, y, **kw).history
-    assert set(h1) == set(h2)
-    for key in h2:
-        close(h1[key], h2[key], floatx, key)
-    for w, v in zip(ours.get_weights(), theirs.get_weights()):
-        close(w, v, floatx, "weight")
     return ours, theirs, x
 
 
@@ -266,12 +254,8 @@ def test_sample_weights_per_output_match_keras(keras64):
     # Keras 3.15 resolves dict weights by position for a model whose
     # outputs are a list, and fails; nnkit takes them. Lists in both:
     sw_list = [sw["out1"], sw["out2"]]
-    h1 = ours.fit(xs, ys, sample_weight=sw_list, epochs=2, batch_size=8,
-                  shuffle=False, verbose=0).history
-    h2 = theirs.fit(xs, ys, sample_weight=sw_list, epochs=2, batch_size=8,
-                    shuffle=False, verbose=0).history
-    for key in h2:
-        close(h1[key], h2[key], "float64", key)
+    fit_alike(ours, theirs, xs, ys, "float64", sample_weight=sw_list,
+              epochs=2, batch_size=8)
     # nnkit also takes dicts keyed by output name: the same numbers.
     again = two_in_two_out(Lib(), "float64")
     again.set_weights(theirs.get_weights())
@@ -281,8 +265,6 @@ def test_sample_weights_per_output_match_keras(keras64):
     d2 = again.evaluate(xs, dict(zip(["out1", "out2"], ys)),
                         sample_weight=sw, return_dict=True)
     assert d1 == d2
-    for key in h2:
-        close(h1[key], h2[key], "float64", key)
 
 
 def test_class_weight_equals_the_sample_weights_it_stands_for():

@@ -29,18 +29,11 @@ from nnkit.layers import (
     SimpleRNN,
 )
 
-from .conftest import TOL
+from .conftest import close, fit_alike, in_batches, train_alike
 
 PASS = 1e-7
 T, VOCAB = 7, 9
 
-
-def close(a, b, dtype, what=""):
-    a, b = np.asarray(a, float), np.asarray(b, float)
-    assert a.shape == b.shape, (what, a.shape, b.shape)
-    err = np.max(np.abs(a - b)) / max(1.0, np.max(np.abs(b)))
-    assert err <= TOL[dtype], f"{what}: max scaled difference {err:.3g}"
-    return err
 
 
 def padded_ids(rng, n, left=False):
@@ -102,12 +95,7 @@ def test_masked_models_train_like_keras(floatx, arch):
     x = padded_ids(rng, 10 * 8, left=arch.endswith("backwards-dense"))
     y = targets(rng, model, len(x)).astype(floatx)
     close(model.predict(x), kmodel.predict(x, verbose=0), floatx, "predict")
-    for step in range(10):
-        sl = slice(step * 8, (step + 1) * 8)
-        close(model.train_on_batch(x[sl], y[sl]),
-              kmodel.train_on_batch(x[sl], y[sl]), floatx, "loss")
-    for w, kw in zip(model.get_weights(), kmodel.get_weights()):
-        close(w, kw, floatx, "weight")
+    train_alike(model, kmodel, in_batches(x, y, 8), floatx)
     close(model.evaluate(x, y, batch_size=16),
           kmodel.evaluate(x, y, batch_size=16, verbose=0), floatx,
           "evaluate")
@@ -126,13 +114,8 @@ def test_masked_fit_history_matches_keras(floatx):
     kmodel = to_keras(model)
     x = padded_ids(rng, 60)
     y = (x[:, 0] > VOCAB // 2).astype(floatx)[:, None]
-    kw = dict(epochs=3, batch_size=12, shuffle=False, validation_split=0.2,
-              verbose=0)
-    ours, theirs = model.fit(x, y, **kw).history, kmodel.fit(x, y,
-                                                             **kw).history
-    assert set(ours) == set(theirs)
-    for key in ours:
-        close(ours[key], theirs[key], floatx, key)
+    fit_alike(model, kmodel, x, y, floatx, epochs=3, batch_size=12,
+              validation_split=0.2)
 
 
 @pytest.mark.keras
@@ -148,12 +131,7 @@ def test_masking_then_recurrent_layers_match_keras(floatx):
     model.compile(nnkit.optimizers.SGD(0.125), "mse")
     kmodel = to_keras(model)
     y = rng.standard_normal((24, 1)).astype(floatx)
-    for step in range(6):
-        sl = slice(step % 3 * 8, step % 3 * 8 + 8)
-        close(model.train_on_batch(x[sl], y[sl]),
-              kmodel.train_on_batch(x[sl], y[sl]), floatx, "loss")
-    for w, kw in zip(model.get_weights(), kmodel.get_weights()):
-        close(w, kw, floatx, "weight")
+    train_alike(model, kmodel, in_batches(x, y, 8, steps=6), floatx)
 
 
 @pytest.mark.parametrize("arch", list(MODELS))
@@ -220,12 +198,7 @@ def test_a_masked_functional_model_trains_like_keras(floatx, keras):
         close(a, b, floatx, "predict")
     ours.compile(nnkit.optimizers.SGD(0.125), ["mse", "mae"])
     theirs.compile(keras.optimizers.SGD(0.125), ["mse", "mae"])
-    kw = dict(epochs=2, batch_size=8, shuffle=False, verbose=0)
-    h1, h2 = ours.fit(x, ys, **kw).history, theirs.fit(x, ys, **kw).history
-    for key in h2:
-        close(h1[key], h2[key], floatx, key)
-    for w, kw_ in zip(ours.get_weights(), theirs.get_weights()):
-        close(w, kw_, floatx, "weight")
+    fit_alike(ours, theirs, x, ys, floatx, epochs=2, batch_size=8)
 
 
 @pytest.mark.keras

@@ -16,15 +16,7 @@ import nnkit
 from nnkit import Dense, Sequential
 from nnkit.metrics import AUC, MeanMetricWrapper, Precision, Recall
 
-from .conftest import TOL
-
-
-def close(a, b, dtype="float64"):
-    a, b = np.asarray(a, float), np.asarray(b, float)
-    assert a.shape == b.shape, (a.shape, b.shape)
-    err = np.max(np.abs(a - b)) / max(1.0, np.max(np.abs(b)))
-    assert err <= TOL[dtype], f"max scaled difference {err:.3g}"
-    return err
+from .conftest import close, fit_alike
 
 
 def batches(rng, n_batches=4, n=16, width=1, on_grid=False):
@@ -144,13 +136,8 @@ def test_fit_and_evaluate_report_keras_values(floatx):
     model = classifier(floatx, metrics)
     kmodel = to_keras(model)
     x, y = data(floatx)
-    ours = model.fit(x, y, epochs=3, batch_size=16, shuffle=False,
-                     validation_split=0.25, verbose=0).history
-    theirs = kmodel.fit(x, y, epochs=3, batch_size=16, shuffle=False,
-                        validation_split=0.25, verbose=0).history
-    assert set(ours) == set(theirs)
-    for key in ours:
-        close(ours[key], theirs[key], floatx)
+    fit_alike(model, kmodel, x, y, floatx, epochs=3, batch_size=16,
+              validation_split=0.25)
     close(list(model.evaluate(x, y, batch_size=7, return_dict=True)
                .values()),
           [kmodel.evaluate(x, y, batch_size=7, verbose=0,

@@ -16,15 +16,8 @@ import pytest
 import nnkit
 from nnkit.gradcheck import check_model
 
-from .conftest import TOL
+from .conftest import close, fit_alike
 from .test_functional_keras import Lib
-
-
-def close(a, b, dtype, what=""):
-    a, b = np.asarray(a, float), np.asarray(b, float)
-    assert a.shape == b.shape, (what, a.shape, b.shape)
-    err = np.max(np.abs(a - b)) / max(1.0, np.max(np.abs(b)))
-    assert err <= TOL[dtype], f"{what}: max scaled difference {err:.3g}"
 
 
 def encoder(lib, dtype, steps=6, features=8, causal=False):
@@ -104,14 +97,7 @@ def test_encoder_block_trains_like_keras(floatx, causal):
                  "sparse_categorical_crossentropy", metrics=["accuracy"])
     theirs.compile(keras.optimizers.SGD(0.125, momentum=0.5),
                    "sparse_categorical_crossentropy", metrics=["accuracy"])
-    h1 = ours.fit(x, y, epochs=3, batch_size=8, shuffle=False,
-                  verbose=0).history
-    h2 = theirs.fit(x, y, epochs=3, batch_size=8, shuffle=False,
-                    verbose=0).history
-    for key in h1:
-        close(h1[key], h2[key], floatx, key)
-    for a, b in zip(ours.get_weights(), theirs.get_weights()):
-        close(a, b, floatx, "weights")
+    fit_alike(ours, theirs, x, y, floatx, epochs=3, batch_size=8)
 
 
 @pytest.mark.keras

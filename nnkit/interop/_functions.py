@@ -37,37 +37,35 @@ def _by_name(act: _acts.Activation, keras: Any) -> Any:
     return _KERAS_NAMES.get(act.name, act.name)
 
 
+def _with_settings(act: _acts.Activation, keras: Any, name: str,
+                   **settings: Any) -> Any:
+    """Keras' activation ``name`` called with ``settings``, as a function
+    that remembers ``act`` (so ``activation_from_keras`` returns it)."""
+    def activation(x):
+        return getattr(keras.activations, name)(x, **settings)
+    activation.__name__ = name
+    activation.nnkit_activation = act
+    return activation
+
+
 @ACTIVATIONS.register_to_keras(_acts.LeakyReLU)
 def _leaky_relu(act: _acts.LeakyReLU, keras: Any) -> Any:
-    slope = act.negative_slope
-
-    def leaky_relu(x):
-        return keras.activations.leaky_relu(x, negative_slope=slope)
-    leaky_relu.nnkit_activation = act   # lets from_keras recover it
-    return leaky_relu
+    return _with_settings(act, keras, "leaky_relu",
+                          negative_slope=act.negative_slope)
 
 
 @ACTIVATIONS.register_to_keras(_acts.ELU)
 def _elu(act: _acts.ELU, keras: Any) -> Any:
     if act.alpha == 1.0:
         return "elu"
-    alpha = act.alpha
-
-    def elu(x):
-        return keras.activations.elu(x, alpha=alpha)
-    elu.nnkit_activation = act
-    return elu
+    return _with_settings(act, keras, "elu", alpha=act.alpha)
 
 
 @ACTIVATIONS.register_to_keras(_acts.GELU)
 def _gelu(act: _acts.GELU, keras: Any) -> Any:
     if not act.approximate:
         return "gelu"                  # Keras' default is the exact form
-
-    def gelu(x):
-        return keras.activations.gelu(x, approximate=True)
-    gelu.nnkit_activation = act
-    return gelu
+    return _with_settings(act, keras, "gelu", approximate=True)
 
 
 @ACTIVATIONS.register_to_keras(_acts.Step)

@@ -41,6 +41,8 @@ from typing import Any
 import numpy as np
 
 from .. import _validate as check
+from .. import initializers
+from .. import regularizers as _reg
 from .symbolic import call_symbolic, is_symbolic
 
 __all__ = ["Parameter", "Layer", "as_shape", "shape_str", "nested_layers"]
@@ -230,14 +232,20 @@ class Layer:
                     else f"dtype {x.dtype}")
             raise TypeError(f"{self.describe()} expects a numeric array "
                             f"of real numbers, got {what}")
+        self._check_batch_shape(x)
+        return x.astype(self.dtype, copy=False)
+
+    def _check_batch_shape(self, x: np.ndarray, what: str = "inputs"
+                           ) -> None:
+        """Raise unless ``x`` is a batch (N, ...) whose examples have the
+        shape the layer was built for; ``what`` names them (``"ids"``)."""
         if x.ndim == 0:
             raise ValueError(f"{self.describe()} expects a batch of "
-                             f"examples, got a scalar")
+                             f"{what}, got a scalar")
         if self.built and x.shape[1:] != self.input_shape:
             raise ValueError(
-                f"{self.describe()} expects inputs of shape "
+                f"{self.describe()} expects {what} of shape "
                 f"{shape_str(self.input_shape)}, got {x.shape}")
-        return x.astype(self.dtype, copy=False)
 
     # ----- the protocol ---------------------------------------------------
     def __call__(self, inputs: Any, training: bool | None = None,
@@ -299,6 +307,35 @@ class Layer:
             a boolean array of shape (N, T), or None.
         """
         return mask if self.supports_masking else None
+
+    # ----- Keras' weight arguments ----------------------------------------
+    def _weight_arguments(self, **arguments: Any) -> None:
+        """Resolve Keras-style ``*_initializer`` and ``*_regularizer``
+        arguments (a name, a config dict, an object or None) into
+        attributes of the same names; a bad value is reported with the
+        layer's and the argument's name."""
+        for arg, value in arguments.items():
+            get = (initializers.for_weight if arg.endswith("initializer")
+                   else _reg.get)
+            setattr(self, arg, check.lookup(self.describe(), arg, value,
+                                            get))
+
+    # ----- layers made of layers (Bidirectional, Residual...) -------------
+    def _share_dtype(self, sublayer: Layer) -> None:
+        """An unbuilt sublayer given no dtype of its own takes this
+        layer's (so a float64 wrapper computes in float64 throughout)."""
+        if not sublayer._explicit_dtype and not sublayer.built:
+            sublayer.dtype = self.dtype
+
+    def _adopt_parameters(self, sublayers: list[Layer]) -> None:
+        """Hold the built sublayers' Parameters as this layer's own, each
+        named ``sublayer/weight`` (path ``self/sublayer/weight``)."""
+        self._params = []
+        for sub in sublayers:
+            for p in sub.parameters():
+                p.name = f"{sub.name}/{p.name.rsplit('/', 1)[-1]}"
+                p.path = f"{self.name}/{p.name}"
+                self._params.append(p)
 
     # ----- weights and freezing -------------------------------------------
     def parameters(self) -> list[Parameter]:

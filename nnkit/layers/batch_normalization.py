@@ -81,16 +81,13 @@ class BatchNormalization(Layer):
         self.epsilon = check.positive(where, "epsilon", epsilon)
         self.center = check.boolean(where, "center", center)
         self.scale = check.boolean(where, "scale", scale)
-        init = initializers.for_weight
-        for arg, value, get in (
-                ("beta_initializer", beta_initializer, init),
-                ("gamma_initializer", gamma_initializer, init),
-                ("moving_mean_initializer", moving_mean_initializer, init),
-                ("moving_variance_initializer",
-                 moving_variance_initializer, init),
-                ("beta_regularizer", beta_regularizer, _reg.get),
-                ("gamma_regularizer", gamma_regularizer, _reg.get)):
-            setattr(self, arg, check.lookup(where, arg, value, get))
+        self._weight_arguments(
+            beta_initializer=beta_initializer,
+            gamma_initializer=gamma_initializer,
+            moving_mean_initializer=moving_mean_initializer,
+            moving_variance_initializer=moving_variance_initializer,
+            beta_regularizer=beta_regularizer,
+            gamma_regularizer=gamma_regularizer)
 
     def build(self, input_shape, rng=None):
         ndim = len(input_shape) + 1                  # with the batch axis

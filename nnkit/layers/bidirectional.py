@@ -133,15 +133,9 @@ class Bidirectional(SequenceCall, Layer):
     def build(self, input_shape, rng=None):
         self._check_rank(input_shape)
         for sub in self.layers():
-            if not sub._explicit_dtype and not sub.built:
-                sub.dtype = self.dtype
+            self._share_dtype(sub)
             sub.ensure_built(tuple(input_shape), rng)
-        self._params = []
-        for sub in self.layers():
-            for p in sub.parameters():
-                p.name = f"{sub.name}/{p.name.rsplit('/', 1)[-1]}"
-                p.path = f"{self.name}/{p.name}"
-                self._params.append(p)
+        self._adopt_parameters(self.layers())
         super().build(input_shape, rng)
 
     def _check_rank(self, shape):

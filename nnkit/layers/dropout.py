@@ -38,6 +38,28 @@ from .base import Layer
 __all__ = ["Dropout"]
 
 
+# ----- a dropout generator's state travels with the model -----------------
+# (Dropout, MultiHeadAttention and the recurrent layers' dropout share it.)
+def generator_state(rng: np.random.Generator | None) -> dict[str, Any]:
+    """What ``get_state`` saves of a layer's dropout generator: its
+    bit generator's state, or nothing before the generator exists."""
+    if rng is None:
+        return {}
+    return {"rng_state": rng.bit_generator.state}
+
+
+def restore_generator(rng: np.random.Generator | None,
+                      state: dict[str, Any]) -> np.random.Generator | None:
+    """``rng`` (a new generator if None) set to the state that
+    ``generator_state`` saved; ``rng`` itself if ``state`` holds none."""
+    if "rng_state" not in state:
+        return rng
+    if rng is None:
+        rng = np.random.default_rng()
+    rng.bit_generator.state = state["rng_state"]
+    return rng
+
+
 class Dropout(Layer):
     """Inverted dropout.
 
@@ -98,15 +120,10 @@ class Dropout(Layer):
 
     # ----- the generator's state travels with the model -----------------
     def get_state(self) -> dict[str, Any]:
-        if self.rng is None:
-            return {}
-        return {"rng_state": self.rng.bit_generator.state}
+        return generator_state(self.rng)
 
     def set_state(self, state: dict[str, Any]) -> None:
-        if "rng_state" in state:
-            if self.rng is None:
-                self.rng = np.random.default_rng()
-            self.rng.bit_generator.state = state["rng_state"]
+        self.rng = restore_generator(self.rng, state)
 
     def get_config(self):
         return {**super().get_config(), "rate": self.rate,

@@ -70,12 +70,9 @@ class Embedding(Layer):
         self.input_dim = check.positive_int(owner, "input_dim", input_dim)
         self.output_dim = check.positive_int(owner, "output_dim",
                                              output_dim)
-        self.embeddings_initializer = check.lookup(
-            owner, "embeddings_initializer", embeddings_initializer,
-            initializers.for_weight)
-        self.embeddings_regularizer = check.lookup(
-            owner, "embeddings_regularizer", embeddings_regularizer,
-            _reg.get)
+        self._weight_arguments(
+            embeddings_initializer=embeddings_initializer,
+            embeddings_regularizer=embeddings_regularizer)
         self.mask_zero = check.boolean(owner, "mask_zero", mask_zero)
         self.supports_masking = self.mask_zero     # as Keras
 
@@ -105,13 +102,7 @@ class Embedding(Layer):
         elif x.dtype.kind not in "iub":
             raise TypeError(f"{self.describe()} expects integer ids, got "
                             f"dtype {x.dtype}")
-        if x.ndim == 0:
-            raise ValueError(f"{self.describe()} expects a batch of ids, "
-                             f"got a scalar")
-        if self.built and x.shape[1:] != self.input_shape:
-            raise ValueError(
-                f"{self.describe()} expects ids of shape (batch, "
-                f"{', '.join(map(str, self.input_shape))}), got {x.shape}")
+        self._check_batch_shape(x, "ids")
         if x.size and (x.min() < 0 or x.max() >= self.input_dim):
             bad = x[(x < 0) | (x >= self.input_dim)].flat[0]
             raise ValueError(

@@ -35,6 +35,15 @@ __all__ = ["GlobalAveragePooling2D", "GlobalMaxPooling2D",
            "GlobalAveragePooling1D", "GlobalMaxPooling1D"]
 
 
+def _max_and_shares(x: np.ndarray, axes: tuple[int, ...]):
+    """The maximum over ``axes`` (kept as size 1) and each element's
+    share of its gradient: 1 for the largest, split equally among ties
+    (as in TensorFlow), 0 elsewhere."""
+    peak = x.max(axis=axes, keepdims=True)
+    winners = x == peak
+    return peak, winners / winners.sum(axis=axes, keepdims=True)
+
+
 class _GlobalPooling2D(Layer):
     """Shared arguments and checks.
 
@@ -101,10 +110,7 @@ class GlobalMaxPooling2D(_GlobalPooling2D):
 
     def forward(self, x, training=False):
         x = self.check_input(x)
-        peak = x.max(axis=(1, 2), keepdims=True)
-        # Ties share the gradient equally, as in TensorFlow.
-        winners = x == peak
-        self.share = winners / winners.sum(axis=(1, 2), keepdims=True)
+        peak, self.share = _max_and_shares(x, (1, 2))
         self.out = self._shape_out(peak)
         return self.out
 
@@ -207,10 +213,7 @@ class GlobalMaxPooling1D(_GlobalPooling1D):
 
     def forward(self, x, training=False):
         x = self.check_input(x)
-        peak = x.max(axis=1, keepdims=True)
-        # Ties share the gradient equally, as in TensorFlow.
-        winners = x == peak
-        self.share = winners / winners.sum(axis=1, keepdims=True)
+        peak, self.share = _max_and_shares(x, (1,))
         self.out = self._shape_out(peak)
         return self.out
 

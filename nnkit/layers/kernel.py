@@ -35,15 +35,12 @@ class KernelMixin:
         self.activation = check.lookup(owner, "activation", activation,
                                        activations.get)
         self.use_bias = check.boolean(owner, "use_bias", use_bias)
-        for arg, value, get in (
-                ("kernel_initializer", kernel_initializer,
-                 initializers.for_weight),
-                ("bias_initializer", bias_initializer,
-                 initializers.for_weight),
-                ("kernel_regularizer", kernel_regularizer, _reg.get),
-                ("bias_regularizer", bias_regularizer, _reg.get),
-                ("activity_regularizer", activity_regularizer, _reg.get)):
-            setattr(self, arg, check.lookup(owner, arg, value, get))
+        self._weight_arguments(
+            kernel_initializer=kernel_initializer,
+            bias_initializer=bias_initializer,
+            kernel_regularizer=kernel_regularizer,
+            bias_regularizer=bias_regularizer,
+            activity_regularizer=activity_regularizer)
 
     def _build_kernel(self, kernel_shape: tuple[int, ...], units: int,
                       rng: Any) -> None:

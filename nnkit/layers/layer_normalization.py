@@ -82,14 +82,10 @@ class LayerNormalization(Layer):
         self.epsilon = check.positive(where, "epsilon", epsilon)
         self.center = check.boolean(where, "center", center)
         self.scale = check.boolean(where, "scale", scale)
-        for arg, value, get in (
-                ("beta_initializer", beta_initializer,
-                 initializers.for_weight),
-                ("gamma_initializer", gamma_initializer,
-                 initializers.for_weight),
-                ("beta_regularizer", beta_regularizer, _reg.get),
-                ("gamma_regularizer", gamma_regularizer, _reg.get)):
-            setattr(self, arg, check.lookup(where, arg, value, get))
+        self._weight_arguments(beta_initializer=beta_initializer,
+                               gamma_initializer=gamma_initializer,
+                               beta_regularizer=beta_regularizer,
+                               gamma_regularizer=gamma_regularizer)
 
     def build(self, input_shape, rng=None):
         ndim = len(input_shape) + 1                  # with the batch axis

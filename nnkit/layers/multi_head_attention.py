@@ -57,6 +57,7 @@ from .attention import (
     scaled_dot_product_attention_backward,
 )
 from .base import Layer, as_shape
+from .dropout import generator_state, restore_generator
 from .symbolic import is_symbolic
 
 __all__ = ["MultiHeadAttention"]
@@ -113,14 +114,10 @@ class MultiHeadAttention(Layer):
             output_shape = output_shape[0]
         self.output_dim = check.positive_int(owner, "output_shape",
                                              output_shape, allow_none=True)
-        for arg, value, get in (
-                ("kernel_initializer", kernel_initializer,
-                 initializers.for_weight),
-                ("bias_initializer", bias_initializer,
-                 initializers.for_weight),
-                ("kernel_regularizer", kernel_regularizer, _reg.get),
-                ("bias_regularizer", bias_regularizer, _reg.get)):
-            setattr(self, arg, check.lookup(owner, arg, value, get))
+        self._weight_arguments(kernel_initializer=kernel_initializer,
+                               bias_initializer=bias_initializer,
+                               kernel_regularizer=kernel_regularizer,
+                               bias_regularizer=bias_regularizer)
         self.rng: np.random.Generator | None = None
 
     # ----- building -------------------------------------------------------
@@ -355,15 +352,10 @@ class MultiHeadAttention(Layer):
 
     # ----- state and config -----------------------------------------------
     def get_state(self) -> dict[str, Any]:
-        if self.rng is None:
-            return {}
-        return {"rng_state": self.rng.bit_generator.state}
+        return generator_state(self.rng)
 
     def set_state(self, state: dict[str, Any]) -> None:
-        if "rng_state" in state:
-            if self.rng is None:
-                self.rng = np.random.default_rng()
-            self.rng.bit_generator.state = state["rng_state"]
+        self.rng = restore_generator(self.rng, state)
 
     def get_config(self):
         cfg = super().get_config()

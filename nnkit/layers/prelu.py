@@ -64,11 +64,8 @@ class PReLU(Layer):
                 expected="a list of integers >= 1 (axis 0 is the batch)")
                 for a in shared_axes]
         self.shared_axes = shared_axes
-        self.alpha_initializer = check.lookup(
-            owner, "alpha_initializer", alpha_initializer,
-            initializers.for_weight)
-        self.alpha_regularizer = check.lookup(
-            owner, "alpha_regularizer", alpha_regularizer, _reg.get)
+        self._weight_arguments(alpha_initializer=alpha_initializer,
+                               alpha_regularizer=alpha_regularizer)
 
     def build(self, input_shape, rng=None):
         shape = list(input_shape)

@@ -49,6 +49,7 @@ from typing import Any
 import numpy as np
 
 from .. import _validate as check
+from .dropout import generator_state, restore_generator
 
 __all__ = ["RecurrentDropout"]
 
@@ -167,12 +168,7 @@ class RecurrentDropout:
 
     # ----- the generator's state travels with the model -------------------
     def get_state(self) -> dict[str, Any]:
-        if self.dropout_rng is None:
-            return {}
-        return {"rng_state": self.dropout_rng.bit_generator.state}
+        return generator_state(self.dropout_rng)
 
     def set_state(self, state: dict[str, Any]) -> None:
-        if "rng_state" in state:
-            if self.dropout_rng is None:
-                self.dropout_rng = np.random.default_rng()
-            self.dropout_rng.bit_generator.state = state["rng_state"]
+        self.dropout_rng = restore_generator(self.dropout_rng, state)

@@ -80,8 +80,7 @@ class Residual(Layer):
 
     def build(self, input_shape, rng=None):
         for lay in self.sublayers():
-            if not lay._explicit_dtype and not lay.built:
-                lay.dtype = self.dtype
+            self._share_dtype(lay)
         shape = tuple(input_shape)
         for lay in self.layers:
             lay.ensure_built(shape, rng)
@@ -96,12 +95,7 @@ class Residual(Layer):
                 f"{shape} but the shortcut gives {short}; add a "
                 f"projection (e.g. a 1x1 Conv2D with the branch's filters "
                 f"and strides) so the two can be added")
-        self._params = []
-        for lay in self.sublayers():
-            for p in lay.parameters():
-                p.name = f"{lay.name}/{p.name.rsplit('/', 1)[-1]}"
-                p.path = f"{self.name}/{p.name}"
-                self._params.append(p)
+        self._adopt_parameters(self.sublayers())
         super().build(input_shape, rng)
 
     def compute_output_shape(self, input_shape):

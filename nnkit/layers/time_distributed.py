@@ -50,8 +50,7 @@ class TimeDistributed(Layer):
     def build(self, input_shape, rng=None):
         self._check_rank(input_shape)
         inner = self.layer
-        if not inner._explicit_dtype and not inner.built:
-            inner.dtype = self.dtype
+        self._share_dtype(inner)
         inner.ensure_built(tuple(input_shape[1:]), rng)
         # share the list: optimizers, save/load and get_weights all see
         # the wrapped layer's Parameters as this layer's own

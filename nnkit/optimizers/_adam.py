@@ -7,12 +7,12 @@ from typing import Any
 import numpy as np
 
 from .. import _validate as check
-from ._base import Optimizer
+from ._base import _Moments
 
 __all__ = ["Adam", "AdamW"]
 
 
-class Adam(Optimizer):
+class Adam(_Moments):
     """Adam: momentum on the gradient, RMSprop on its square.
 
     Keras' form (m, v start at 0; t = iterations + 1; bias correction
@@ -52,12 +52,9 @@ class Adam(Optimizer):
     def __init__(self, learning_rate: Any = 0.001, beta_1: float = 0.9,
                  beta_2: float = 0.999, epsilon: float = 1e-7,
                  amsgrad: bool = False, **kwargs: Any):
-        super().__init__(learning_rate, **kwargs)
-        owner = type(self).__name__
-        self.beta_1 = check.rate(owner, "beta_1", beta_1)
-        self.beta_2 = check.rate(owner, "beta_2", beta_2)
-        self.epsilon = check.positive(owner, "epsilon", epsilon)
-        self.amsgrad = check.boolean(owner, "amsgrad", amsgrad)
+        super().__init__(learning_rate, beta_1, beta_2, epsilon, **kwargs)
+        self.amsgrad = check.boolean(type(self).__name__, "amsgrad",
+                                     amsgrad)
         self.slot_names = ("momentum", "velocity") + (
             ("velocity_hat",) if self.amsgrad else ())
 
@@ -80,9 +77,7 @@ class Adam(Optimizer):
         p.data -= a * m / (np.sqrt(v) + dt(self.epsilon))
 
     def get_config(self):
-        return {**super().get_config(), "beta_1": self.beta_1,
-                "beta_2": self.beta_2, "epsilon": self.epsilon,
-                "amsgrad": self.amsgrad}
+        return {**super().get_config(), "amsgrad": self.amsgrad}
 
 
 class AdamW(Adam):

@@ -6,13 +6,12 @@ from typing import Any
 
 import numpy as np
 
-from .. import _validate as check
-from ._base import Optimizer
+from ._base import _Moments
 
 __all__ = ["Adamax"]
 
 
-class Adamax(Optimizer):
+class Adamax(_Moments):
     """Adamax (Kingma & Ba 2015, section 7.1).
 
     Adam divides by the root of an average of g**2; letting the power 2
@@ -42,11 +41,7 @@ class Adamax(Optimizer):
     def __init__(self, learning_rate: Any = 0.001, beta_1: float = 0.9,
                  beta_2: float = 0.999, epsilon: float = 1e-7,
                  **kwargs: Any):
-        super().__init__(learning_rate, **kwargs)
-        owner = type(self).__name__
-        self.beta_1 = check.rate(owner, "beta_1", beta_1)
-        self.beta_2 = check.rate(owner, "beta_2", beta_2)
-        self.epsilon = check.positive(owner, "epsilon", epsilon)
+        super().__init__(learning_rate, beta_1, beta_2, epsilon, **kwargs)
 
     def update_step(self, p, g, slots, lr):
         dt = p.data.dtype.type
@@ -56,7 +51,3 @@ class Adamax(Optimizer):
         np.maximum(dt(self.beta_2) * u, np.abs(g), out=u)
         correction = dt(1) - dt(self.beta_1) ** t
         p.data -= lr * m / (correction * (u + dt(self.epsilon)))
-
-    def get_config(self):
-        return {**super().get_config(), "beta_1": self.beta_1,
-                "beta_2": self.beta_2, "epsilon": self.epsilon}

@@ -246,3 +246,33 @@ class Optimizer:
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(learning_rate={self.learning_rate})"
+
+
+class _Moments(Optimizer):
+    """The arguments Adam, AdamW, Adamax and Nadam share.
+
+    Each keeps a decaying average of the gradient (decay ``beta_1``) and
+    one of its size (decay ``beta_2``) and steps along the first divided
+    by the second plus ``epsilon``. Their update rules differ and each
+    class writes its own ``update_step``; only the arguments, their
+    checks and their config entries are written once, here.
+
+    Args:
+        learning_rate: see ``Optimizer``.
+        beta_1: first-moment decay, in [0, 1).
+        beta_2: second-moment decay, in [0, 1).
+        epsilon: eps > 0.
+        **kwargs: the other arguments of ``Optimizer``.
+    """
+
+    def __init__(self, learning_rate: Any, beta_1: float, beta_2: float,
+                 epsilon: float, **kwargs: Any):
+        super().__init__(learning_rate, **kwargs)
+        owner = type(self).__name__
+        self.beta_1 = check.rate(owner, "beta_1", beta_1)
+        self.beta_2 = check.rate(owner, "beta_2", beta_2)
+        self.epsilon = check.positive(owner, "epsilon", epsilon)
+
+    def get_config(self) -> dict[str, Any]:
+        return {**super().get_config(), "beta_1": self.beta_1,
+                "beta_2": self.beta_2, "epsilon": self.epsilon}

@@ -6,9 +6,8 @@ from typing import Any
 
 import numpy as np
 
-from .. import _validate as check
 from ..layers.base import Parameter
-from ._base import Optimizer
+from ._base import _Moments
 
 __all__ = ["Nadam"]
 
@@ -17,7 +16,7 @@ __all__ = ["Nadam"]
 _NADAM_DECAY = 0.96
 
 
-class Nadam(Optimizer):
+class Nadam(_Moments):
     """Nadam: Adam with Nesterov momentum (Dozat 2016).
 
     Keras' form: momentum coefficients follow a warm-up schedule
@@ -56,11 +55,7 @@ class Nadam(Optimizer):
     def __init__(self, learning_rate: Any = 0.001, beta_1: float = 0.9,
                  beta_2: float = 0.999, epsilon: float = 1e-7,
                  **kwargs: Any):
-        super().__init__(learning_rate, **kwargs)
-        owner = type(self).__name__
-        self.beta_1 = check.rate(owner, "beta_1", beta_1)
-        self.beta_2 = check.rate(owner, "beta_2", beta_2)
-        self.epsilon = check.positive(owner, "epsilon", epsilon)
+        super().__init__(learning_rate, beta_1, beta_2, epsilon, **kwargs)
         self.u_product = 1.0
 
     def _u(self, t: Any) -> Any:
@@ -101,7 +96,3 @@ class Nadam(Optimizer):
         else:       # derivable from the step count
             self.u_product = float(np.prod(
                 [self._u(t) for t in range(1, self.iterations + 1)]))
-
-    def get_config(self):
-        return {**super().get_config(), "beta_1": self.beta_1,
-                "beta_2": self.beta_2, "epsilon": self.epsilon}

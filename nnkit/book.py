@@ -267,6 +267,15 @@ def _glue_expression(content: str) -> str:
     return f'{_GLUE_CALL}("{content}")'
 
 
+def _markdown_cells(nb: dict):
+    """Each markdown cell of ``nb`` with its source as one string."""
+    for cell in nb.get("cells", []):
+        if cell.get("cell_type") == "markdown":
+            source = cell.get("source", "")
+            yield cell, ("".join(source) if isinstance(source, list)
+                         else source)
+
+
 def lab_open(nb: dict, folder: Path | None = None) -> dict:
     """The notebook as `make lab` serves it: glue roles as inline
     expressions, each with a first result (in place; returns ``nb``).
@@ -277,12 +286,7 @@ def lab_open(nb: dict, folder: Path | None = None) -> dict:
             ``other.ipynb::key`` roles name; None skips them.
     """
     saved = _glue_records(nb)
-    for cell in nb.get("cells", []):
-        if cell.get("cell_type") != "markdown":
-            continue
-        source = cell.get("source", "")
-        if isinstance(source, list):
-            source = "".join(source)
+    for cell, source in _markdown_cells(nb):
         contents = _GLUE_ROLE.findall(source)
         if not contents:
             continue
@@ -315,12 +319,7 @@ def lab_open(nb: dict, folder: Path | None = None) -> dict:
 def lab_save(nb: dict) -> dict:
     """Undo :func:`lab_open` before the notebook is written: glue roles
     back, their results dropped (in place; returns ``nb``)."""
-    for cell in nb.get("cells", []):
-        if cell.get("cell_type") != "markdown":
-            continue
-        source = cell.get("source", "")
-        if isinstance(source, list):
-            source = "".join(source)
+    for cell, source in _markdown_cells(nb):
         if "{eval}" in source:
             cell["source"] = _GLUE_EVAL.sub(
                 lambda m: "{glue:text}`" + m.group(1) + "`", source)

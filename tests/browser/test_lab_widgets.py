@@ -825,12 +825,15 @@ def test_chapter_myst_renders_in_jupyterlab(lab):
             {path: 'chapter.ipynb'}).then(() => done('ok'),
                                            (e) => done('error ' + e));
     """)
-    wait_for("the chapter to open", lambda: lab.js(
+    # all its cells: on a busy machine the first ones show up first
+    cells = len(json.loads(chapter.read_text(encoding="utf-8"))["cells"])
+    wait_for(f"the chapter to open with its {cells} cells", lambda: lab.js(
         "const p = window.jupyterapp.shell.currentWidget; return p && "
         "p.context && p.context.path === 'chapter.ipynb' && "
-        "p.content.widgets.length"))
+        "p.content.widgets.length === arguments[0]", cells))
     raw, admonitions, maths, pending = [], 0, 0, 0
-    for k in lab.js(MARKDOWN_CELLS):
+    markdown = lab.js(MARKDOWN_CELLS)
+    for k in markdown:
         got = wait_for(f"markdown cell {k} to render", lambda k=k:
                        lab.drv.execute_async_script(MARKDOWN_TEXT, k))
         text, adm, mth = got
@@ -839,7 +842,9 @@ def test_chapter_myst_renders_in_jupyterlab(lab):
         raw += [f"cell {k}: {m!r} in {text[:120]!r}" for m in RAW_MYST
                 if m in text]
     assert not raw, "raw MyST in JupyterLab:\n" + "\n".join(raw[:10])
-    assert admonitions >= 3, "the solutions' admonitions did not render"
+    assert admonitions >= 3, (
+        f"the solutions' admonitions did not render (markdown cells "
+        f"{markdown} of {cells})")
     assert maths >= 10, "the maths did not render"
     # before its cells run, a glued number reads as a short note
     assert pending >= 5, f"glue roles do not read {GLUE_PENDING!r}"

@@ -167,15 +167,16 @@ nbval: $(STAMP)
 # and search working; screenshots in _build/screenshots/. Builds the book
 # first if _build/html is missing. tests/browser/test_lab_widgets.py also
 # starts `jupyter lab` as `make lab` does and uses nnkit's widgets in it.
-# With JOBS > 0 the two files run side by side (one Chromium each):
-# 245 s instead of 298 s on 2 cores.
+# With JOBS > 0 two workers share the work (one Chromium each): the
+# JupyterLab tests stay together on one worker (xdist group "lab", they
+# share one JupyterLab) and the book's pages go to whichever is free.
 test-browser: $(STAMP)
 	@if [ ! -f _build/html/index.html ] || \
 	    [ ! -f _build/html/es/index.html ]; then \
 	  $(MAKE) --no-print-directory book; fi
 	NNBOOK_BROWSER=1 NNBOOK_CHROMIUM=$(CHROMIUM) \
 	  NNBOOK_CHROMEDRIVER=$(CHROMEDRIVER) python -m pytest -p no:randomly \
-	  $(if $(XDIST),$(XDIST) --dist loadfile) tests/browser
+	  $(if $(XDIST),$(XDIST) --dist loadgroup) tests/browser
 
 # --- working on the book ----------------------------------------------------
 

@@ -67,6 +67,10 @@ from nnkit.book import GLUE_PENDING
 
 from .chromium import HOST, launch, skip_without_chromium
 
+# One JupyterLab and one notebook serve every test here, in order: under
+# pytest-xdist (`--dist loadgroup`) they all run on the same worker.
+pytestmark = pytest.mark.xdist_group("lab")
+
 TOKEN = "nnbook-lab-widgets-test"
 NOTEBOOK = "widgets.ipynb"
 CELLS = ["import nnkit.widgets as w\nw.activation_explorer()",

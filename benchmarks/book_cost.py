@@ -114,8 +114,10 @@ def report(runs: list[Run], header: str,
                 f"{minutes(TEST_BUDGET)}; "
                 + ("**over budget**." if total >= TEST_BUDGET
                    else "within it.")
-                + " The book build's share depends on its cache: a "
-                  "chapter whose code did not change is not run again."]
+                + " Each notebook runs once: the nbval step adds every "
+                  "notebook that passes to the book's execution cache "
+                  "(tests/nbval_record.py), so the book step renders "
+                  "without running them."]
     else:
         out += ["", "No `make test` has been recorded yet."]
     return "\n".join(out) + "\n"

@@ -56,20 +56,20 @@ class _Recorder:
     def __init__(self, file_item):
         from nbclient import NotebookClient
 
-        self.file_item = file_item
         self.nb = copy.deepcopy(file_item.nb)
         # As jupyter-cache runs it: no timing metadata in the cells.
         self.client = NotebookClient(self.nb, record_timing=False)
         self.client.reset_execution_trackers()
-        self.client.kc = None           # set once the kernel is up
+        # nbclient answers Output widgets on this client
+        self.client.kc = file_item.kernel.kc
         self.code_index = [i for i, c in enumerate(self.nb.cells)
                            if c.cell_type == "code"]
         self.cell = None                # (index in nb.cells, cell) running
         self.parent_id = None           # msg_id of its execute_request
-        self.ok = True                  # every cell ran and passed
+        self.passed = 0                 # cells that ran and passed
         self.started = None             # when the first cell was sent
 
-    def start_cell(self, cell_num):
+    def start_cell(self, cell_num, source):
         if self.started is None:
             self.started = time.perf_counter()
         index = self.code_index[cell_num]
@@ -77,8 +77,13 @@ class _Recorder:
         # What nbclient does before each cell (async_execute_cell).
         cell.outputs = []
         self.client.clear_before_next_output = False
-        self.cell = (index, cell)
-        self.client.kc = self.file_item.kernel.kc
+        # nbclient skips an empty cell; nbval sends it anyway.
+        self.cell = (index, cell) if source.strip() else None
+        self.parent_id = None
+
+    def complete(self):
+        """Every code cell ran and passed (none failed or was skipped)."""
+        return self.passed == len(self.code_index)
 
     def message(self, msg):
         """Feed one iopub message, as nbclient's poll loop would."""
@@ -149,12 +154,8 @@ def _patch_nbval():
         recorder = getattr(self.parent, "_nnbook_recorder", None)
         if recorder is None:
             recorder = self.parent._nnbook_recorder = _Recorder(self.parent)
-        recorder.start_cell(self.cell_num)
+        recorder.start_cell(self.cell_num, self.cell.source)
         self.parent.kernel._nnbook_recorder = recorder
-        recorder.parent_id = None
-        if not self.cell.source.strip():
-            # nbclient skips an empty cell; nbval sends it anyway.
-            recorder.cell = None
         try:
             runtest(self)
         finally:
@@ -167,9 +168,7 @@ def _patch_nbval():
     def file_teardown(self):
         recorder = getattr(self, "_nnbook_recorder", None)
         try:
-            if (recorder is not None and recorder.ok
-                    and getattr(self, "_nnbook_cells_passed", 0)
-                    == len(recorder.code_index)
+            if (recorder is not None and recorder.complete()
                     and self.kernel is not None and self.kernel.is_alive()):
                 nb, seconds = recorder.notebook(_language_info(self.kernel))
                 _stage(self.config, Path(str(self.fspath)), nb, seconds)
@@ -229,13 +228,9 @@ def pytest_runtest_makereport(item, call):
     report = outcome.get_result()
     if report.when != "call" or not isinstance(item, IPyNbCell):
         return
-    if report.passed:
-        item.parent._nnbook_cells_passed = getattr(
-            item.parent, "_nnbook_cells_passed", 0) + 1
-    else:
-        recorder = getattr(item.parent, "_nnbook_recorder", None)
-        if recorder is not None:
-            recorder.ok = False
+    recorder = getattr(item.parent, "_nnbook_recorder", None)
+    if report.passed and recorder is not None:
+        recorder.passed += 1
 
 
 def pytest_sessionfinish(session, exitstatus):

@@ -22,8 +22,10 @@ contributions add up.
 
 Windows that tile the image (stride = pool size, Keras' default) need
 no adding up: max pooling then views the image as (N, Ho, ph, Wo, pw, C)
-tiles; the forward pass keeps each window's argmax (``_tile_max``) and
-the backward pass writes every pixel's share once (``_tile_gradient``).
+tiles, copied once into ph pw contiguous planes (plane k: pixel k of
+every window, ``_planes``); the forward pass keeps each window's argmax
+(``_tile_max``) and the backward pass fills dx's planes and copies them
+back into the tiles once (``_tile_gradient``).
 
 'same' padding: padded pixels never win a max (they are -inf), and an
 average divides by the number of *real* pixels in the window, as in
@@ -150,7 +152,7 @@ class MaxPooling2D(_Pooling2D):
         self.xp = pad_input(x, self.pads, value=-np.inf)
         self.x_shape = x.shape
         if self.strides == self.pool_size:
-            self.out, self.argmax = _tile_max(self._tiles(self.xp))
+            self.out, self.argmax = _tile_max(self._planes(self.xp))
         else:
             self.out = self._reduce(self.xp, np.maximum)
         return self.out
@@ -176,6 +178,14 @@ class MaxPooling2D(_Pooling2D):
         n, c = len(a), a.shape[-1]
         return a[:, :ho * ph, :wo * pw].reshape(n, ho, ph, wo, pw, c)
 
+    def _planes(self, a: np.ndarray) -> np.ndarray:
+        """The tiling windows' pixels as (ph pw, N, Ho, Wo, C): plane
+        k = a pw + b holds pixel (a, b) of every window."""
+        # one copy into contiguous planes: every later operation then
+        # runs over contiguous memory (NumPy copies strided operands)
+        tiles = self._tiles(a).transpose(2, 4, 0, 1, 3, 5)
+        return np.ascontiguousarray(tiles).reshape(-1, *tiles.shape[2:])
+
     def _tile_gradient(self, dout):
         """dx for windows that tile the image: each window's dout goes
         to the offset ``argmax`` kept by the forward pass."""
@@ -187,22 +197,23 @@ class MaxPooling2D(_Pooling2D):
         covered = self.xp.shape[1:3] == (ho * ph, wo * pw)
         # every pixel is written below, except those no window covers
         dxp = (np.empty if covered else np.zeros)(self.xp.shape, self.dtype)
-        tiles = self._tiles(dxp)
+        planes = np.empty((ph, pw) + dout.shape, self.dtype)
         for k in range(ph * pw):              # (uint8: see _tile_max)
             np.multiply(dout, (self.argmax == k).view(np.uint8),
-                        out=tiles[:, :, k // pw, :, k % pw, :])
+                        out=planes[k // pw, k % pw])
+        # the planes back into the windows, in one copy (see _planes)
+        np.copyto(self._tiles(dxp), planes.transpose(2, 3, 0, 4, 1, 5))
         (pt, _), (pl, _) = self.pads
         return dxp[:, pt:pt + h, pl:pl + w, :]
 
 
-def _tile_max(tiles: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Max of each window of a (N, Ho, ph, Wo, pw, C) tile view and the
-    row-major offset k = a pw + b of its first maximum (the argmax)."""
-    ph, pw = tiles.shape[2], tiles.shape[4]
-    out = tiles[:, :, 0, :, 0, :].copy()
-    argmax = np.zeros(out.shape, np.min_scalar_type(ph * pw))
-    for k in range(1, ph * pw):
-        pixel = tiles[:, :, k // pw, :, k % pw, :]
+def _tile_max(planes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Max of each window, from its pixels' planes (ph pw, N, Ho, Wo,
+    C), and the row-major offset k = a pw + b of its first maximum (the
+    argmax)."""
+    out = planes[0].copy()
+    argmax = np.zeros(out.shape, np.min_scalar_type(len(planes)))
+    for k, pixel in enumerate(planes[1:], start=1):
         # strictly greater: on ties the first maximum keeps the gradient
         # (as in TensorFlow); a uint8 view, as numpy's bool casts are slow
         won = (pixel > out).view(np.uint8)

@@ -5,7 +5,9 @@ Each activation is a small object with
 * ``forward(x)`` -> ``y``, elementwise (softmax: along the last axis);
 * ``backward(x, y, dout)`` -> ``dx``, the vector-Jacobian product that
   backpropagation needs (``dout * f'(x)`` for elementwise functions);
-* ``derivative(x)`` -> ``f'(x)`` for plotting (elementwise ones only).
+* ``derivative(x)`` -> ``f'(x)`` for plotting (elementwise ones only);
+* ``forward_in_place(x)``: ``forward(x)``, written over x when
+  ``backward`` does not read x (ReLU), for a layer that owns x.
 
 Every formula is written so that no ``exp`` overflows for ``|x|`` up to
 1e4 and beyond: the usual trick is to only ever exponentiate
@@ -119,6 +121,14 @@ class Activation:
         """dL/dx given dL/dy; elementwise: dout * f'(x)."""
         return dout * self.derivative(x)
 
+    def forward_in_place(self, x: np.ndarray) -> np.ndarray:
+        """``forward(x)``, overwriting x if ``backward`` needs only y.
+
+        For a layer whose x is its own temporary (Dense's, Conv2D's z):
+        one array less per call. Here x is kept (a new y).
+        """
+        return self.forward(x)
+
     def __call__(self, x: np.ndarray) -> np.ndarray:
         return self.forward(np.asarray(x))
 
@@ -204,8 +214,13 @@ class ReLU(Activation):
     def derivative(self, x):
         return (x > 0).astype(x.dtype if x.dtype.kind == "f" else float)
 
+    def forward_in_place(self, x):
+        return np.maximum(x, 0, out=x)
+
     def backward(self, x, y, dout):
-        return dout * (x > 0)
+        # y > 0 exactly where x > 0, so y alone suffices (x may have
+        # been overwritten); a uint8 view: NumPy's bool casts are slow
+        return dout * (y > 0).view(np.uint8)
 
 
 class LeakyReLU(Activation):

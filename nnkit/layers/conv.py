@@ -185,7 +185,7 @@ class Conv2D(Im2colMixin, Layer):
         z = self._convolve(x, (self.kernel_size, self.strides, self.pads,
                                self.dilation_rate))
         z = z.reshape(len(x), ho, wo, self.filters)
-        out = self.activation.forward(z)
+        out = self.activation.forward_in_place(z)   # z is ours to reuse
         self.z, self.out = z, out
         return out
 

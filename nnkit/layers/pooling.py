@@ -198,9 +198,12 @@ class MaxPooling2D(_Pooling2D):
         # every pixel is written below, except those no window covers
         dxp = (np.empty if covered else np.zeros)(self.xp.shape, self.dtype)
         planes = np.empty((ph, pw) + dout.shape, self.dtype)
-        for k in range(ph * pw):              # (uint8: see _tile_max)
-            np.multiply(dout, (self.argmax == k).view(np.uint8),
-                        out=planes[k // pw, k % pw])
+        for k in range(ph * pw):
+            plane = planes[k // pw, k % pw]
+            # the mask argmax == k written as numbers into the plane,
+            # times dout (2x faster than a product with a bool mask)
+            np.equal(self.argmax, k, out=plane, casting="unsafe")
+            plane *= dout
         # the planes back into the windows, in one copy (see _planes)
         np.copyto(self._tiles(dxp), planes.transpose(2, 3, 0, 4, 1, 5))
         (pt, _), (pl, _) = self.pads

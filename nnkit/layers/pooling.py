@@ -22,10 +22,10 @@ contributions add up.
 
 Windows that tile the image (stride = pool size, Keras' default) need
 no adding up: max pooling then views the image as (N, Ho, ph, Wo, pw, C)
-tiles, copied once into ph pw contiguous planes (plane k: pixel k of
-every window, ``_planes``); the forward pass keeps each window's argmax
-(``_tile_max``) and the backward pass fills dx's planes and copies them
-back into the tiles once (``_tile_gradient``).
+tiles. The forward pass copies pixel k of every window into contiguous
+memory, one k at a time, and keeps each window's argmax (``_tile_max``);
+the backward pass fills dx's ph pw planes (plane k: pixel k of every
+window) and copies them back into the tiles once (``_tile_gradient``).
 
 'same' padding: padded pixels never win a max (they are -inf), and an
 average divides by the number of *real* pixels in the window, as in
@@ -152,7 +152,7 @@ class MaxPooling2D(_Pooling2D):
         self.xp = pad_input(x, self.pads, value=-np.inf)
         self.x_shape = x.shape
         if self.strides == self.pool_size:
-            self.out, self.argmax = _tile_max(self._planes(self.xp))
+            self.out, self.argmax = _tile_max(self._tiles(self.xp))
         else:
             self.out = self._reduce(self.xp, np.maximum)
         return self.out
@@ -178,14 +178,6 @@ class MaxPooling2D(_Pooling2D):
         n, c = len(a), a.shape[-1]
         return a[:, :ho * ph, :wo * pw].reshape(n, ho, ph, wo, pw, c)
 
-    def _planes(self, a: np.ndarray) -> np.ndarray:
-        """The tiling windows' pixels as (ph pw, N, Ho, Wo, C): plane
-        k = a pw + b holds pixel (a, b) of every window."""
-        # one copy into contiguous planes: every later operation then
-        # runs over contiguous memory (NumPy copies strided operands)
-        tiles = self._tiles(a).transpose(2, 4, 0, 1, 3, 5)
-        return np.ascontiguousarray(tiles).reshape(-1, *tiles.shape[2:])
-
     def _tile_gradient(self, dout):
         """dx for windows that tile the image: each window's dout goes
         to the offset ``argmax`` kept by the forward pass."""
@@ -204,19 +196,23 @@ class MaxPooling2D(_Pooling2D):
             # times dout (2x faster than a product with a bool mask)
             np.equal(self.argmax, k, out=plane, casting="unsafe")
             plane *= dout
-        # the planes back into the windows, in one copy (see _planes)
+        # the planes back into the windows, in one copy
         np.copyto(self._tiles(dxp), planes.transpose(2, 3, 0, 4, 1, 5))
         (pt, _), (pl, _) = self.pads
         return dxp[:, pt:pt + h, pl:pl + w, :]
 
 
-def _tile_max(planes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Max of each window, from its pixels' planes (ph pw, N, Ho, Wo,
-    C), and the row-major offset k = a pw + b of its first maximum (the
-    argmax)."""
-    out = planes[0].copy()
-    argmax = np.zeros(out.shape, np.min_scalar_type(len(planes)))
-    for k, pixel in enumerate(planes[1:], start=1):
+def _tile_max(tiles: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Max of each window of a (N, Ho, ph, Wo, pw, C) tile view and the
+    row-major offset k = a pw + b of its first maximum (the argmax)."""
+    ph, pw = tiles.shape[2], tiles.shape[4]
+    out = tiles[:, :, 0, :, 0, :].copy()
+    pixel = np.empty_like(out)
+    argmax = np.zeros(out.shape, np.min_scalar_type(ph * pw))
+    for k in range(1, ph * pw):
+        # pixel k of every window, copied once into contiguous memory
+        # (NumPy would copy a strided operand for each operation)
+        np.copyto(pixel, tiles[:, :, k // pw, :, k % pw, :])
         # strictly greater: on ties the first maximum keeps the gradient
         # (as in TensorFlow); a uint8 view, as numpy's bool casts are slow
         won = (pixel > out).view(np.uint8)

@@ -37,6 +37,7 @@ from typing import Any
 import numpy as np
 
 from . import _validate as check
+from ._docs import inherit_sections
 from .activations import log_softmax, sigmoid, softmax
 
 __all__ = [
@@ -153,6 +154,12 @@ class Loss:
 
     name = "loss"
     fused_activation: str | None = None
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        # A subclass's docstring inherits the Args entries and sections
+        # it leaves out from its bases (nnkit._docs).
+        super().__init_subclass__(**kwargs)
+        inherit_sections(cls)
 
     def __init__(self, reduction: Any = "sum_over_batch_size"):
         self.reduction = _check_reduction(type(self).__name__, reduction)

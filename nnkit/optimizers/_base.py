@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from .. import _validate as check
+from .._docs import inherit_sections
 from ..layers.base import Parameter
 
 __all__ = ["Optimizer"]
@@ -51,6 +52,12 @@ class Optimizer:
 
     name = "optimizer"
     slot_names: tuple[str, ...] = ()
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        # A subclass's docstring inherits the Args entries and sections
+        # it leaves out from its bases (nnkit._docs).
+        super().__init_subclass__(**kwargs)
+        inherit_sections(cls)
 
     def __init__(self, learning_rate: Any = 0.01,
                  clipnorm: float | None = None,

@@ -28,8 +28,9 @@ import numpy as np
 
 from .. import _validate as check
 from .base import Layer
+from .base_conv import check_data_format
 from .conv import check_images
-from .conv1d import check_data_format, check_steps
+from .conv1d import check_steps
 
 __all__ = ["GlobalAveragePooling2D", "GlobalMaxPooling2D",
            "GlobalAveragePooling1D", "GlobalMaxPooling1D"]

@@ -38,7 +38,8 @@ import numpy as np
 
 from .. import _validate as check
 from .base import Layer
-from .conv import check_images, check_padding
+from .base_conv import check_padding
+from .conv import check_images
 from .im2col import (
     conv_output_size,
     kernel_offsets,

@@ -30,8 +30,8 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from .base import Layer
-from .conv import check_padding
-from .conv1d import check_data_format, check_steps, to_single
+from .base_conv import check_data_format, check_padding, to_single
+from .conv1d import check_steps
 from .im2col import conv_output_size, same_padding
 
 __all__ = ["MaxPooling1D", "AveragePooling1D"]

@@ -1,0 +1,116 @@
+"""What Conv1D, Conv2D and Conv2DTranspose share: Keras' arguments.
+
+The three convolutions take the same Keras arguments (``filters``,
+``kernel_size``, ``strides``, ``padding``, ``data_format``,
+``dilation_rate``, then Dense's kernel arguments), check them the same
+way and save them under the same config keys, as Keras' own
+``BaseConv`` does. ``BaseConv`` holds that part once; each layer adds
+only what differs: its geometry, its product (``conv``, ``conv1d``,
+``conv_transpose``) and, for Conv2DTranspose, ``output_padding``.
+
+``rank`` is the number of spatial axes: 2 for images, whose window
+arguments are pairs ``(kh, kw)``; 1 for sequences, whose window
+arguments are single ints (a 1-tuple is accepted, as in Keras).
+
+The argument checks the pooling and upsampling layers share with the
+convolutions (``check_padding``, ``to_single``, ``check_data_format``)
+live here too.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import _validate as check
+from .base import Layer
+from .kernel import AffineMixin
+
+__all__ = ["BaseConv", "check_padding", "to_single", "check_data_format"]
+
+
+def check_padding(padding: Any, owner: str,
+                  choices: tuple[str, ...] = ("valid", "same")) -> str:
+    """One of ``choices`` (any case, as Keras), else an error naming
+    owner."""
+    if isinstance(padding, str):
+        padding = padding.lower()
+    return check.one_of(owner, "padding", padding, choices)
+
+
+def to_single(value: Any, arg: str, owner: str) -> int:
+    """A positive int given as an int or a 1-tuple (Keras accepts both)."""
+    v = value[0] if isinstance(value, (tuple, list)) and len(value) == 1 \
+        else value
+    if isinstance(v, (tuple, list)):
+        raise check.ArgumentTypeError(
+            f"{owner}: {arg} must be a positive integer (or a 1-tuple), "
+            f"got {check.show(value)}")
+    return check.positive_int(owner, arg, v)
+
+
+def check_data_format(value: Any, owner: str) -> str:
+    """nnkit is channels last: None or ``"channels_last"`` only."""
+    if value not in (None, "channels_last"):
+        raise ValueError(f"{owner}: data_format must be 'channels_last' "
+                         f"(nnkit has no channels_first), got {value!r}")
+    return "channels_last"
+
+
+class BaseConv(AffineMixin, Layer):
+    """Keras' convolution arguments, checked and saved once.
+
+    Args:
+        filters: number of filters F (> 0), the output's channels.
+        kernel_size: the window, int or (kh, kw).
+        strides: the step between windows, int or (sh, sw), default 1.
+        padding: ``"valid"`` (no padding) or ``"same"`` (TensorFlow's
+            placement: the extra row or step, if any, goes after).
+        data_format: ``"channels_last"`` (or None); nnkit has no other.
+        dilation_rate: the spacing of a window's taps, int or (dh, dw),
+            default 1.
+    """
+
+    rank = 2                         # spatial axes; Conv1D sets 1
+    paddings = ("valid", "same")     # Conv1D adds "causal"
+
+    def __init__(self, filters: int, kernel_size: Any, strides: Any = 1,
+                 padding: str = "valid", data_format: str | None = None,
+                 dilation_rate: Any = 1, activation: Any = None,
+                 use_bias: bool = True,
+                 kernel_initializer: Any = "glorot_uniform",
+                 bias_initializer: Any = "zeros",
+                 kernel_regularizer: Any = None,
+                 bias_regularizer: Any = None,
+                 activity_regularizer: Any = None, **kwargs: Any):
+        super().__init__(**kwargs)
+        owner = self.describe()
+        self.filters = check.positive_int(owner, "filters", filters)
+        self.kernel_size = self._window_arg("kernel_size", kernel_size)
+        self.strides = self._window_arg("strides", strides)
+        self.padding = check_padding(padding, owner, self.paddings)
+        self.data_format = check_data_format(data_format, owner)
+        self.dilation_rate = self._window_arg("dilation_rate",
+                                              dilation_rate)
+        self._init_kernel(activation, use_bias, kernel_initializer,
+                          bias_initializer, kernel_regularizer,
+                          bias_regularizer, activity_regularizer)
+
+    def _window_arg(self, name: str, value: Any) -> Any:
+        """A window argument: a pair (kh, kw) for images, an int for
+        sequences."""
+        if self.rank == 1:
+            return to_single(value, name, self.describe())
+        return check.int_pair(self.describe(), name, value)
+
+    def get_config(self):
+        def window(v):
+            return list(v) if isinstance(v, tuple) else v
+
+        return {
+            **super().get_config(), "filters": self.filters,
+            "kernel_size": window(self.kernel_size),
+            "strides": window(self.strides), "padding": self.padding,
+            "data_format": self.data_format,
+            "dilation_rate": window(self.dilation_rate),
+            **self._kernel_config(),
+        }

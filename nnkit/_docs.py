@@ -76,6 +76,8 @@ def _signature_order(cls: type) -> dict[str, int] | None:
     for i, p in enumerate(params):
         stars = {p.VAR_POSITIONAL: "*", p.VAR_KEYWORD: "**"}.get(p.kind, "")
         order[stars + p.name] = i
+        if p.kind == p.VAR_KEYWORD:
+            order["**kwargs"] = i    # the name docstrings use for it
     return order
 
 

@@ -12,20 +12,23 @@ only what differs: its geometry, its product (``conv``, ``conv1d``,
 arguments are pairs ``(kh, kw)``; 1 for sequences, whose window
 arguments are single ints (a 1-tuple is accepted, as in Keras).
 
-The argument checks the pooling and upsampling layers share with the
-convolutions (``check_padding``, ``to_single``, ``check_data_format``)
-live here too.
+The checks the pooling and upsampling layers share with the
+convolutions (``check_padding``, ``to_single``, ``check_data_format``,
+and ``check_channels_last`` for their inputs) live here too.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from .. import _validate as check
 from .base import Layer
 from .kernel import AffineMixin
 
-__all__ = ["BaseConv", "check_padding", "to_single", "check_data_format"]
+__all__ = ["BaseConv", "check_padding", "to_single", "check_data_format",
+           "check_channels_last"]
 
 
 def check_padding(padding: Any, owner: str,
@@ -54,6 +57,23 @@ def check_data_format(value: Any, owner: str) -> str:
         raise ValueError(f"{owner}: data_format must be 'channels_last' "
                          f"(nnkit has no channels_first), got {value!r}")
     return "channels_last"
+
+
+def check_channels_last(layer: Layer, x: Any, axes: tuple[str, ...],
+                        what: str) -> np.ndarray:
+    """A batch ``(N, *axes, C)`` of ``what`` ("images": axes height, width;
+    "sequences": steps) with the channels C the layer was built for, any
+    size along ``axes`` as in Keras. Returns x in the layer's dtype."""
+    x = np.asarray(x)
+    if x.dtype.kind not in "fiub":
+        raise TypeError(f"{layer.describe()} expects a numeric array, "
+                        f"got dtype {x.dtype}")
+    c = layer.input_shape[-1] if layer.built else None
+    if x.ndim != len(axes) + 2 or (c is not None and x.shape[-1] != c):
+        want = f"(batch, {', '.join(axes)}, {c or 'channels'})"
+        raise ValueError(f"{layer.describe()} expects {what} of shape "
+                         f"{want}, got an input of shape {x.shape}")
+    return x.astype(layer.dtype, copy=False)
 
 
 class BaseConv(AffineMixin, Layer):

@@ -32,7 +32,7 @@ from __future__ import annotations
 import numpy as np
 
 from .base import Layer
-from .base_conv import BaseConv
+from .base_conv import BaseConv, check_channels_last
 from .im2col import col2im, conv_output_size, im2col, resolve_padding
 from .kernel import AffineMixin
 
@@ -43,16 +43,7 @@ def check_images(layer: Layer, x: np.ndarray) -> np.ndarray:
     """A batch of images (N, H, W, C) with the channels the layer was
     built for; any H and W, as in Keras. Returns x in the layer dtype.
     """
-    x = np.asarray(x)
-    if x.dtype.kind not in "fiub":
-        raise TypeError(f"{layer.describe()} expects a numeric array, "
-                        f"got dtype {x.dtype}")
-    c = layer.input_shape[-1] if layer.built else None
-    if x.ndim != 4 or (c is not None and x.shape[-1] != c):
-        want = f"(batch, height, width, {c or 'channels'})"
-        raise ValueError(f"{layer.describe()} expects images of shape "
-                         f"{want}, got an input of shape {x.shape}")
-    return x.astype(layer.dtype, copy=False)
+    return check_channels_last(layer, x, ("height", "width"), "images")
 
 
 class Im2colMixin(AffineMixin):

@@ -31,7 +31,7 @@ from __future__ import annotations
 import numpy as np
 
 from .base import Layer
-from .base_conv import BaseConv
+from .base_conv import BaseConv, check_channels_last
 from .conv import Im2colMixin
 from .im2col import conv_output_size, same_padding
 
@@ -40,16 +40,7 @@ __all__ = ["Conv1D", "check_steps"]
 
 def check_steps(layer: Layer, x: np.ndarray) -> np.ndarray:
     """A batch of sequences (N, L, C) with the layer's C; any L."""
-    x = np.asarray(x)
-    if x.dtype.kind not in "fiub":
-        raise TypeError(f"{layer.describe()} expects a numeric array, "
-                        f"got dtype {x.dtype}")
-    c = layer.input_shape[-1] if layer.built else None
-    if x.ndim != 3 or (c is not None and x.shape[-1] != c):
-        want = f"(batch, steps, {c or 'channels'})"
-        raise ValueError(f"{layer.describe()} expects sequences of shape "
-                         f"{want}, got an input of shape {x.shape}")
-    return x.astype(layer.dtype, copy=False)
+    return check_channels_last(layer, x, ("steps",), "sequences")
 
 
 class Conv1D(Im2colMixin, BaseConv):

@@ -350,7 +350,12 @@ class Huber(Loss):
 
 
 class _CrossEntropy(Loss):
-    """What the cross-entropies share: ``from_logits`` and the fusion."""
+    """What the cross-entropies share: ``from_logits`` and the fusion.
+
+    Args:
+        from_logits: y_pred holds logits z rather than probabilities.
+        reduction: see ``Loss``.
+    """
 
     def __init__(self, from_logits: bool = False,
                  reduction: Any = "sum_over_batch_size"):
@@ -369,6 +374,9 @@ class _SmoothedCrossEntropy(_CrossEntropy):
     ``t' = t (1 - s) + s / K`` with K = 2 for the binary loss and K the
     number of classes for the categorical one. Both the value and the
     gradient then use t' in place of t.
+
+    Args:
+        label_smoothing: s in [0, 1], default 0.
     """
 
     def __init__(self, from_logits: bool = False,
@@ -393,6 +401,9 @@ class _SmoothedCrossEntropy(_CrossEntropy):
         return cfg
 
 
+# The cross-entropies' docstrings inherit their Args from _CrossEntropy
+# and _SmoothedCrossEntropy (nnkit._docs: help() and the API page show
+# them).
 class BinaryCrossentropy(_SmoothedCrossEntropy):
     """-[t log p + (1 - t) log(1 - p)], averaged over the last axis.
 
@@ -403,11 +414,6 @@ class BinaryCrossentropy(_SmoothedCrossEntropy):
     sigmoid(z) - t. From probabilities: p is clipped to [eps, 1 - eps];
     gradient (p - t) / (p (1 - p)) inside the clip range, 0 outside
     (:ref:`keras-conventions`).
-
-    Args:
-        from_logits: y_pred holds logits z rather than probabilities.
-        label_smoothing: s in [0, 1], default 0.
-        reduction: see ``Loss``.
     """
 
     name = "binary_crossentropy"
@@ -449,11 +455,6 @@ class CategoricalCrossentropy(_SmoothedCrossEntropy):
     From probabilities, Keras first renormalises p to sum to 1, then
     clips it to [eps, 1 - eps]. From logits z the value is
     logsumexp(z) - sum_k t_k z_k and the gradient softmax(z) - t.
-
-    Args:
-        from_logits: y_pred holds logits z rather than probabilities.
-        label_smoothing: s in [0, 1], default 0.
-        reduction: see ``Loss``.
     """
 
     name = "categorical_crossentropy"
@@ -497,10 +498,6 @@ class SparseCategoricalCrossentropy(_CrossEntropy):
     Keras 3 gives this loss no ``label_smoothing`` (it would need the
     one-hot targets): one-hot encode the labels and use
     ``CategoricalCrossentropy(label_smoothing=...)``.
-
-    Args:
-        from_logits: y_pred holds logits z rather than probabilities.
-        reduction: see ``Loss``.
     """
 
     name = "sparse_categorical_crossentropy"

@@ -113,20 +113,13 @@ class _Pooling1D(Layer):
                 "data_format": self.data_format}
 
 
+# Each layer's docstring shows what is its own; _Pooling1D's Args and
+# shapes complete it (nnkit._docs: help() and the API page show both).
 class MaxPooling1D(_Pooling1D):
     """Max pooling: each window of steps is replaced by its maximum.
 
     Args:
-        pool_size: p, an int or a 1-tuple, Keras default 2.
-        strides: s, or None (None: equal to ``pool_size``).
         padding: ``"valid"`` or ``"same"`` (pads with -inf).
-        data_format: ``"channels_last"`` (or None); nnkit has no other.
-        **kwargs: ``name``, ``dtype``, ``input_shape`` (see ``Layer``).
-
-    Input shape:
-        (N, L, C)
-    Output shape:
-        (N, Lo, C)
     """
 
     def forward(self, x, training=False):
@@ -146,17 +139,8 @@ class AveragePooling1D(_Pooling1D):
     """Average pooling: each window of steps is replaced by its mean.
 
     Args:
-        pool_size: p, an int or a 1-tuple, Keras default 2.
-        strides: s, or None (None: equal to ``pool_size``).
         padding: ``"valid"`` or ``"same"`` (the mean is over the
             window's real steps only, as in TensorFlow).
-        data_format: ``"channels_last"`` (or None); nnkit has no other.
-        **kwargs: ``name``, ``dtype``, ``input_shape`` (see ``Layer``).
-
-    Input shape:
-        (N, L, C)
-    Output shape:
-        (N, Lo, C)
     """
 
     def forward(self, x, training=False):

@@ -38,6 +38,7 @@ import numpy as np
 
 from . import _validate as check
 from ._docs import inherit_sections
+from ._public import config_repr
 from .activations import log_softmax, sigmoid, softmax
 
 __all__ = [
@@ -253,9 +254,7 @@ class Loss:
             return {}
         return {"reduction": self.reduction}
 
-    def __repr__(self) -> str:
-        args = ", ".join(f"{k}={v}" for k, v in self.get_config().items())
-        return f"{type(self).__name__}({args})"
+    __repr__ = config_repr          # Name(arg=value, ...)
 
 
 class MeanSquaredError(Loss):
@@ -577,11 +576,7 @@ def get(identifier: Any) -> Loss:
     if isinstance(identifier, Loss):
         return identifier
     if isinstance(identifier, dict):
-        cfg = dict(identifier)
-        cls = _REGISTRY.get(cfg.pop("name", None))
-        if cls is None:
-            raise ValueError(f"unknown loss config {identifier!r}")
-        return cls(**check.known_arguments("loss config", cls, cfg))
+        return check.from_config("loss", identifier, _REGISTRY)
     if isinstance(identifier, str):
         return check.by_name("loss", identifier, _REGISTRY, _ALIASES,
                              set(_REGISTRY) | set(_ALIASES))()

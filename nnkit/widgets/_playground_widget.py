@@ -20,8 +20,7 @@ and each tick trains as many epochs as fit in the frame's budget
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from dataclasses import replace
 from functools import lru_cache
 from typing import Any
@@ -31,7 +30,7 @@ import numpy as np
 
 from ..datasets import playground as _playground_dataset
 from . import _playground as choices
-from ._base import _bad, _no_null_tooltips
+from ._base import _bad, _no_null_tooltips, _QuietControls
 from ._playground import PlaygroundConfig
 from ._playground_code import playground_code
 from ._playground_html import (
@@ -115,7 +114,7 @@ def dataset_thumbnail(name: str, size: int = 38) -> bytes:
     return png_bytes(img)
 
 
-class Playground:
+class Playground(_QuietControls):
     """The TensorFlow Playground, live in JupyterLab, driven by nnkit.
 
     Everything the original offers (data sets, noise, train ratio,
@@ -158,7 +157,6 @@ class Playground:
                 or epochs_per_frame < 1):
             raise _bad("Playground", "epochs_per_frame",
                        "None or an integer >= 1", epochs_per_frame)
-        self._quiet = False
         self._hidden = list(cfg.hidden)
         self._epoch_cost = 0.0       # s per epoch (A and B), running mean
         self._draw_cost = 0.0        # s per redraw, running mean
@@ -623,15 +621,6 @@ class Playground:
         self._last_tick = start
         self.train(self.epochs_this_frame(), draw=True)
         self.frame_times.append(time.perf_counter() - start)
-
-    @contextmanager
-    def _quietly(self) -> Iterator[None]:
-        """Set several controls with one reset, not one per control."""
-        self._quiet = True
-        try:
-            yield
-        finally:
-            self._quiet = False
 
     def _pause(self) -> None:
         with self._quietly():

@@ -33,7 +33,6 @@ UNSUPPORTED = {
 }
 # Keras arguments a particular nnkit class does not take (yet).
 NOT_YET = {
-    "MaxPooling2D": {"data_format"}, "AveragePooling2D": {"data_format"},
     "SparseCategoricalCrossentropy": {"ignore_class"},
 }
 

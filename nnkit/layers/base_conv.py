@@ -27,8 +27,8 @@ from .. import _validate as check
 from .base import Layer
 from .kernel import AffineMixin
 
-__all__ = ["BaseConv", "check_padding", "to_single", "check_data_format",
-           "check_channels_last"]
+__all__ = ["BaseConv", "check_padding", "to_single", "window_arg",
+           "window_config", "check_data_format", "check_channels_last"]
 
 
 def check_padding(padding: Any, owner: str,
@@ -49,6 +49,19 @@ def to_single(value: Any, arg: str, owner: str) -> int:
             f"{owner}: {arg} must be a positive integer (or a 1-tuple), "
             f"got {check.show(value)}")
     return check.positive_int(owner, arg, v)
+
+
+def window_arg(owner: str, name: str, value: Any, rank: int) -> Any:
+    """A window argument (kernel_size, strides, pool_size...): a pair
+    (kh, kw) for images (rank 2), an int for sequences (rank 1)."""
+    if rank == 1:
+        return to_single(value, name, owner)
+    return check.int_pair(owner, name, value)
+
+
+def window_config(value: Any) -> Any:
+    """A window argument as Keras' config holds it: a pair as a list."""
+    return list(value) if isinstance(value, tuple) else value
 
 
 def check_data_format(value: Any, owner: str) -> str:
@@ -105,32 +118,23 @@ class BaseConv(AffineMixin, Layer):
         super().__init__(**kwargs)
         owner = self.describe()
         self.filters = check.positive_int(owner, "filters", filters)
-        self.kernel_size = self._window_arg("kernel_size", kernel_size)
-        self.strides = self._window_arg("strides", strides)
+        self.kernel_size = window_arg(owner, "kernel_size", kernel_size,
+                                      self.rank)
+        self.strides = window_arg(owner, "strides", strides, self.rank)
         self.padding = check_padding(padding, owner, self.paddings)
         self.data_format = check_data_format(data_format, owner)
-        self.dilation_rate = self._window_arg("dilation_rate",
-                                              dilation_rate)
+        self.dilation_rate = window_arg(owner, "dilation_rate",
+                                        dilation_rate, self.rank)
         self._init_kernel(activation, use_bias, kernel_initializer,
                           bias_initializer, kernel_regularizer,
                           bias_regularizer, activity_regularizer)
 
-    def _window_arg(self, name: str, value: Any) -> Any:
-        """A window argument: a pair (kh, kw) for images, an int for
-        sequences."""
-        if self.rank == 1:
-            return to_single(value, name, self.describe())
-        return check.int_pair(self.describe(), name, value)
-
     def get_config(self):
-        def window(v):
-            return list(v) if isinstance(v, tuple) else v
-
         return {
             **super().get_config(), "filters": self.filters,
-            "kernel_size": window(self.kernel_size),
-            "strides": window(self.strides), "padding": self.padding,
+            "kernel_size": window_config(self.kernel_size),
+            "strides": window_config(self.strides), "padding": self.padding,
             "data_format": self.data_format,
-            "dilation_rate": window(self.dilation_rate),
+            "dilation_rate": window_config(self.dilation_rate),
             **self._kernel_config(),
         }

@@ -11,6 +11,10 @@ Shapes (N examples, D inputs, H units):
 Backward pass, with dz = dout * f'(z) for z = x W + b:
 
     dW = x^T dz        db = sum_n dz        dx = dz W^T
+
+``backward`` takes dout through f (the step every affine layer shares,
+written once in ``AffineMixin``, ``kernel.py``) and hands dz to
+``backward_from_logits`` below, which computes these three products.
 """
 
 from __future__ import annotations

@@ -28,7 +28,8 @@ from .base import Layer
 from .kernel import AffineMixin
 
 __all__ = ["BaseConv", "check_padding", "to_single", "window_arg",
-           "window_config", "check_data_format", "check_channels_last"]
+           "window_config", "window_too_large", "check_data_format",
+           "check_channels_last"]
 
 
 def check_padding(padding: Any, owner: str,
@@ -62,6 +63,15 @@ def window_arg(owner: str, name: str, value: Any, rank: int) -> Any:
 def window_config(value: Any) -> Any:
     """A window argument as Keras' config holds it: a pair as a list."""
     return list(value) if isinstance(value, tuple) else value
+
+
+def window_too_large(layer: Layer, window: str, inputs: str,
+                     input_shape: Any, remedy: str) -> ValueError:
+    """The error of a layer whose ``window`` does not fit its ``inputs``
+    with padding='valid' (the convolutions and the poolings)."""
+    return ValueError(f"{layer.describe()}: with padding='valid' {window} "
+                      f"does not fit {inputs} (input shape "
+                      f"{tuple(input_shape)}); use {remedy}")
 
 
 def check_data_format(value: Any, owner: str) -> str:

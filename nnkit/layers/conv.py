@@ -32,7 +32,7 @@ from __future__ import annotations
 import numpy as np
 
 from .base import Layer
-from .base_conv import BaseConv, check_channels_last
+from .base_conv import BaseConv, check_channels_last, window_too_large
 from .im2col import col2im, conv_output_size, im2col, resolve_padding
 from .kernel import AffineMixin
 
@@ -103,13 +103,11 @@ class Conv2D(Im2colMixin, BaseConv):
         if min(out) <= 0:
             span = tuple(d * (f - 1) + 1 for f, d in
                          zip(self.kernel_size, self.dilation_rate))
-            raise ValueError(
-                f"{self.describe()}: with padding='valid' a kernel "
-                f"spanning {span[0]}x{span[1]} pixels (kernel_size "
-                f"{self.kernel_size}, dilation_rate {self.dilation_rate}) "
-                f"does not fit an input of {hw[0]}x{hw[1]} pixels "
-                f"(input shape {tuple(input_shape)}); use padding='same' "
-                f"or a smaller kernel")
+            raise window_too_large(
+                self, f"a kernel spanning {span[0]}x{span[1]} pixels "
+                f"(kernel_size {self.kernel_size}, dilation_rate "
+                f"{self.dilation_rate})", f"an input of {hw[0]}x{hw[1]} "
+                f"pixels", input_shape, "padding='same' or a smaller kernel")
         return pads, out
 
     def build(self, input_shape, rng=None):

@@ -31,7 +31,7 @@ from __future__ import annotations
 import numpy as np
 
 from .base import Layer
-from .base_conv import BaseConv, check_channels_last
+from .base_conv import BaseConv, check_channels_last, window_too_large
 from .conv import Im2colMixin
 from .im2col import conv_output_size, same_padding
 
@@ -76,12 +76,11 @@ class Conv1D(Im2colMixin, BaseConv):
             pad = (d * (k - 1), 0)
         out = conv_output_size(n + sum(pad), k, 0, s, d)
         if out <= 0:
-            raise ValueError(
-                f"{self.describe()}: with padding='valid' a kernel "
-                f"spanning {d * (k - 1) + 1} steps (kernel_size {k}, "
-                f"dilation_rate {d}) does not fit a sequence of {n} "
-                f"steps (input shape {tuple(input_shape)}); use "
-                f"padding='same' or 'causal', or a smaller kernel")
+            raise window_too_large(
+                self, f"a kernel spanning {d * (k - 1) + 1} steps "
+                f"(kernel_size {k}, dilation_rate {d})",
+                f"a sequence of {n} steps", input_shape,
+                "padding='same' or 'causal', or a smaller kernel")
         return pad, out
 
     def build(self, input_shape, rng=None):

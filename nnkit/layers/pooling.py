@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .base_conv import window_too_large
 from .base_pooling import BasePooling
 from .conv import check_images
 from .im2col import (
@@ -65,12 +66,10 @@ class _Pooling2D(BasePooling):
         out = tuple(conv_output_size(n + sum(p), f, 0, s) for n, p, f, s
                     in zip(hw, pads, self.pool_size, self.strides))
         if min(out) <= 0:
-            raise ValueError(
-                f"{self.describe()}: with padding='valid' a "
-                f"{self.pool_size[0]}x{self.pool_size[1]} window does not "
-                f"fit an input of {hw[0]}x{hw[1]} pixels (input shape "
-                f"{tuple(input_shape)}); use padding='same' or a smaller "
-                f"pool_size")
+            raise window_too_large(
+                self, f"a {self.pool_size[0]}x{self.pool_size[1]} window",
+                f"an input of {hw[0]}x{hw[1]} pixels", input_shape,
+                "padding='same' or a smaller pool_size")
         return pads, out
 
     def build(self, input_shape, rng=None):

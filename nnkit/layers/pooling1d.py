@@ -27,6 +27,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
+from .base_conv import window_too_large
 from .base_pooling import BasePooling
 from .conv1d import check_steps
 from .im2col import conv_output_size, same_padding
@@ -56,11 +57,9 @@ class _Pooling1D(BasePooling):
         pad = same_padding(n, p, s) if self.padding == "same" else (0, 0)
         out = conv_output_size(n + sum(pad), p, 0, s)
         if out <= 0:
-            raise ValueError(
-                f"{self.describe()}: with padding='valid' a window of {p} "
-                f"steps does not fit a sequence of {n} steps (input shape "
-                f"{tuple(input_shape)}); use padding='same' or a smaller "
-                f"pool_size")
+            raise window_too_large(
+                self, f"a window of {p} steps", f"a sequence of {n} steps",
+                input_shape, "padding='same' or a smaller pool_size")
         return pad, out
 
     def build(self, input_shape, rng=None):

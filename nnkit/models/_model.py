@@ -285,18 +285,21 @@ class Model:
         loss, outs, _ = self._forward_backward(xs, ys, sws, training)
         return loss, outs[0] if len(outs) == 1 else outs
 
-    def _forward_backward(self, xs, ys, sws, training):
+    def _forward_backward(self, xs, ys, sws, training,
+                          labels_checked=False):
+        """``forward_backward``'s work; ``labels_checked``: the targets
+        passed the losses' checks already (``Loss.value_and_gradient``).
+        """
         for p in self.parameters():
             p.zero_grad()
         outs = self._run_forward(xs, training)
-        fusions = self._fusions()
-        data_loss, each = self.compiled_loss.values(
-            ys, outs, sws, self._out_masks, fusions)
+        data_loss, each, douts, dlogits = \
+            self.compiled_loss.values_and_gradients(
+                ys, outs, sws, self._out_masks, self._fusions(),
+                labels_checked)
         total = data_loss + self._penalties()
         if not math.isfinite(total):
             return total, outs, each     # the caller diagnoses it
-        douts, dlogits = self.compiled_loss.gradients(
-            ys, outs, sws, self._out_masks, fusions)
         self._run_backward(douts, dlogits)
         for layer in self.layers:        # once per layer, even if shared
             layer.add_regularization_grads()
@@ -364,7 +367,9 @@ class Model:
 
     def _step(self, xs, ys, sws, epoch, batch, epochs, steps):
         with np.errstate(over="ignore", invalid="ignore"):
-            loss, outs, each = self._forward_backward(xs, ys, sws, True)
+            # fit and train_on_batch checked every target (check_xy)
+            loss, outs, each = self._forward_backward(
+                xs, ys, sws, True, labels_checked=True)
         if not math.isfinite(loss):
             raise _divergence.diverged(self, loss, epoch, batch, epochs,
                                        steps)

@@ -89,3 +89,43 @@ def test_a_loss_overriding_gradient_keeps_its_own_in_fit():
     value, grad = loss.value_and_gradient(y, p, labels_checked=True)
     assert value == loss(y, p)
     np.testing.assert_array_equal(grad, loss.gradient(y, p))
+
+
+@pytest.mark.parametrize("shuffle", [False, True])
+def test_fit_batches_leave_the_data_untouched(shuffle):
+    # Unshuffled batches are views of x and y (no copy): training must
+    # not write into them.
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal((50, 4)).astype(np.float32)
+    y = rng.integers(0, 3, 50)
+    x0, y0 = x.copy(), y.copy()
+    model = nnkit.Sequential([nnkit.Input((4,)),
+                              nnkit.layers.Dense(5, activation="relu"),
+                              nnkit.layers.Dropout(0.5),
+                              nnkit.layers.Dense(3, activation="softmax")],
+                             seed=0)
+    model.compile("adam", "sparse_categorical_crossentropy")
+    model.fit(x, y, batch_size=16, epochs=2, verbose=0, shuffle=shuffle)
+    np.testing.assert_array_equal(x, x0)
+    np.testing.assert_array_equal(y, y0)
+
+
+def test_unshuffled_fit_sees_the_batches_in_order():
+    # The same steps by hand, batch by batch, give the same weights.
+    rng = np.random.default_rng(4)
+    x = rng.standard_normal((40, 3)).astype(np.float32)
+    y = rng.integers(0, 2, 40)
+
+    def model():
+        m = nnkit.Sequential([nnkit.Input((3,)),
+                              nnkit.layers.Dense(2, activation="softmax")],
+                             seed=1)
+        m.compile("adam", "sparse_categorical_crossentropy")
+        return m
+
+    a, b = model(), model()
+    a.fit(x, y, batch_size=16, epochs=1, verbose=0, shuffle=False)
+    for s in range(0, 40, 16):
+        b.train_on_batch(x[s:s + 16], y[s:s + 16])
+    for wa, wb in zip(a.get_weights(), b.get_weights()):
+        np.testing.assert_array_equal(wa, wb)

@@ -451,20 +451,23 @@ class Model:
         cb.on_train_begin()
         for epoch in range(initial_epoch, epochs):
             cb.on_epoch_begin(epoch)
-            order = self.rng.permutation(n) if shuffle else np.arange(n)
+            order = self.rng.permutation(n) if shuffle else None
             sums = np.zeros(n_losses)
             seen = 0
             self.compiled_loss.reset_metrics()
             logs: dict[str, Any] = {}
             for b in range(steps):
-                idx = order[b * batch_size:(b + 1) * batch_size]
+                idx = slice(b * batch_size, (b + 1) * batch_size)
+                if order is not None:      # shuffled: gather the rows
+                    idx = order[idx]
                 xb, yb, swb = _data.take(xs, idx), _data.take(ys, idx), \
                     _data.take(sws, idx)
                 cb.on_train_batch_begin(b)
                 loss, outs, each = self._step(xb, yb, swb, epoch, b,
                                               epochs, steps)
-                sums += np.array(self._loss_values(loss, each)) * len(idx)
-                seen += len(idx)
+                size = len(xb[0])
+                sums += np.array(self._loss_values(loss, each)) * size
+                seen += size
                 self.compiled_loss.update_metrics(yb, outs)
                 logs = self._logs(sums / seen)
                 cb.on_train_batch_end(b, logs)

@@ -150,3 +150,13 @@ def test_parameter_gradient_after_zero_grad():
     p.grad += g                         # += straight after zero_grad
     assert p.grad[0, 0] == 99 and p.grad.sum() == 99 + 15
     assert p.grad.dtype == np.float32
+
+
+def test_the_first_gradient_term_is_added_to_zero_bit_for_bit():
+    # 0 + g, as zeroing then adding gave: a -0.0 term becomes +0.0
+    from nnkit.layers.base import Parameter
+    p = Parameter(np.ones(3, np.float32), "bias")
+    p.zero_grad()
+    p.add_grad(np.array([-0.0, 2.0, -1.0], np.float32))
+    assert not np.signbit(p.grad[0])
+    np.testing.assert_array_equal(p.grad, [0.0, 2.0, -1.0])

@@ -105,15 +105,16 @@ class Parameter:
     def zero_grad(self) -> None:
         """Start a new gradient: ``grad`` reads as 0 until something is
         added. The zeros are written only if ``grad`` is read first;
-        ``add_grad`` writes its first term instead of adding it to 0."""
+        ``add_grad`` writes its first term without them."""
         self._grad_pending_zero = True
 
     def add_grad(self, g: np.ndarray) -> None:
-        """``grad += g``: copied in if it is the first term since
-        ``zero_grad`` (one pass over memory instead of two: no zeros
-        written, no addition)."""
+        """``grad += g``. The first term since ``zero_grad`` is written
+        as ``0 + g`` straight into ``grad``: the same numbers as adding
+        it to zeros (-0.0 included), in one pass over memory instead of
+        two."""
         if self._grad_pending_zero:
-            np.copyto(self._grad, g)
+            np.add(0.0, g, out=self._grad)
             self._grad_pending_zero = False
         else:
             self._grad += g

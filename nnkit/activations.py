@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from . import _validate as check
+from ._public import config_repr
 
 __all__ = [
     "Activation", "Linear", "Step", "Sigmoid", "Tanh", "ReLU",
@@ -125,9 +126,7 @@ class Activation:
     def get_config(self) -> dict[str, Any]:
         return {}
 
-    def __repr__(self) -> str:
-        args = ", ".join(f"{k}={v}" for k, v in self.get_config().items())
-        return f"{type(self).__name__}({args})"
+    __repr__ = config_repr          # Name(arg=value, ...)
 
 
 class Linear(Activation):
@@ -408,11 +407,7 @@ def get(identifier: Any) -> Activation:
     if isinstance(identifier, Activation):
         return identifier
     if isinstance(identifier, dict):
-        cfg = dict(identifier)
-        cls = _REGISTRY.get(cfg.pop("name", None))
-        if cls is None:
-            raise ValueError(f"unknown activation config {identifier!r}")
-        return cls(**check.known_arguments("activation config", cls, cfg))
+        return check.from_config("activation", identifier, _REGISTRY)
     if identifier is None or isinstance(identifier, str):
         name = "linear" if identifier is None else identifier
         return check.by_name("activation", name, _REGISTRY, _ALIASES,

@@ -169,10 +169,10 @@ def test_max_pooling_ties_route_the_gradient_like_tensorflow(keras64, rng):
 @pytest.mark.parametrize("keepdims", [False, True])
 def test_global_pooling_and_flatten_match_keras(keras64, rng, keepdims):
     x = np.round(rng.standard_normal((3, 5, 4, 2)))   # global-max ties
-    pairs = [(GlobalAveragePooling2D(keepdims, dtype="float64"),
+    pairs = [(GlobalAveragePooling2D(keepdims=keepdims, dtype="float64"),
               keras64.layers.GlobalAveragePooling2D(keepdims=keepdims,
                                                     dtype="float64")),
-             (GlobalMaxPooling2D(keepdims, dtype="float64"),
+             (GlobalMaxPooling2D(keepdims=keepdims, dtype="float64"),
               keras64.layers.GlobalMaxPooling2D(keepdims=keepdims,
                                                 dtype="float64")),
              (Flatten(dtype="float64"),

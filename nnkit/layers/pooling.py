@@ -32,13 +32,11 @@ TensorFlow (not by ph * pw).
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 
-from .. import _validate as check
-from .base import Layer
-from .conv import check_images, check_padding
+from .base_conv import window_too_large
+from .base_pooling import BasePooling
+from .conv import check_images
 from .im2col import (
     conv_output_size,
     kernel_offsets,
@@ -49,14 +47,9 @@ from .im2col import (
 __all__ = ["MaxPooling2D", "AveragePooling2D"]
 
 
-class _Pooling2D(Layer):
-    """Shared arguments, geometry and checks of 2-D pooling layers.
-
-    Args:
-        pool_size: int or (ph, pw), Keras default (2, 2).
-        strides: int, pair or None (None: equal to ``pool_size``).
-        padding: ``"valid"`` or ``"same"``.
-        **kwargs: ``name``, ``dtype``, ``input_shape`` (see ``Layer``).
+class _Pooling2D(BasePooling):
+    """Shared geometry and checks of 2-D pooling layers (the arguments
+    are ``BasePooling``'s).
 
     Input shape:
         (N, H, W, C)
@@ -66,15 +59,6 @@ class _Pooling2D(Layer):
 
     input_ndim = 3
 
-    def __init__(self, pool_size: Any = (2, 2), strides: Any = None,
-                 padding: str = "valid", **kwargs: Any):
-        super().__init__(**kwargs)
-        owner = f"{type(self).__name__} '{self.name}'"
-        self.pool_size = check.int_pair(owner, "pool_size", pool_size)
-        self.strides = (self.pool_size if strides is None
-                        else check.int_pair(owner, "strides", strides))
-        self.padding = check_padding(padding, owner)
-
     def _geometry(self, input_shape: tuple[int, ...]):
         hw = tuple(input_shape[:2])
         pads = resolve_padding(self.padding, hw, self.pool_size,
@@ -82,12 +66,10 @@ class _Pooling2D(Layer):
         out = tuple(conv_output_size(n + sum(p), f, 0, s) for n, p, f, s
                     in zip(hw, pads, self.pool_size, self.strides))
         if min(out) <= 0:
-            raise ValueError(
-                f"{self.describe()}: with padding='valid' a "
-                f"{self.pool_size[0]}x{self.pool_size[1]} window does not "
-                f"fit an input of {hw[0]}x{hw[1]} pixels (input shape "
-                f"{tuple(input_shape)}); use padding='same' or a smaller "
-                f"pool_size")
+            raise window_too_large(
+                self, f"a {self.pool_size[0]}x{self.pool_size[1]} window",
+                f"an input of {hw[0]}x{hw[1]} pixels", input_shape,
+                "padding='same' or a smaller pool_size")
         return pads, out
 
     def build(self, input_shape, rng=None):
@@ -124,24 +106,15 @@ class _Pooling2D(Layer):
             dxp[:, rows, cols, :] += g
         return dxp[:, pt:pt + h, pl:pl + w, :]
 
-    def get_config(self):
-        return {**super().get_config(), "pool_size": list(self.pool_size),
-                "strides": list(self.strides), "padding": self.padding}
 
-
+# Each layer's docstring shows what is its own; BasePooling's Args and
+# _Pooling2D's shapes complete it (nnkit._docs: help() and the API page
+# show both).
 class MaxPooling2D(_Pooling2D):
     """Max pooling: each window is replaced by its largest pixel.
 
     Args:
-        pool_size: int or (ph, pw), Keras default (2, 2).
-        strides: int, pair or None (None: equal to ``pool_size``).
         padding: ``"valid"`` or ``"same"`` (pads with -inf).
-        **kwargs: ``name``, ``dtype``, ``input_shape`` (see ``Layer``).
-
-    Input shape:
-        (N, H, W, C)
-    Output shape:
-        (N, Ho, Wo, C)
     """
 
     def forward(self, x, training=False):
@@ -216,16 +189,8 @@ class AveragePooling2D(_Pooling2D):
     """Average pooling: each window is replaced by its mean.
 
     Args:
-        pool_size: int or (ph, pw), Keras default (2, 2).
-        strides: int, pair or None (None: equal to ``pool_size``).
         padding: ``"valid"`` or ``"same"`` (the mean is over the
             window's real pixels only, as in TensorFlow).
-        **kwargs: ``name``, ``dtype``, ``input_shape`` (see ``Layer``).
-
-    Input shape:
-        (N, H, W, C)
-    Output shape:
-        (N, Ho, Wo, C)
     """
 
     def _counts(self, hw: tuple[int, int]) -> np.ndarray | float:

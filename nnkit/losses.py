@@ -32,6 +32,7 @@ or a softmax (see ``logits_form``).
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -94,7 +95,7 @@ def _weights_and_divisor(values_shape: tuple, sample_weight: Any,
                          mask: Any, reduction: Any, owner: str) -> tuple:
     """(weights or None, divisor): L = sum_i w_i l_i / divisor."""
     values_shape = tuple(values_shape)
-    n = int(np.prod(values_shape))
+    n = int(math.prod(values_shape))
     w: Any = None                 # the weights: mask and sample_weight
     if mask is not None:
         keep = np.asarray(mask, bool).reshape(values_shape)
@@ -168,7 +169,34 @@ class Loss:
     def __call__(self, y_true, y_pred, sample_weight=None, mask=None):
         """The loss: a number, or an array for reduction ``"none"``."""
         y_true, y_pred = self.prepare(y_true, y_pred)
-        values = self.per_example(y_true, y_pred)
+        return self._reduce(self.per_example(y_true, y_pred), y_pred,
+                            sample_weight, mask)
+
+    def gradient(self, y_true, y_pred, sample_weight=None, mask=None):
+        """dL/d(y_pred) (for reduction ``"none"``: of the values' sum)."""
+        y_true, y_pred = self.prepare(y_true, y_pred)
+        return self._chain(self.per_example_gradient(y_true, y_pred),
+                           y_pred, sample_weight, mask)
+
+    def value_and_gradient(self, y_true, y_pred, sample_weight=None,
+                           mask=None, labels_checked=False):
+        """The loss and dL/d(y_pred) of one batch: a training step's pair.
+
+        The same two results as ``loss(...)`` and ``loss.gradient(...)``.
+        ``labels_checked=True`` is the training step's promise that
+        ``y_true`` has already passed this loss' checks (``fit`` and
+        ``train_on_batch`` check all their targets once, before the
+        first batch): a loss may then skip checking the batch again.
+        Unchecked bad labels give wrong numbers or an IndexError, not a
+        clear error, so any other caller leaves it False.
+        """
+        extra = (() if sample_weight is None and mask is None
+                 else (sample_weight, mask))
+        return (self(y_true, y_pred, *extra),
+                self.gradient(y_true, y_pred, *extra))
+
+    def _reduce(self, values, y_pred, sample_weight, mask):
+        """L from the per-example values (the module docstring's rules)."""
         w, divisor = _weights_and_divisor(values.shape, sample_weight,
                                           mask, self.reduction,
                                           type(self).__name__)
@@ -181,12 +209,10 @@ class Loss:
         total = np.sum(values)
         return float(total / divisor) if divisor else 0.0
 
-    def gradient(self, y_true, y_pred, sample_weight=None, mask=None):
-        """dL/d(y_pred) (for reduction ``"none"``: of the values' sum)."""
-        y_true, y_pred = self.prepare(y_true, y_pred)
+    def _chain(self, g, y_pred, sample_weight, mask):
+        """dL/d(y_pred) from each value's gradient g: g times dL/d(l_i)."""
         c = reduction_weights(y_pred.shape[:-1], sample_weight, mask,
                               self.reduction, type(self).__name__)
-        g = self.per_example_gradient(y_true, y_pred)
         if np.ndim(c):
             c = np.asarray(c)[..., None]
         return (g * c).astype(y_pred.dtype, copy=False)
@@ -541,6 +567,39 @@ class SparseCategoricalCrossentropy(_CrossEntropy):
 
     def _pick(self, a, y):
         return np.take_along_axis(a, y[..., None], axis=-1)[..., 0]
+
+    def value_and_gradient(self, y_true, y_pred, sample_weight=None,
+                           mask=None, labels_checked=False):
+        """``Loss.value_and_gradient``; from logits z, one softmax serves
+        both: with s = z - max(z) and e = exp(s),
+
+            l = -(s_y - log sum(e))          dl/dz = e / sum(e) - onehot(y)
+
+        (the same arithmetic as ``per_example`` and
+        ``per_example_gradient``), and checked labels are not checked
+        again.
+        """
+        if not self.from_logits:
+            return super().value_and_gradient(y_true, y_pred,
+                                              sample_weight, mask)
+        if labels_checked:     # prepare's alignment, without its checks
+            y, z = np.asarray(y_true), y_pred
+            if y.ndim == z.ndim and y.shape[-1] == 1:
+                y = y[..., 0]
+            y = y.astype(np.int64, copy=False)
+        else:
+            y, z = self.prepare(y_true, y_pred)
+        s = z - np.max(z, axis=-1, keepdims=True)
+        e = np.exp(s)
+        total = np.sum(e, axis=-1, keepdims=True)
+        # each row's entry at its label (rows: every axis but the last)
+        at_label = (np.arange(y.size), y.reshape(-1))
+        values = -(s.reshape(-1, s.shape[-1])[at_label].reshape(y.shape)
+                   - np.log(total)[..., 0])
+        g = e / total
+        g.reshape(-1, g.shape[-1])[at_label] -= 1.0
+        return (self._reduce(values, z, sample_weight, mask),
+                self._chain(g, z, sample_weight, mask))
 
     def per_example(self, y_true, y_pred):
         if self.from_logits:

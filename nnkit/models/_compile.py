@@ -176,25 +176,38 @@ class CompiledLoss:
             total += self.weights[k] * value
         return total, each
 
-    def gradients(self, ys: list, outs: list, sample_weights: list,
-                  masks: list, fused_logits: list) -> tuple[list, list]:
-        """(dL/d(output k) or None, dL/d(logits k) or None) per output."""
-        douts, dlogits = [], []
+    def values_and_gradients(self, ys: list, outs: list,
+                             sample_weights: list, masks: list,
+                             fused_logits: list,
+                             labels_checked: bool = False) -> tuple:
+        """What a training step needs, each loss computing its value
+        and gradient together (``Loss.value_and_gradient``).
+
+        Returns:
+            (weighted total, each output's unweighted loss or None,
+            dL/d(output k) or None, dL/d(logits k) or None), the last
+            two as lists with one entry per output.
+        """
+        total, each, douts, dlogits = 0.0, [], [], []
         for k, loss in enumerate(self.losses):
-            logits = fused_logits[k]
             if loss is None:
+                each.append(None)
                 douts.append(None)
                 dlogits.append(None)
-            elif logits is None:
-                douts.append(self.weights[k] * loss.gradient(
-                    ys[k], outs[k], *_extra(sample_weights[k], masks[k])))
-                dlogits.append(None)
-            else:
-                fn, z = logits
-                douts.append(None)
-                dlogits.append(self.weights[k] * fn.gradient(
-                    ys[k], z, *_extra(sample_weights[k], masks[k])))
-        return douts, dlogits
+                continue
+            logits = fused_logits[k]
+            pred, fn = (outs[k], loss) if logits is None \
+                else (logits[1], logits[0])
+            value, grad = fn.value_and_gradient(
+                ys[k], pred, *_extra(sample_weights[k], masks[k]),
+                labels_checked=labels_checked)
+            value = _mean_if_array(value)
+            each.append(value)
+            total += self.weights[k] * value
+            grad = self.weights[k] * grad
+            douts.append(grad if logits is None else None)
+            dlogits.append(None if logits is None else grad)
+        return total, each, douts, dlogits
 
     def reset_metrics(self) -> None:
         """Start accumulating afresh (an epoch, an ``evaluate``)."""

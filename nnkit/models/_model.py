@@ -285,18 +285,21 @@ class Model:
         loss, outs, _ = self._forward_backward(xs, ys, sws, training)
         return loss, outs[0] if len(outs) == 1 else outs
 
-    def _forward_backward(self, xs, ys, sws, training):
+    def _forward_backward(self, xs, ys, sws, training,
+                          labels_checked=False):
+        """``forward_backward``'s work; ``labels_checked``: the targets
+        passed the losses' checks already (``Loss.value_and_gradient``).
+        """
         for p in self.parameters():
             p.zero_grad()
         outs = self._run_forward(xs, training)
-        fusions = self._fusions()
-        data_loss, each = self.compiled_loss.values(
-            ys, outs, sws, self._out_masks, fusions)
+        data_loss, each, douts, dlogits = \
+            self.compiled_loss.values_and_gradients(
+                ys, outs, sws, self._out_masks, self._fusions(),
+                labels_checked)
         total = data_loss + self._penalties()
         if not math.isfinite(total):
             return total, outs, each     # the caller diagnoses it
-        douts, dlogits = self.compiled_loss.gradients(
-            ys, outs, sws, self._out_masks, fusions)
         self._run_backward(douts, dlogits)
         for layer in self.layers:        # once per layer, even if shared
             layer.add_regularization_grads()
@@ -364,7 +367,9 @@ class Model:
 
     def _step(self, xs, ys, sws, epoch, batch, epochs, steps):
         with np.errstate(over="ignore", invalid="ignore"):
-            loss, outs, each = self._forward_backward(xs, ys, sws, True)
+            # fit and train_on_batch checked every target (check_xy)
+            loss, outs, each = self._forward_backward(
+                xs, ys, sws, True, labels_checked=True)
         if not math.isfinite(loss):
             raise _divergence.diverged(self, loss, epoch, batch, epochs,
                                        steps)
@@ -446,20 +451,23 @@ class Model:
         cb.on_train_begin()
         for epoch in range(initial_epoch, epochs):
             cb.on_epoch_begin(epoch)
-            order = self.rng.permutation(n) if shuffle else np.arange(n)
+            order = self.rng.permutation(n) if shuffle else None
             sums = np.zeros(n_losses)
             seen = 0
             self.compiled_loss.reset_metrics()
             logs: dict[str, Any] = {}
             for b in range(steps):
-                idx = order[b * batch_size:(b + 1) * batch_size]
+                idx = slice(b * batch_size, (b + 1) * batch_size)
+                if order is not None:      # shuffled: gather the rows
+                    idx = order[idx]
                 xb, yb, swb = _data.take(xs, idx), _data.take(ys, idx), \
                     _data.take(sws, idx)
                 cb.on_train_batch_begin(b)
                 loss, outs, each = self._step(xb, yb, swb, epoch, b,
                                               epochs, steps)
-                sums += np.array(self._loss_values(loss, each)) * len(idx)
-                seen += len(idx)
+                size = len(xb[0])
+                sums += np.array(self._loss_values(loss, each)) * size
+                seen += size
                 self.compiled_loss.update_metrics(yb, outs)
                 logs = self._logs(sums / seen)
                 cb.on_train_batch_end(b, logs)

@@ -129,34 +129,3 @@ def test_unshuffled_fit_sees_the_batches_in_order():
         b.train_on_batch(x[s:s + 16], y[s:s + 16])
     for wa, wb in zip(a.get_weights(), b.get_weights()):
         np.testing.assert_array_equal(wa, wb)
-
-
-def test_parameter_gradient_after_zero_grad():
-    from nnkit.layers.base import Parameter
-    p = Parameter(np.ones((2, 3), np.float32), "kernel")
-    g = np.arange(6, dtype=np.float32).reshape(2, 3)
-    p.add_grad(g)
-    p.add_grad(g)                       # accumulates
-    np.testing.assert_array_equal(p.grad, 2 * g)
-    p.zero_grad()
-    np.testing.assert_array_equal(p.grad, 0)     # reads as zeros
-    p.zero_grad()
-    p.add_grad(g)                       # the first term is written
-    g[0, 0] = 99                        # ... as a copy
-    p.grad += 1                         # then plain += adds
-    p.add_grad(np.ones((2, 3), np.float32))
-    np.testing.assert_array_equal(p.grad.ravel(), [2, 3, 4, 5, 6, 7])
-    p.zero_grad()
-    p.grad += g                         # += straight after zero_grad
-    assert p.grad[0, 0] == 99 and p.grad.sum() == 99 + 15
-    assert p.grad.dtype == np.float32
-
-
-def test_the_first_gradient_term_is_added_to_zero_bit_for_bit():
-    # 0 + g, as zeroing then adding gave: a -0.0 term becomes +0.0
-    from nnkit.layers.base import Parameter
-    p = Parameter(np.ones(3, np.float32), "bias")
-    p.zero_grad()
-    p.add_grad(np.array([-0.0, 2.0, -1.0], np.float32))
-    assert not np.signbit(p.grad[0])
-    np.testing.assert_array_equal(p.grad, [0.0, 2.0, -1.0])

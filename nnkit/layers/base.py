@@ -54,8 +54,7 @@ class Parameter:
 
     Attributes:
         data: the current value.
-        grad: dL/d(data), same shape, accumulated by ``backward``
-            (``+=``, or ``add_grad``).
+        grad: dL/d(data), same shape, accumulated by ``backward``.
         name: Keras-style name such as ``"kernel"`` or ``"bias"``.
         regularizer: optional penalty (see ``nnkit.regularizers``).
         trainable: optimizers skip a parameter whose flag is False.
@@ -74,7 +73,6 @@ class Parameter:
                 f"{owner}: data must be a numpy array of floats, got "
                 f"dtype {data.dtype}")
         self.grad = np.zeros_like(data)
-        self._grad_pending_zero = False    # see zero_grad
         self.name = check.string(owner, "name", name)
         if regularizer is not None and not callable(
                 getattr(regularizer, "gradient", None)):
@@ -91,34 +89,8 @@ class Parameter:
     def shape(self) -> tuple[int, ...]:
         return self.data.shape
 
-    @property
-    def grad(self) -> np.ndarray:
-        if self._grad_pending_zero:       # zeroed, and nothing added yet
-            self._grad[...] = 0.0
-            self._grad_pending_zero = False
-        return self._grad
-
-    @grad.setter
-    def grad(self, value: np.ndarray) -> None:
-        self._grad = value
-        self._grad_pending_zero = False
-
     def zero_grad(self) -> None:
-        """Start a new gradient: ``grad`` reads as 0 until something is
-        added. The zeros are written only if ``grad`` is read first;
-        ``add_grad`` writes its first term without them."""
-        self._grad_pending_zero = True
-
-    def add_grad(self, g: np.ndarray) -> None:
-        """``grad += g``. The first term since ``zero_grad`` is written
-        as ``0 + g`` straight into ``grad``: the same numbers as adding
-        it to zeros (-0.0 included), in one pass over memory instead of
-        two."""
-        if self._grad_pending_zero:
-            np.add(0.0, g, out=self._grad)
-            self._grad_pending_zero = False
-        else:
-            self._grad += g
+        self.grad[...] = 0.0
 
     def __repr__(self) -> str:
         return f"Parameter({self.path!r}, shape={self.data.shape})"

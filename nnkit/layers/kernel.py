@@ -121,6 +121,6 @@ class AffineMixin(KernelMixin):
     def _add_gradients(self, dk: np.ndarray, dz2: np.ndarray) -> None:
         """kernel.grad += dk (reshaped), bias.grad += sum of dz2's rows.
         """
-        self.kernel.add_grad(dk.reshape(self.kernel.shape))
+        self.kernel.grad += dk.reshape(self.kernel.shape)
         if self.bias is not None:
-            self.bias.add_grad(dz2.sum(axis=0))
+            self.bias.grad += dz2.sum(axis=0)

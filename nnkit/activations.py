@@ -208,19 +208,13 @@ class ReLU(Activation):
     name = "relu"
 
     def forward(self, x):
-        return np.maximum(x, 0).astype(x.dtype, copy=False)
+        return _relu(x, np.empty(np.shape(x), np.asarray(x).dtype))
 
     def derivative(self, x):
         return (x > 0).astype(x.dtype if x.dtype.kind == "f" else float)
 
     def forward_in_place(self, x):
-        if x.ndim < 2:
-            return np.maximum(x, 0, out=x)
-        # NumPy vectorises maximum against an array, not a scalar: a
-        # row of zeros broadcast over the examples (4x faster)
-        rows = x.reshape(len(x), -1)
-        zeros = np.zeros(rows.shape[1], x.dtype)
-        return np.maximum(rows, zeros, out=rows).reshape(x.shape)
+        return _relu(x, x)
 
     def backward(self, x, y, dout):
         # y > 0 exactly where x > 0, so y alone suffices (x may have
@@ -230,6 +224,19 @@ class ReLU(Activation):
                       np.result_type(dout, np.uint8))
         np.greater(y, 0, out=dx, casting="unsafe")
         return np.multiply(dx, dout, out=dx)
+
+
+def _relu(x: np.ndarray, out: np.ndarray) -> np.ndarray:
+    """out = max(x, 0); out is x, or a new C-ordered array."""
+    if (x.ndim < 2 or x.size == 0 or x.dtype.kind != "f"
+            or not x.flags.c_contiguous):
+        return np.maximum(x, 0, out=out)
+    # NumPy vectorises maximum against an array, not against a scalar:
+    # a row of zeros broadcast over the examples (4x faster)
+    rows = x.reshape(len(x), -1)
+    np.maximum(rows, np.zeros(rows.shape[1], x.dtype),
+               out=out.reshape(rows.shape))
+    return out
 
 
 class LeakyReLU(Activation):

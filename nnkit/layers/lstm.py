@@ -41,6 +41,7 @@ import numpy as np
 from .. import _validate as check
 from .. import activations
 from .recurrent import Recurrent
+from .recurrent_dropout import by_gate
 
 __all__ = ["LSTM"]
 
@@ -87,19 +88,44 @@ class LSTM(Recurrent):
             b[self.units:2 * self.units] = 1.0
         return b
 
+    # ----- the gates, one contiguous (N, H) array each -------------------
+    # Elementwise work on the column blocks of Keras' (N, 4H) (strided
+    # views) is slower than on contiguous arrays, so the forward pass
+    # works gate by gate: xz and U in (4, ..., H) layouts, each gate's
+    # block contiguous. The weights themselves keep Keras' layout.
+    def _input_projection(self, xs):
+        """xz_t = x_t W + b for every step, gate by gate: (T, 4, N, H).
+
+        A view of one (4, T, N, H) array; also keeps U gate by gate,
+        (4, H, H), for ``cell_forward``.
+        """
+        T, N, _ = xs.shape
+        xz = self._input_matmul_by_gate(xs)                 # (4, T N, H)
+        if self.bias is not None:
+            xz += by_gate(self.bias.data, 4)                # (4, 1, H)
+        self._recurrent_kernel_by_gate = by_gate(
+            self.recurrent_kernel.data, 4)
+        return xz.reshape(4, T, N, -1).transpose(1, 0, 2, 3)
+
     def cell_forward(self, xz_t, states):
-        """One step: ([h_t, c_t], cache) from xz_t and [h_{t-1}, c_{t-1}]."""
+        """One step: ([h_t, c_t], cache) from xz_t and [h_{t-1}, c_{t-1}].
+
+        xz_t is x_t W + b gate by gate, (4, N, H); a = xz_t + h_{t-1} U
+        is computed in place, and for sigmoid and tanh so are the gates.
+        """
         h_prev, c_prev = states
         a = xz_t                     # updated in place: no new array
-        a += self.recurrent_matmul(h_prev)     # h_{t-1} U
+        a += self.recurrent_matmul_by_gate(          # h_{t-1} U
+            h_prev, self._recurrent_kernel_by_gate)
         gates = self._gate_values(a)
         i, f, c_tilde, o = gates
-        c = f * c_prev + i * c_tilde
+        c = f * c_prev
+        c += i * c_tilde
         g_c = self.activation.forward(c)
         return [o * g_c, c], (a, gates, c_prev, c, g_c)
 
     def cell_backward(self, dstates, cache):
-        """One step back: (da, da, [dh_{t-1}, dc_{t-1}])."""
+        """One step back: (da, da, [dh_{t-1}, dc_{t-1}]), da (N, 4H)."""
         dh, dc = dstates
         a, gates, c_prev, c, g_c = cache
         i, f, c_tilde, o = gates
@@ -113,39 +139,32 @@ class LSTM(Recurrent):
         da = self._gate_backward(a, gates, dgates)
         return da, da, [self.recurrent_matmul_backward(da), dc * f]
 
-    # ----- the gates, one contiguous (N, H) array each -------------------
-    # Elementwise work on the column blocks of a (strided views) is
-    # several times slower than on contiguous arrays, so the gates live
-    # in one (4, N, H) array, converted from and to Keras' (N, 4H).
-    def _by_gate(self, z: np.ndarray) -> np.ndarray:
-        """(N, 4H) -> (4, N, H) view: z's column blocks i, f, c~, o."""
-        return z.reshape(len(z), 4, self.units).transpose(1, 0, 2)
-
     def _sigmoid_tanh(self) -> bool:
         """True for Keras' default gates (sigma sigmoid, g tanh)."""
         return (type(self.recurrent_activation) is activations.Sigmoid
                 and type(self.activation) is activations.Tanh)
 
     def _gate_values(self, a: np.ndarray) -> np.ndarray:
-        """[sigma(a_i), sigma(a_f), g(a_c), sigma(a_o)], (4, N, H)."""
-        sigma, g = self.recurrent_activation, self.activation
-        gates = np.ascontiguousarray(self._by_gate(a))
+        """[sigma(a_i), sigma(a_f), g(a_c), sigma(a_o)], (4, N, H): a
+        itself, overwritten, for sigmoid and tanh."""
         if self._sigmoid_tanh():
             # in place, one tanh per element (activations.sigmoid also
             # keeps the relative precision of the far tails)
-            _sigmoid_via_tanh(gates[:2])
-            np.tanh(gates[2], out=gates[2])
-            _sigmoid_via_tanh(gates[3])
-            return gates
-        gates[:2] = sigma.forward(gates[:2])
-        gates[2] = g.forward(gates[2])
-        gates[3] = sigma.forward(gates[3])
-        return gates
+            _sigmoid_via_tanh(a[:2])
+            np.tanh(a[2], out=a[2])
+            _sigmoid_via_tanh(a[3])
+            return a
+        sigma, g = self.recurrent_activation, self.activation
+        return np.stack([sigma.forward(a[0]), sigma.forward(a[1]),
+                         g.forward(a[2]), sigma.forward(a[3])])
 
     def _gate_backward(self, a: np.ndarray, gates: np.ndarray,
                        dgates: np.ndarray) -> np.ndarray:
         """da = [di sigma'(a_i) | df sigma'(a_f) | dc~ g'(a_c) |
         do sigma'(a_o)], (N, 4H), from dgates = [di, df, dc~, do]."""
+        N, H = gates.shape[1:]
+        da = np.empty((N, 4 * H), gates.dtype)
+        da_by_gate = da.reshape(N, 4, H).transpose(1, 0, 2)   # a view
         if self._sigmoid_tanh():
             # from the gate values y: sigma' = y (1 - y), tanh' =
             # (1 + y) (1 - y)
@@ -153,14 +172,12 @@ class LSTM(Recurrent):
             d[:2] *= gates[:2]
             d[2] *= 1 + gates[2]
             d[3] *= gates[3]
-            d *= dgates
+            np.multiply(d, dgates, out=da_by_gate)
         else:
             sigma, g = self.recurrent_activation, self.activation
-            d = np.stack([act.backward(a_k, y_k, d_k) for act, a_k, y_k, d_k
-                          in zip((sigma, sigma, g, sigma),
-                                 self._by_gate(a), gates, dgates)])
-        return np.ascontiguousarray(d.transpose(1, 0, 2)).reshape(len(a),
-                                                                  -1)
+            for j, act in enumerate((sigma, sigma, g, sigma)):
+                da_by_gate[j] = act.backward(a[j], gates[j], dgates[j])
+        return da
 
     def get_config(self):
         return {**super().get_config(),

@@ -229,11 +229,7 @@ class Recurrent(RecurrentDropout, KernelMixin, SequenceCall, Layer):
             m = None if m is None else m[::-1]
         xs = np.ascontiguousarray(x.transpose(1, 0, 2))     # (T, N, D)
         self._sample_dropout_masks(training, N, D)
-        xz = self._input_matmul(xs)                   # x_t W, (T N, kH)
-        b = self._input_bias()
-        if b is not None:
-            xz += b
-        xz = xz.reshape(T, N, -1)                         # (T, N, kH)
+        xz = self._input_projection(xs)          # x_t W + b, every step
         states = check_initial_states(
             self.describe(), initial_state, self.state_names,
             (N, self.units), self.dtype)
@@ -255,6 +251,15 @@ class Recurrent(RecurrentDropout, KernelMixin, SequenceCall, Layer):
                if self.return_sequences else ys[-1].copy())
         self.out = out
         return [out, *states] if self.return_state else out
+
+    def _input_projection(self, xs: np.ndarray) -> np.ndarray:
+        """xz_t = x_t W + b for every step at once: (T, N, kH)."""
+        T, N, _ = xs.shape
+        xz = self._input_matmul(xs)                   # x_t W, (T N, kH)
+        b = self._input_bias()
+        if b is not None:
+            xz += b
+        return xz.reshape(T, N, -1)
 
     def _step_mask(self, mask, N: int, T: int) -> np.ndarray | None:
         """m as (T, N, 1) floats, or None when every step is real."""
@@ -294,6 +299,7 @@ class Recurrent(RecurrentDropout, KernelMixin, SequenceCall, Layer):
         xs, hs, caches, m, o = self._cache
         T, N, D = xs.shape
         dh_seq, dfinal = self._output_grads(dout, N, o)
+        self._transpose_recurrent_kernel()
         k = self.bptt_truncate
         if k is None or k >= T:
             dxz, dhz, d0 = self._bptt(dh_seq, dfinal, caches, m)

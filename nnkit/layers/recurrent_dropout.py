@@ -132,7 +132,29 @@ class RecurrentDropout:
                 dx += (dxz[:, cols] @ W[:, cols].T).reshape(xs.shape) * m
         return dx
 
+    def _input_matmul_by_gate(self, xs: np.ndarray) -> np.ndarray:
+        """x_t W for all steps, gate by gate: (T, N, D) -> (k, T N, H).
+
+        The same products as ``_input_matmul``, laid out with each
+        gate's block contiguous (the LSTM's layout).
+        """
+        masks, D = self.dropout_masks, xs.shape[-1]
+        W = by_gate(self.kernel.data, self.n_gates)          # (k, D, H)
+        if masks is None:
+            return np.matmul(xs.reshape(-1, D), W)
+        # mask j (one for every gate, or one per gate) with gate j
+        dropped = xs[None] * masks[:, None]                 # (G, T, N, D)
+        return np.matmul(dropped.reshape(len(masks), -1, D), W)
+
     # ----- h_{t-1} U, one step (the cells call these) ------------------------
+    def recurrent_matmul_by_gate(self, h: np.ndarray,
+                                 U: np.ndarray) -> np.ndarray:
+        """hz = h_{t-1} U gate by gate: (N, H) -> (k, N, H), given U
+        gate by gate, (k, H, H), with recurrent dropout's masks in
+        training: [(h * r_j) U_j for each gate j]."""
+        masks = self.recurrent_dropout_masks
+        return np.matmul(h if masks is None else h * masks, U)
+
     def recurrent_matmul(self, h: np.ndarray) -> np.ndarray:
         """hz = h_{t-1} U, (N, H) -> (N, kH), with recurrent dropout's
         masks in training: [(h * r_1) U_1 | ... | (h * r_G) U_G]."""
@@ -146,13 +168,20 @@ class RecurrentDropout:
     def recurrent_matmul_backward(self, dhz: np.ndarray) -> np.ndarray:
         """dL/dh_{t-1} through hz: dhz U^T, or with recurrent dropout
         sum_j (dhz_j U_j^T) * r_j. (N, kH) -> (N, H)."""
-        U, masks = self.recurrent_kernel.data, self.recurrent_dropout_masks
+        masks = self.recurrent_dropout_masks
         if masks is None:
-            return dhz @ U.T
+            return dhz @ self._recurrent_kernel_t
+        U = self.recurrent_kernel.data
         dh = np.zeros((len(dhz), self.units), self.dtype)
         for cols, r in zip(self._blocks(len(masks)), masks):
             dh += (dhz[:, cols] @ U[:, cols].T) * r
         return dh
+
+    def _transpose_recurrent_kernel(self) -> None:
+        """Keep U^T for ``recurrent_matmul_backward`` (a contiguous copy,
+        once per backward pass: BLAS is faster on it than on U.T)."""
+        self._recurrent_kernel_t = np.ascontiguousarray(
+            self.recurrent_kernel.data.T)
 
     def _recurrent_kernel_grad(self, hs_prev: np.ndarray,
                                dhz: np.ndarray) -> None:
@@ -172,3 +201,10 @@ class RecurrentDropout:
 
     def set_state(self, state: dict[str, Any]) -> None:
         self.dropout_rng = restore_generator(self.dropout_rng, state)
+
+
+def by_gate(w: np.ndarray, k: int) -> np.ndarray:
+    """A weight's k column blocks as one contiguous (k, ..., H) array:
+    (D, kH) -> (k, D, H), (kH,) -> (k, 1, H)."""
+    w = w.reshape(-1, k, w.shape[-1] // k)
+    return np.ascontiguousarray(w.transpose(1, 0, 2))

@@ -34,7 +34,7 @@ defaults: W Glorot-uniform, U orthogonal, b zeros except b_f = 1
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -91,58 +91,77 @@ class LSTM(Recurrent):
     # ----- the gates, one contiguous (N, H) array each -------------------
     # Elementwise work on the column blocks of Keras' (N, 4H) (strided
     # views) is slower than on contiguous arrays, so the forward pass
-    # works gate by gate: xz and U in (4, ..., H) layouts, each gate's
-    # block contiguous. The weights themselves keep Keras' layout.
-    def _input_projection(self, xs):
-        """xz_t = x_t W + b for every step, gate by gate: (T, 4, N, H).
+    # works gate by gate: xz, U and the gates in (4, ..., H) layouts.
+    # The weights themselves keep Keras' layout.
+    def _work_shapes(self, T, N):
+        H = self.units
+        return {**super()._work_shapes(T, N), "xz": (4, T * N, H),
+                "gates": (T, 4, N, H), "c": (T, N, H), "g_c": (T, N, H),
+                "dgates": (4, N, H)}
 
-        A view of one (4, T, N, H) array; also keeps U gate by gate,
-        (4, H, H), for ``cell_forward``.
+    def _input_projection(self, xs, work):
+        """x_t W + b for every step, gate by gate, and each step's work
+        arrays: a list of T ``_Step`` records.
+
+        Also keeps U gate by gate, (4, H, H), for ``cell_forward``.
         """
-        T, N, _ = xs.shape
-        xz = self._input_matmul_by_gate(xs)                 # (4, T N, H)
+        xz = self._input_matmul_by_gate(xs, out=work.xz)     # (4, T N, H)
         if self.bias is not None:
             xz += by_gate(self.bias.data, 4)                # (4, 1, H)
         self._recurrent_kernel_by_gate = by_gate(
             self.recurrent_kernel.data, 4)
-        return xz.reshape(4, T, N, -1).transpose(1, 0, 2, 3)
+        if not hasattr(work, "steps"):
+            xz = xz.reshape(4, len(xs), len(xs[0]), -1)     # (4, T, N, H)
+            work.steps = [
+                _Step(xz[:, t], work.gates[t], work.c[t], work.g_c[t],
+                      work.h[t + 1], work.dxz[t], work.dgates)
+                for t in range(len(xs))]
+        return work.steps
 
-    def cell_forward(self, xz_t, states):
-        """One step: ([h_t, c_t], cache) from xz_t and [h_{t-1}, c_{t-1}].
+    def cell_forward(self, step, states):
+        """One step: ([h_t, c_t], cache) from [h_{t-1}, c_{t-1}].
 
-        xz_t is x_t W + b gate by gate, (4, N, H); a = xz_t + h_{t-1} U
-        is computed in place, and for sigmoid and tanh so are the gates.
+        ``step`` holds x_t W + b gate by gate, (4, N, H), and the work
+        arrays the results go to (``_input_projection``).
         """
         h_prev, c_prev = states
-        a = xz_t                     # updated in place: no new array
-        a += self.recurrent_matmul_by_gate(          # h_{t-1} U
-            h_prev, self._recurrent_kernel_by_gate)
-        gates = self._gate_values(a)
+        a = self.recurrent_matmul_by_gate(           # h_{t-1} U
+            h_prev, self._recurrent_kernel_by_gate, out=step.gates)
+        a += step.xz
+        gates = self._gate_values(a)          # a itself for sigmoid/tanh
         i, f, c_tilde, o = gates
-        c = f * c_prev
+        c = np.multiply(f, c_prev, out=step.c)
         c += i * c_tilde
-        g_c = self.activation.forward(c)
-        return [o * g_c, c], (a, gates, c_prev, c, g_c)
+        g_c = self._activation_into(c, step.g_c)
+        h = np.multiply(o, g_c, out=step.h)
+        return [h, c], (a, gates, c_prev, c, g_c, step)
 
     def cell_backward(self, dstates, cache):
         """One step back: (da, da, [dh_{t-1}, dc_{t-1}]), da (N, 4H)."""
         dh, dc = dstates
-        a, gates, c_prev, c, g_c = cache
+        a, gates, c_prev, c, g_c, step = cache
         i, f, c_tilde, o = gates
         dc = dc + self.activation.backward(c, g_c, dh * o)
-        dgates = np.empty_like(gates)
+        dgates = step.dgates
         di, df, dc_tilde, do = dgates          # views of one array
         np.multiply(dc, c_tilde, out=di)       # di = dc * c~
         np.multiply(dc, c_prev, out=df)        # df = dc * c_{t-1}
         np.multiply(dc, i, out=dc_tilde)       # dc~ = dc * i
         np.multiply(dh, g_c, out=do)           # do = dh * g(c_t)
-        da = self._gate_backward(a, gates, dgates)
+        da = self._gate_backward(a, gates, dgates, out=step.da)
         return da, da, [self.recurrent_matmul_backward(da), dc * f]
 
     def _sigmoid_tanh(self) -> bool:
         """True for Keras' default gates (sigma sigmoid, g tanh)."""
         return (type(self.recurrent_activation) is activations.Sigmoid
                 and type(self.activation) is activations.Tanh)
+
+    def _activation_into(self, c: np.ndarray, out: np.ndarray):
+        """out <- g(c_t)."""
+        if type(self.activation) is activations.Tanh:
+            return np.tanh(c, out=out)
+        out[...] = self.activation.forward(c)
+        return out
 
     def _gate_values(self, a: np.ndarray) -> np.ndarray:
         """[sigma(a_i), sigma(a_f), g(a_c), sigma(a_o)], (4, N, H): a
@@ -159,12 +178,11 @@ class LSTM(Recurrent):
                          g.forward(a[2]), sigma.forward(a[3])])
 
     def _gate_backward(self, a: np.ndarray, gates: np.ndarray,
-                       dgates: np.ndarray) -> np.ndarray:
-        """da = [di sigma'(a_i) | df sigma'(a_f) | dc~ g'(a_c) |
+                       dgates: np.ndarray, out: np.ndarray) -> np.ndarray:
+        """out <- da = [di sigma'(a_i) | df sigma'(a_f) | dc~ g'(a_c) |
         do sigma'(a_o)], (N, 4H), from dgates = [di, df, dc~, do]."""
         N, H = gates.shape[1:]
-        da = np.empty((N, 4 * H), gates.dtype)
-        da_by_gate = da.reshape(N, 4, H).transpose(1, 0, 2)   # a view
+        da_by_gate = out.reshape(N, 4, H).transpose(1, 0, 2)   # a view
         if self._sigmoid_tanh():
             # from the gate values y: sigma' = y (1 - y), tanh' =
             # (1 + y) (1 - y)
@@ -177,7 +195,7 @@ class LSTM(Recurrent):
             sigma, g = self.recurrent_activation, self.activation
             for j, act in enumerate((sigma, sigma, g, sigma)):
                 da_by_gate[j] = act.backward(a[j], gates[j], dgates[j])
-        return da
+        return out
 
     def get_config(self):
         return {**super().get_config(),
@@ -193,3 +211,16 @@ def _sigmoid_via_tanh(x: np.ndarray) -> np.ndarray:
     x *= 0.5
     x += 0.5
     return x
+
+
+class _Step(NamedTuple):
+    """Step t's slices of an LSTM's work arrays (views, (N, H) each but
+    where noted), reused from batch to batch."""
+
+    xz: np.ndarray         # x_t W + b gate by gate, (4, N, H)
+    gates: np.ndarray      # a, then [i, f, c~, o], (4, N, H)
+    c: np.ndarray          # c_t
+    g_c: np.ndarray        # g(c_t)
+    h: np.ndarray          # h_t
+    da: np.ndarray         # dL/da, (N, 4H): dxz[t] of ``Recurrent._bptt``
+    dgates: np.ndarray     # [di, df, dc~, do] (one array for every step)

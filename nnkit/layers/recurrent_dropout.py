@@ -132,8 +132,9 @@ class RecurrentDropout:
                 dx += (dxz[:, cols] @ W[:, cols].T).reshape(xs.shape) * m
         return dx
 
-    def _input_matmul_by_gate(self, xs: np.ndarray) -> np.ndarray:
-        """x_t W for all steps, gate by gate: (T, N, D) -> (k, T N, H).
+    def _input_matmul_by_gate(self, xs: np.ndarray,
+                              out: np.ndarray) -> np.ndarray:
+        """x_t W for all steps, gate by gate: (T, N, D) -> out (k, T N, H).
 
         The same products as ``_input_matmul``, laid out with each
         gate's block contiguous (the LSTM's layout).
@@ -141,19 +142,19 @@ class RecurrentDropout:
         masks, D = self.dropout_masks, xs.shape[-1]
         W = by_gate(self.kernel.data, self.n_gates)          # (k, D, H)
         if masks is None:
-            return np.matmul(xs.reshape(-1, D), W)
+            return np.matmul(xs.reshape(-1, D), W, out=out)
         # mask j (one for every gate, or one per gate) with gate j
         dropped = xs[None] * masks[:, None]                 # (G, T, N, D)
-        return np.matmul(dropped.reshape(len(masks), -1, D), W)
+        return np.matmul(dropped.reshape(len(masks), -1, D), W, out=out)
 
     # ----- h_{t-1} U, one step (the cells call these) ------------------------
-    def recurrent_matmul_by_gate(self, h: np.ndarray,
-                                 U: np.ndarray) -> np.ndarray:
-        """hz = h_{t-1} U gate by gate: (N, H) -> (k, N, H), given U
+    def recurrent_matmul_by_gate(self, h: np.ndarray, U: np.ndarray,
+                                 out: np.ndarray) -> np.ndarray:
+        """hz = h_{t-1} U gate by gate: (N, H) -> out (k, N, H), given U
         gate by gate, (k, H, H), with recurrent dropout's masks in
         training: [(h * r_j) U_j for each gate j]."""
         masks = self.recurrent_dropout_masks
-        return np.matmul(h if masks is None else h * masks, U)
+        return np.matmul(h if masks is None else h * masks, U, out=out)
 
     def recurrent_matmul(self, h: np.ndarray) -> np.ndarray:
         """hz = h_{t-1} U, (N, H) -> (N, kH), with recurrent dropout's

@@ -34,6 +34,7 @@ defaults: W Glorot-uniform, U orthogonal, b zeros except b_f = 1
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -88,46 +89,54 @@ class LSTM(Recurrent):
             b[self.units:2 * self.units] = 1.0
         return b
 
-    # ----- the gates, one contiguous (N, H) array each -------------------
-    # Elementwise work on the column blocks of Keras' (N, 4H) (strided
-    # views) is slower than on contiguous arrays, so the forward pass
-    # works gate by gate: xz, U and the gates in (4, ..., H) layouts.
-    # The weights themselves keep Keras' layout.
-    def _work_shapes(self, T, N):
-        H = self.units
-        return {**super()._work_shapes(T, N), "xz": (4, T * N, H),
-                "gates": (T, 4, N, H), "c": (T, N, H), "g_c": (T, N, H),
-                "dgates": (4, N, H)}
+    # ----- one step ------------------------------------------------------
+    # A step is one matmul, a_t = [h_{t-1}, x_t, 1] [U; W; b] (xh_t
+    # times the stacked weights), computed gate by gate: the gates then
+    # fill one contiguous (4, N, H) array (elementwise work on the
+    # column blocks of Keras' (N, 4H) is slower), and after the loop
+    # one matmul gives [dU; dW; db] = sum_t xh_t^T da_t. The weights
+    # themselves keep Keras' layout.
+    def _new_work(self, T, N, D):
+        """The batch's work arrays (reused between batches): xh_t for
+        every step, the gates, c_t, g(c_t) and dxz; and T ``_Step``
+        records of views into them."""
+        H, dtype = self.units, self.dtype
+        # one xh per gate with recurrent dropout (h_{t-1} * r_j differs)
+        G = 1 if self.recurrent_dropout_masks is None else 4
+        K = H + D + (self.bias is not None)
+        xh = np.empty((T + 1, G, N, K), dtype)
+        xh[..., H + D:] = 1
+        h = xh[:, 0, :, :H] if G == 1 else np.empty((T + 1, N, H), dtype)
+        dxz = np.empty((T, N, 4 * H), dtype)
+        gates, dgates = np.empty((T, 4, N, H), dtype), np.empty((4, N, H),
+                                                                dtype)
+        c, g_c = np.empty((T, N, H), dtype), np.empty((T, N, H), dtype)
+        steps = [_Step(xh[t], gates[t], c[t], g_c[t], h[t + 1], dxz[t],
+                       dgates) for t in range(T)]
+        return SimpleNamespace(xh=xh, h=h, dxz=dxz, dhz=dxz, steps=steps)
 
     def _input_projection(self, xs, work):
-        """x_t W + b for every step, gate by gate, and each step's work
-        arrays: a list of T ``_Step`` records.
-
-        Also keeps U gate by gate, (4, H, H), for ``cell_forward``.
-        """
-        xz = self._input_matmul_by_gate(xs, out=work.xz)     # (4, T N, H)
+        """Put x_t (times the dropout masks) into every step's xh_t and
+        stack the weights gate by gate, (4, K, H); returns the steps."""
+        H, D = self.units, xs.shape[-1]
+        masks = self.dropout_masks                   # (1 or 4, N, D)
+        work.xh[:-1, :, :, H:H + D] = (xs[:, None] if masks is None
+                                       else xs[:, None] * masks)
+        stacked = [self.recurrent_kernel.data, self.kernel.data]
         if self.bias is not None:
-            xz += by_gate(self.bias.data, 4)                # (4, 1, H)
-        self._recurrent_kernel_by_gate = by_gate(
-            self.recurrent_kernel.data, 4)
-        if not hasattr(work, "steps"):
-            xz = xz.reshape(4, len(xs), len(xs[0]), -1)     # (4, T, N, H)
-            work.steps = [
-                _Step(xz[:, t], work.gates[t], work.c[t], work.g_c[t],
-                      work.h[t + 1], work.dxz[t], work.dgates)
-                for t in range(len(xs))]
+            stacked.append(self.bias.data[None])
+        self._stacked_by_gate = by_gate(np.concatenate(stacked), 4)
         return work.steps
 
     def cell_forward(self, step, states):
         """One step: ([h_t, c_t], cache) from [h_{t-1}, c_{t-1}].
 
-        ``step`` holds x_t W + b gate by gate, (4, N, H), and the work
-        arrays the results go to (``_input_projection``).
+        ``step`` holds the step's work arrays (``_new_work``), with x_t
+        already in xh_t.
         """
         h_prev, c_prev = states
-        a = self.recurrent_matmul_by_gate(           # h_{t-1} U
-            h_prev, self._recurrent_kernel_by_gate, out=step.gates)
-        a += step.xz
+        self._put_h(step.xh, h_prev)           # xh_t = [h_{t-1}, x_t, 1]
+        a = np.matmul(step.xh, self._stacked_by_gate, out=step.gates)
         gates = self._gate_values(a)          # a itself for sigmoid/tanh
         i, f, c_tilde, o = gates
         c = np.multiply(f, c_prev, out=step.c)
@@ -150,6 +159,34 @@ class LSTM(Recurrent):
         np.multiply(dh, g_c, out=do)           # do = dh * g(c_t)
         da = self._gate_backward(a, gates, dgates, out=step.da)
         return da, da, [self.recurrent_matmul_backward(da), dc * f]
+
+    def _weight_grads(self, xs, hs, dxz, dhz, need_dx, work):
+        """[dU; dW; db] += sum_t xh_t^T da_t in one matmul (per gate
+        with recurrent dropout); dx as in ``Recurrent``."""
+        H, D = self.units, xs.shape[-1]
+        xh = work.xh[:-1]                                # (T, G, N, K)
+        G, K = xh.shape[1], xh.shape[-1]
+        if G == 1:
+            grads = xh.reshape(-1, K).T @ dxz
+        else:
+            grads = np.empty((K, 4 * H), self.dtype)
+            for j, cols in enumerate(self._blocks(4)):
+                grads[:, cols] = xh[:, j].reshape(-1, K).T @ dxz[:, cols]
+        self.recurrent_kernel.grad += grads[:H]
+        self.kernel.grad += grads[H:H + D]
+        if self.bias is not None:
+            self.bias.grad += grads[H + D]
+        return self._input_grad(dxz, xs.shape) if need_dx else None
+
+    def _put_h(self, xh: np.ndarray, h_prev: np.ndarray) -> None:
+        """h_{t-1} into xh_t (times r_j with recurrent dropout). Without
+        it xh_t already holds h_{t-1} (the layer's h_{t-1} is a view of
+        it), so the copy is a no-op unless h_{t-1} came from elsewhere."""
+        r = self.recurrent_dropout_masks
+        if r is None:
+            xh[0, :, :self.units] = h_prev
+        else:
+            np.multiply(h_prev, r, out=xh[:, :, :self.units])
 
     def _sigmoid_tanh(self) -> bool:
         """True for Keras' default gates (sigma sigmoid, g tanh)."""
@@ -217,7 +254,7 @@ class _Step(NamedTuple):
     """Step t's slices of an LSTM's work arrays (views, (N, H) each but
     where noted), reused from batch to batch."""
 
-    xz: np.ndarray         # x_t W + b gate by gate, (4, N, H)
+    xh: np.ndarray         # [h_{t-1}, x_t, 1], (G, N, K), G 1 or 4
     gates: np.ndarray      # a, then [i, f, c~, o], (4, N, H)
     c: np.ndarray          # c_t
     g_c: np.ndarray        # g(c_t)

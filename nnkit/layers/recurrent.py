@@ -233,7 +233,7 @@ class Recurrent(RecurrentDropout, KernelMixin, SequenceCall, Layer):
             m = None if m is None else m[::-1]
         xs = np.ascontiguousarray(x.transpose(1, 0, 2))     # (T, N, D)
         self._sample_dropout_masks(training, N, D)
-        work = self._take_work(T, N)
+        work = self._take_work(xs)
         xz = self._input_projection(xs, work)    # x_t W + b, every step
         states = check_initial_states(
             self.describe(), initial_state, self.state_names,
@@ -263,28 +263,25 @@ class Recurrent(RecurrentDropout, KernelMixin, SequenceCall, Layer):
     # gates and states of every step, their gradients): allocated anew
     # for every batch, they cost page faults and cache misses, so the
     # layer reuses those of the last batch once its backward is done.
-    def _work_shapes(self, T: int, N: int) -> dict[str, tuple[int, ...]]:
-        """The work arrays of a batch: h_0..h_T, dxz (and dhz)."""
-        shapes = {"h": (T + 1, N, self.units),
-                  "dxz": (T, N, self.n_gates * self.units)}
-        if not self.tied:
-            shapes["dhz"] = shapes["dxz"]
-        return shapes
-
-    def _take_work(self, T: int, N: int) -> SimpleNamespace:
+    def _take_work(self, xs: np.ndarray) -> SimpleNamespace:
         """The spare work arrays if they fit this batch, else new ones.
 
         Taken until ``backward`` gives them back, so a second forward
         pass before it (a shared layer, ``predict``) gets its own.
         """
-        shapes = self._work_shapes(T, N)
+        key = (xs.shape, self.dtype, self.recurrent_dropout_masks is None)
         work, self._spare_work = self._spare_work, None
-        if (work is None or work.shapes != shapes
-                or work.h.dtype != self.dtype):
-            work = SimpleNamespace(shapes=shapes, **{
-                name: np.empty(shape, self.dtype)
-                for name, shape in shapes.items()})
+        if work is None or work.key != key:
+            work = self._new_work(*xs.shape)
+            work.key = key
         return work
+
+    def _new_work(self, T: int, N: int, D: int) -> SimpleNamespace:
+        """The work arrays of a batch: h_0..h_T, dxz (and dhz)."""
+        dxz = np.empty((T, N, self.n_gates * self.units), self.dtype)
+        return SimpleNamespace(
+            h=np.empty((T + 1, N, self.units), self.dtype), dxz=dxz,
+            dhz=dxz if self.tied else np.empty_like(dxz))
 
     def _input_projection(self, xs: np.ndarray,
                           work: SimpleNamespace) -> np.ndarray:
@@ -343,12 +340,8 @@ class Recurrent(RecurrentDropout, KernelMixin, SequenceCall, Layer):
                                                 k)
         self.initial_state_grads = d0
         kh = self.n_gates * self.units
-        dxz, dhz = dxz.reshape(-1, kh), dhz.reshape(-1, kh)
-        dx = self._input_matmul_backward(xs, dxz,     # dW += x^T dxz
-                                         need_dx)
-        self._recurrent_kernel_grad(hs[:-1], dhz)     # dU += h^T dhz
-        if self.bias is not None:
-            self._add_bias_grads(dxz, dhz)
+        dx = self._weight_grads(xs, hs, dxz.reshape(-1, kh),
+                                dhz.reshape(-1, kh), need_dx, work)
         self._spare_work = work             # free for the next batch
         if dx is None:
             return None
@@ -356,6 +349,16 @@ class Recurrent(RecurrentDropout, KernelMixin, SequenceCall, Layer):
         if self.go_backwards:
             dx = dx[:, ::-1]
         return np.ascontiguousarray(dx)
+
+    def _weight_grads(self, xs, hs, dxz, dhz, need_dx, work):
+        """Add dW, dU and db, sums over the steps; return dx (T, N, D)
+        or None if not ``need_dx``. dxz and dhz are (T N, kH)."""
+        dx = self._input_matmul_backward(xs, dxz,     # dW += x^T dxz
+                                         need_dx)
+        self._recurrent_kernel_grad(hs[:-1], dhz)     # dU += h^T dhz
+        if self.bias is not None:
+            self._add_bias_grads(dxz, dhz)
+        return dx
 
     def _output_grads(self, dout, N: int, o):
         """(dL/dh_t of the outputs, (T, N, H) or None; [dh_T, dc_T...]).

@@ -119,43 +119,28 @@ class RecurrentDropout:
                                need_dx: bool = True) -> np.ndarray | None:
         """Add dW = sum_t x_t^T dxz_t; return dx = dxz W^T, (T, N, D),
         or None if not ``need_dx`` (x is the data)."""
-        W, masks = self.kernel.data, self.dropout_masks
-        D = xs.shape[-1]
+        masks, D = self.dropout_masks, xs.shape[-1]
         if masks is None:
             self.kernel.grad += xs.reshape(-1, D).T @ dxz
-            return (dxz @ W.T).reshape(xs.shape) if need_dx else None
-        dx = np.zeros(xs.shape, self.dtype) if need_dx else None
+        else:
+            for cols, m in zip(self._blocks(len(masks)), masks):
+                self.kernel.grad[:, cols] += (xs * m).reshape(-1, D).T \
+                    @ dxz[:, cols]
+        return self._input_grad(dxz, xs.shape) if need_dx else None
+
+    def _input_grad(self, dxz: np.ndarray,
+                    shape: tuple[int, ...]) -> np.ndarray:
+        """dx = dxz W^T, or with dropout sum_j (dxz_j W_j^T) * m_j:
+        (T N, kH) -> ``shape`` (T, N, D)."""
+        W, masks = self.kernel.data, self.dropout_masks
+        if masks is None:
+            return (dxz @ W.T).reshape(shape)
+        dx = np.zeros(shape, self.dtype)
         for cols, m in zip(self._blocks(len(masks)), masks):
-            self.kernel.grad[:, cols] += (xs * m).reshape(-1, D).T \
-                @ dxz[:, cols]
-            if need_dx:
-                dx += (dxz[:, cols] @ W[:, cols].T).reshape(xs.shape) * m
+            dx += (dxz[:, cols] @ W[:, cols].T).reshape(shape) * m
         return dx
 
-    def _input_matmul_by_gate(self, xs: np.ndarray,
-                              out: np.ndarray) -> np.ndarray:
-        """x_t W for all steps, gate by gate: (T, N, D) -> out (k, T N, H).
-
-        The same products as ``_input_matmul``, laid out with each
-        gate's block contiguous (the LSTM's layout).
-        """
-        masks, D = self.dropout_masks, xs.shape[-1]
-        W = by_gate(self.kernel.data, self.n_gates)          # (k, D, H)
-        if masks is None:
-            return np.matmul(xs.reshape(-1, D), W, out=out)
-        # mask j (one for every gate, or one per gate) with gate j
-        dropped = xs[None] * masks[:, None]                 # (G, T, N, D)
-        return np.matmul(dropped.reshape(len(masks), -1, D), W, out=out)
-
     # ----- h_{t-1} U, one step (the cells call these) ------------------------
-    def recurrent_matmul_by_gate(self, h: np.ndarray, U: np.ndarray,
-                                 out: np.ndarray) -> np.ndarray:
-        """hz = h_{t-1} U gate by gate: (N, H) -> out (k, N, H), given U
-        gate by gate, (k, H, H), with recurrent dropout's masks in
-        training: [(h * r_j) U_j for each gate j]."""
-        masks = self.recurrent_dropout_masks
-        return np.matmul(h if masks is None else h * masks, U, out=out)
-
     def recurrent_matmul(self, h: np.ndarray) -> np.ndarray:
         """hz = h_{t-1} U, (N, H) -> (N, kH), with recurrent dropout's
         masks in training: [(h * r_1) U_1 | ... | (h * r_G) U_G]."""

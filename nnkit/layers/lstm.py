@@ -4,10 +4,10 @@ Shapes: x (N, T, D); W "kernel" (D, 4H); U "recurrent_kernel" (H, 4H);
 b "bias" (4H,); states h_t, c_t (N, H), H = ``units``. The four column
 blocks of W, U and b are the gates in Keras' order i, f, c~, o. With
 sigma the recurrent activation (sigmoid) and g the activation (tanh),
-one step (``cell_forward``; xz_t = x_t W + b comes from the layer) is
-chapter 9's equations, one row per example::
+one step (``cell_forward``) is chapter 9's equations, one row per
+example::
 
-    a = xz_t + h_{t-1} U = [a_i | a_f | a_c | a_o]
+    a = x_t W + h_{t-1} U + b = [a_i | a_f | a_c | a_o]
     i = sigma(a_i)   f = sigma(a_f)   c~ = g(a_c)   o = sigma(a_o)
     c_t = f * c_{t-1} + i * c~
     h_t = o * g(c_t)
@@ -21,13 +21,17 @@ dc = dL/dc_t from step t+1 and the output at t::
     da  = [di sigma'(a_i) | df sigma'(a_f) | dc~ g'(a_c) | do sigma'(a_o)]
     dh_{t-1} = da U^T      dc_{t-1} = dc * f
 
-da is the gradient of both xz_t and h_{t-1} U; the loop over the steps
-(with masks), the weight gradients summed over them and dropout are
-in ``recurrent.py`` and ``recurrent_dropout.py`` (``recurrent_matmul``
-computes h_{t-1} U, per gate when ``recurrent_dropout`` is set; c_{t-1}
-is never dropped). The cell state's own path, dc_{t-1} = dc * f, is
-multiplied by a gate rather than by a weight matrix: that is why
-gradients survive many steps. Keras'
+da is the gradient of a, so of x_t W, h_{t-1} U and b: the weight
+gradients are sums over the steps, dW = sum_t x_t^T da, dU = sum_t
+h_{t-1}^T da, db = sum_t da. For speed a is one matmul per step,
+a = [h_{t-1}, x_t, 1] [U; W; b] (the rows stacked), and after the loop
+one matmul gives [dU; dW; db] (``_weight_grads``). The loop over the
+steps (with masks) is in ``recurrent.py``, dropout in
+``recurrent_dropout.py`` (with ``recurrent_dropout``, gate j sees
+h_{t-1} * r_j; c_{t-1} is never dropped; dh_{t-1} comes from
+``recurrent_matmul_backward``). The cell state's own path,
+dc_{t-1} = dc * f, is multiplied by a gate rather than by a weight
+matrix: that is why gradients survive many steps. Keras'
 defaults: W Glorot-uniform, U orthogonal, b zeros except b_f = 1
 (``unit_forget_bias``, Jozefowicz et al. 2015).
 """

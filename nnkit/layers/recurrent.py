@@ -9,15 +9,17 @@ time step. With shapes N (batch), T (steps), D (features), H
     h_t, c_t = cell(xz_t, h_{t-1}, c_{t-1})     (c: the LSTM only)
 
 The cell (``cell_forward`` of SimpleRNN, LSTM, GRU, each in its own
-file) multiplies h_{t-1} by U and applies its gates. Backpropagation
-through time (BPTT, chapter 9) walks the steps backwards
+file) multiplies h_{t-1} by U and applies its gates (the LSTM computes
+x_t W + h_{t-1} U + b in one matmul per step instead, see its file).
+Backpropagation through time (BPTT, chapter 9) walks the steps backwards
 (``Recurrent.backward`` below): at step t the cell's ``cell_backward``
 turns the gradients of its new states, dL/dh_t (from the output at t
 plus what step t+1 sent back) and dL/dc_t, into dL/dxz_t, dL/dhz_t
 (hz_t = h_{t-1} U) and the gradients of the previous states, including
 dL/dh_{t-1} = dhz_t U^T + .... W, U and b are the same at every step,
 so their gradients are sums over the steps, each computed after the
-loop in one matmul::
+loop in one matmul (``_weight_grads``; the LSTM stacks the three,
+see ``lstm.py``)::
 
     dW = sum_t x_t^T dxz_t     dU = sum_t h_{t-1}^T dhz_t
     db = sum_{t,n} dxz_t       dx_t = dxz_t W^T

@@ -95,11 +95,10 @@ class LSTM(Recurrent):
 
     # ----- one step ------------------------------------------------------
     # A step is one matmul, a_t = [h_{t-1}, x_t, 1] [U; W; b] (xh_t
-    # times the stacked weights), computed gate by gate: the gates then
-    # fill one contiguous (4, N, H) array (elementwise work on the
-    # column blocks of Keras' (N, 4H) is slower), and after the loop
-    # one matmul gives [dU; dW; db] = sum_t xh_t^T da_t. The weights
-    # themselves keep Keras' layout.
+    # times the stacked weights), and after the loop one matmul gives
+    # [dU; dW; db] = sum_t xh_t^T da_t. The gates go to one contiguous
+    # (4, N, H) array (elementwise work on the column blocks of Keras'
+    # (N, 4H) is slower); the weights keep Keras' layout.
     def _new_work(self, T, N, D):
         """The batch's work arrays (reused between batches): xh_t for
         every step, the gates, c_t, g(c_t) and dxz; and T ``_Step``
@@ -115,13 +114,15 @@ class LSTM(Recurrent):
         gates, dgates = np.empty((T, 4, N, H), dtype), np.empty((4, N, H),
                                                                 dtype)
         c, g_c = np.empty((T, N, H), dtype), np.empty((T, N, H), dtype)
-        steps = [_Step(xh[t], gates[t], c[t], g_c[t], h[t + 1], dxz[t],
-                       dgates) for t in range(T)]
+        a = np.empty((N, 4 * H) if G == 1 else (4, N, H), dtype)
+        steps = [_Step(xh[t], a, gates[t], c[t], g_c[t], h[t + 1],
+                       dxz[t], dgates) for t in range(T)]
         return SimpleNamespace(xh=xh, h=h, dxz=dxz, dhz=dxz, steps=steps)
 
     def _input_projection(self, xs, work):
         """Put x_t (times the dropout masks) into every step's xh_t and
-        stack the weights gate by gate, (4, K, H); returns the steps."""
+        stack the weights, (K, 4H) (gate by gate, (4, K, H), with
+        recurrent dropout); returns the steps."""
         H, D = self.units, xs.shape[-1]
         masks = self.dropout_masks                   # (1 or 4, N, D)
         work.xh[:-1, :, :, H:H + D] = (xs[:, None] if masks is None
@@ -129,7 +130,9 @@ class LSTM(Recurrent):
         stacked = [self.recurrent_kernel.data, self.kernel.data]
         if self.bias is not None:
             stacked.append(self.bias.data[None])
-        self._stacked_by_gate = by_gate(np.concatenate(stacked), 4)
+        stacked = np.concatenate(stacked)
+        self._stacked = (stacked if self.recurrent_dropout_masks is None
+                         else by_gate(stacked, 4))
         return work.steps
 
     def cell_forward(self, step, states):
@@ -140,8 +143,11 @@ class LSTM(Recurrent):
         """
         h_prev, c_prev = states
         self._put_h(step.xh, h_prev)           # xh_t = [h_{t-1}, x_t, 1]
-        a = np.matmul(step.xh, self._stacked_by_gate, out=step.gates)
-        gates = self._gate_values(a)          # a itself for sigmoid/tanh
+        a = self._stacked_matmul(step.xh, out=step.a)        # (4, N, H)
+        gates = self._gate_values(a, out=step.gates)
+        # the backward needs a only for other activations than sigmoid
+        # and tanh (whose derivatives come from their values)
+        a = None if self._sigmoid_tanh() else a.copy()
         i, f, c_tilde, o = gates
         c = np.multiply(f, c_prev, out=step.c)
         c += i * c_tilde
@@ -182,6 +188,14 @@ class LSTM(Recurrent):
             self.bias.grad += grads[H + D]
         return self._input_grad(dxz, xs.shape) if need_dx else None
 
+    def _stacked_matmul(self, xh: np.ndarray, out: np.ndarray):
+        """a_t = xh_t [U; W; b] as a (4, N, H) view of ``out``: one
+        matmul (N, K) x (K, 4H), or gate by gate with recurrent dropout."""
+        if len(xh) > 1:
+            return np.matmul(xh, self._stacked, out=out)
+        np.matmul(xh[0], self._stacked, out=out)
+        return out.reshape(len(out), 4, -1).transpose(1, 0, 2)
+
     def _put_h(self, xh: np.ndarray, h_prev: np.ndarray) -> None:
         """h_{t-1} into xh_t (times r_j with recurrent dropout). Without
         it xh_t already holds h_{t-1} (the layer's h_{t-1} is a view of
@@ -204,19 +218,19 @@ class LSTM(Recurrent):
         out[...] = self.activation.forward(c)
         return out
 
-    def _gate_values(self, a: np.ndarray) -> np.ndarray:
-        """[sigma(a_i), sigma(a_f), g(a_c), sigma(a_o)], (4, N, H): a
-        itself, overwritten, for sigmoid and tanh."""
+    def _gate_values(self, a: np.ndarray, out: np.ndarray) -> np.ndarray:
+        """out <- [sigma(a_i), sigma(a_f), g(a_c), sigma(a_o)], (4, N, H)."""
         if self._sigmoid_tanh():
-            # in place, one tanh per element (activations.sigmoid also
-            # keeps the relative precision of the far tails)
-            _sigmoid_via_tanh(a[:2])
-            np.tanh(a[2], out=a[2])
-            _sigmoid_via_tanh(a[3])
-            return a
+            # one tanh per element (activations.sigmoid also keeps the
+            # relative precision of the far tails)
+            _sigmoid_via_tanh(a[:2], out[:2])
+            np.tanh(a[2], out=out[2])
+            _sigmoid_via_tanh(a[3], out[3])
+            return out
         sigma, g = self.recurrent_activation, self.activation
-        return np.stack([sigma.forward(a[0]), sigma.forward(a[1]),
-                         g.forward(a[2]), sigma.forward(a[3])])
+        for j, act in enumerate((sigma, sigma, g, sigma)):
+            out[j] = act.forward(a[j])
+        return out
 
     def _gate_backward(self, a: np.ndarray, gates: np.ndarray,
                        dgates: np.ndarray, out: np.ndarray) -> np.ndarray:
@@ -245,13 +259,13 @@ class LSTM(Recurrent):
                 "unit_forget_bias": self.unit_forget_bias}
 
 
-def _sigmoid_via_tanh(x: np.ndarray) -> np.ndarray:
-    """x <- sigma(x) = (1 + tanh(x / 2)) / 2, in place."""
-    x *= 0.5
-    np.tanh(x, out=x)
-    x *= 0.5
-    x += 0.5
-    return x
+def _sigmoid_via_tanh(x: np.ndarray, out: np.ndarray) -> np.ndarray:
+    """out <- sigma(x) = (1 + tanh(x / 2)) / 2."""
+    np.multiply(x, 0.5, out=out)
+    np.tanh(out, out=out)
+    out *= 0.5
+    out += 0.5
+    return out
 
 
 class _Step(NamedTuple):
@@ -259,6 +273,7 @@ class _Step(NamedTuple):
     where noted), reused from batch to batch."""
 
     xh: np.ndarray         # [h_{t-1}, x_t, 1], (G, N, K), G 1 or 4
+    a: np.ndarray          # a_t, (N, 4H) or (4, N, H) (one for every step)
     gates: np.ndarray      # a, then [i, f, c~, o], (4, N, H)
     c: np.ndarray          # c_t
     g_c: np.ndarray        # g(c_t)

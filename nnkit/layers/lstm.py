@@ -131,6 +131,10 @@ class LSTM(Recurrent):
         if self.bias is not None:
             stacked.append(self.bias.data[None])
         stacked = np.concatenate(stacked)
+        if self._sigmoid_tanh():
+            # a_i, a_f, a_o halved (exact: a power of two) for
+            # sigma(a) = (1 + tanh(a / 2)) / 2 in ``_gate_values``
+            stacked.reshape(len(stacked), 4, -1)[:, [0, 1, 3]] *= 0.5
         self._stacked = (stacked if self.recurrent_dropout_masks is None
                          else by_gate(stacked, 4))
         return work.steps
@@ -221,11 +225,13 @@ class LSTM(Recurrent):
     def _gate_values(self, a: np.ndarray, out: np.ndarray) -> np.ndarray:
         """out <- [sigma(a_i), sigma(a_f), g(a_c), sigma(a_o)], (4, N, H)."""
         if self._sigmoid_tanh():
-            # one tanh per element (activations.sigmoid also keeps the
-            # relative precision of the far tails)
-            _sigmoid_via_tanh(a[:2], out[:2])
-            np.tanh(a[2], out=out[2])
-            _sigmoid_via_tanh(a[3], out[3])
+            # one tanh call for the four gates: a_i, a_f, a_o come
+            # halved (``_input_projection``), sigma(a) = (1 + tanh(a / 2))
+            # / 2 (activations.sigmoid keeps the precision of the tails)
+            np.tanh(a, out=out)
+            for j in (slice(0, 2), 3):
+                out[j] *= 0.5
+                out[j] += 0.5
             return out
         sigma, g = self.recurrent_activation, self.activation
         for j, act in enumerate((sigma, sigma, g, sigma)):

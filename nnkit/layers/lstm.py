@@ -115,8 +115,12 @@ class LSTM(Recurrent):
                                                                 dtype)
         c, g_c = np.empty((T, N, H), dtype), np.empty((T, N, H), dtype)
         a = np.empty((N, 4 * H) if G == 1 else (4, N, H), dtype)
-        steps = [_Step(xh[t], a, gates[t], c[t], g_c[t], h[t + 1],
-                       dxz[t], dgates) for t in range(T)]
+        # da is written into a small array that stays in the cache (the
+        # loop copies it into dxz[t]): writing the column blocks of the
+        # large dxz directly is several times slower
+        da = np.empty((N, 4 * H), dtype)
+        steps = [_Step(xh[t], a, gates[t], c[t], g_c[t], h[t + 1], da,
+                       dgates) for t in range(T)]
         return SimpleNamespace(xh=xh, h=h, dxz=dxz, dhz=dxz, steps=steps)
 
     def _input_projection(self, xs, work):
@@ -284,5 +288,5 @@ class _Step(NamedTuple):
     c: np.ndarray          # c_t
     g_c: np.ndarray        # g(c_t)
     h: np.ndarray          # h_t
-    da: np.ndarray         # dL/da, (N, 4H): dxz[t] of ``Recurrent._bptt``
+    da: np.ndarray         # dL/da, (N, 4H) (one array for every step)
     dgates: np.ndarray     # [di, df, dc~, do] (one array for every step)

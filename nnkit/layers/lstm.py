@@ -269,22 +269,13 @@ class LSTM(Recurrent):
                 "unit_forget_bias": self.unit_forget_bias}
 
 
-def _sigmoid_via_tanh(x: np.ndarray, out: np.ndarray) -> np.ndarray:
-    """out <- sigma(x) = (1 + tanh(x / 2)) / 2."""
-    np.multiply(x, 0.5, out=out)
-    np.tanh(out, out=out)
-    out *= 0.5
-    out += 0.5
-    return out
-
-
 class _Step(NamedTuple):
     """Step t's slices of an LSTM's work arrays (views, (N, H) each but
     where noted), reused from batch to batch."""
 
     xh: np.ndarray         # [h_{t-1}, x_t, 1], (G, N, K), G 1 or 4
     a: np.ndarray          # a_t, (N, 4H) or (4, N, H) (one for every step)
-    gates: np.ndarray      # a, then [i, f, c~, o], (4, N, H)
+    gates: np.ndarray      # [i, f, c~, o], (4, N, H)
     c: np.ndarray          # c_t
     g_c: np.ndarray        # g(c_t)
     h: np.ndarray          # h_t

@@ -97,9 +97,9 @@ class Recurrent(RecurrentDropout, KernelMixin, SequenceCall, Layer):
     * ``cell_forward(xz_t, states) -> (new_states, cache)``: states are
       lists of (N, H) arrays, h first; xz_t is item t of
       ``_input_projection``: x_t W + b, (N, kH), a view of the layer's
-      array that the cell may update in place (the LSTM's has the
-      step's work arrays too); the cell gets h_{t-1} U from
-      ``recurrent_matmul``;
+      array that the cell may update in place (the LSTM's items are
+      records of the step's work arrays, x_t among them); the cell
+      gets h_{t-1} U from ``recurrent_matmul``;
     * ``cell_backward(dstates, cache) -> (dxz_t, dhz_t, dprev)``:
       from the gradients of the new states, those of the cell's two
       matmul outputs xz_t and hz_t = h_{t-1} U (each (N, kH)) and of
@@ -261,7 +261,7 @@ class Recurrent(RecurrentDropout, KernelMixin, SequenceCall, Layer):
             return [out, *(s.copy() for s in states)]
         return out
 
-    # A batch of the benchmark LSTM needs ~50 MB of work arrays (the
+    # A batch of the benchmark LSTM needs ~40 MB of work arrays (the
     # gates and states of every step, their gradients): allocated anew
     # for every batch, they cost page faults and cache misses, so the
     # layer reuses those of the last batch once its backward is done.

@@ -127,6 +127,26 @@ def test_bptt_matches_central_differences_over_random_shapes(
     assert max(errors.values()) < PASS, errors
 
 
+@pytest.mark.parametrize("activation, recurrent_activation",
+                         [("relu", "sigmoid"), ("tanh", "softplus"),
+                          ("elu", "swish")])
+def test_lstm_with_other_activations_passes_the_check(
+        activation, recurrent_activation):
+    """The LSTM's general path (its sigmoid/tanh path has its own
+    shortcuts), with masks and initial states."""
+    rng = np.random.default_rng(31)
+    layer = make(LSTM, 3, activation=activation,
+                 recurrent_activation=recurrent_activation,
+                 return_sequences=True)
+    x = rng.standard_normal((2, 4, 2))
+    layer(x)
+    init = [0.5 * rng.standard_normal((2, 3)) for _ in range(2)]
+    mask = np.array([[True, True, False, True], [True] * 4])
+    gs = [rng.standard_normal((2, 4, 3))]
+    errors = objective_and_grads(layer, x, init, gs, mask=mask)
+    assert max(errors.values()) < PASS, errors
+
+
 @pytest.mark.parametrize("cls", CELLS)
 def test_long_sequence_gradients_pass_the_check(cls):
     """Twelve steps, saturating gates included: still < 1e-7."""

@@ -19,8 +19,9 @@ from __future__ import annotations
 import inspect
 import sys
 from collections.abc import Iterable
+from typing import Any
 
-__all__ = ["set_public_module"]
+__all__ = ["set_public_module", "config_repr"]
 
 
 def set_public_module(package: str, names: Iterable[str]) -> None:
@@ -40,3 +41,11 @@ def set_public_module(package: str, names: Iterable[str]) -> None:
         if (inspect.isclass(obj) or inspect.isfunction(obj)) \
                 and defined_in.startswith(package + "._"):
             obj.__module__ = package
+
+
+def config_repr(obj: Any) -> str:
+    """``Name(arg=value, ...)`` from ``obj.get_config()``: the
+    ``__repr__`` of activations, initializers, regularizers and losses
+    (``L1L2(l1=0.01, l2=0.0)``)."""
+    args = ", ".join(f"{k}={v}" for k, v in obj.get_config().items())
+    return f"{type(obj).__name__}({args})"

@@ -430,6 +430,18 @@ def known_arguments(owner: str, cls: type, config: dict[str, Any]
     return config
 
 
+def from_config(what: str, config: dict[str, Any],
+                registry: dict[str, type]) -> Any:
+    """``cls(**rest)`` for a config ``{"name": key, **rest}`` whose key
+    names ``cls`` in ``registry``; else a ValueError naming the unknown
+    config or argument (``what``: "activation", "loss"...)."""
+    cfg = dict(config)
+    cls = registry.get(cfg.pop("name", None))
+    if cls is None:
+        raise ValueError(f"unknown {what} config {config!r}")
+    return cls(**known_arguments(f"{what} config", cls, cfg))
+
+
 def lookup(owner: str, name: str, value: Any,
            getter: Callable[[Any], Any]) -> Any:
     """``getter(value)`` (e.g. ``activations.get``), with the owner and

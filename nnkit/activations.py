@@ -5,7 +5,9 @@ Each activation is a small object with
 * ``forward(x)`` -> ``y``, elementwise (softmax: along the last axis);
 * ``backward(x, y, dout)`` -> ``dx``, the vector-Jacobian product that
   backpropagation needs (``dout * f'(x)`` for elementwise functions);
-* ``derivative(x)`` -> ``f'(x)`` for plotting (elementwise ones only).
+* ``derivative(x)`` -> ``f'(x)`` for plotting (elementwise ones only);
+* ``forward_in_place(x)``: ``forward(x)``, written over x when
+  ``backward`` does not read x (ReLU), for a layer that owns x.
 
 Every formula is written so that no ``exp`` overflows for ``|x|`` up to
 1e4 and beyond: the usual trick is to only ever exponentiate
@@ -23,6 +25,7 @@ from typing import Any
 import numpy as np
 
 from . import _validate as check
+from ._public import config_repr
 
 __all__ = [
     "Activation", "Linear", "Step", "Sigmoid", "Tanh", "ReLU",
@@ -119,15 +122,21 @@ class Activation:
         """dL/dx given dL/dy; elementwise: dout * f'(x)."""
         return dout * self.derivative(x)
 
+    def forward_in_place(self, x: np.ndarray) -> np.ndarray:
+        """``forward(x)``, overwriting x if ``backward`` needs only y.
+
+        For a layer whose x is its own temporary (Dense's, Conv2D's z):
+        one array less per call. Here x is kept (a new y).
+        """
+        return self.forward(x)
+
     def __call__(self, x: np.ndarray) -> np.ndarray:
         return self.forward(np.asarray(x))
 
     def get_config(self) -> dict[str, Any]:
         return {}
 
-    def __repr__(self) -> str:
-        args = ", ".join(f"{k}={v}" for k, v in self.get_config().items())
-        return f"{type(self).__name__}({args})"
+    __repr__ = config_repr          # Name(arg=value, ...)
 
 
 class Linear(Activation):
@@ -204,8 +213,23 @@ class ReLU(Activation):
     def derivative(self, x):
         return (x > 0).astype(x.dtype if x.dtype.kind == "f" else float)
 
+    def forward_in_place(self, x):
+        if x.ndim < 2:
+            return np.maximum(x, 0, out=x)
+        # NumPy vectorises maximum against an array, not a scalar: a
+        # row of zeros broadcast over the examples (4x faster)
+        rows = x.reshape(len(x), -1)
+        zeros = np.zeros(rows.shape[1], x.dtype)
+        return np.maximum(rows, zeros, out=rows).reshape(x.shape)
+
     def backward(self, x, y, dout):
-        return dout * (x > 0)
+        # y > 0 exactly where x > 0, so y alone suffices (x may have
+        # been overwritten); the mask is written as numbers, then times
+        # dout (2x faster than a product with a bool mask)
+        dx = np.empty(np.broadcast_shapes(np.shape(y), np.shape(dout)),
+                      np.result_type(dout, np.uint8))
+        np.greater(y, 0, out=dx, casting="unsafe")
+        return np.multiply(dx, dout, out=dx)
 
 
 class LeakyReLU(Activation):
@@ -408,11 +432,7 @@ def get(identifier: Any) -> Activation:
     if isinstance(identifier, Activation):
         return identifier
     if isinstance(identifier, dict):
-        cfg = dict(identifier)
-        cls = _REGISTRY.get(cfg.pop("name", None))
-        if cls is None:
-            raise ValueError(f"unknown activation config {identifier!r}")
-        return cls(**check.known_arguments("activation config", cls, cfg))
+        return check.from_config("activation", identifier, _REGISTRY)
     if identifier is None or isinstance(identifier, str):
         name = "linear" if identifier is None else identifier
         return check.by_name("activation", name, _REGISTRY, _ALIASES,

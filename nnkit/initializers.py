@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 
 from . import _validate as check
+from ._public import config_repr
 
 __all__ = [
     "Initializer", "Zeros", "Ones", "Constant", "RandomUniform",
@@ -89,9 +90,7 @@ class Initializer:
     def get_config(self) -> dict[str, Any]:
         return {} if self.seed is None else {"seed": self.seed}
 
-    def __repr__(self) -> str:
-        args = ", ".join(f"{k}={v}" for k, v in self.get_config().items())
-        return f"{type(self).__name__}({args})"
+    __repr__ = config_repr          # Name(arg=value, ...)
 
 
 class Zeros(Initializer):
@@ -295,11 +294,7 @@ def get(identifier: Any) -> Initializer | None:
     if isinstance(identifier, Initializer):
         return identifier
     if isinstance(identifier, dict):
-        cfg = dict(identifier)
-        cls = _REGISTRY.get(cfg.pop("name", None))
-        if cls is None:
-            raise ValueError(f"unknown initializer config {identifier!r}")
-        return cls(**check.known_arguments("initializer config", cls, cfg))
+        return check.from_config("initializer", identifier, _REGISTRY)
     if isinstance(identifier, str):
         return check.by_name("initializer", identifier, _REGISTRY,
                              _ALIASES)()

@@ -37,6 +37,8 @@ from typing import Any
 import numpy as np
 
 from . import _validate as check
+from ._docs import inherit_sections
+from ._public import config_repr
 from .activations import log_softmax, sigmoid, softmax
 
 __all__ = [
@@ -154,6 +156,12 @@ class Loss:
     name = "loss"
     fused_activation: str | None = None
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        # A subclass's docstring inherits the Args entries and sections
+        # it leaves out from its bases (nnkit._docs).
+        super().__init_subclass__(**kwargs)
+        inherit_sections(cls)
+
     def __init__(self, reduction: Any = "sum_over_batch_size"):
         self.reduction = _check_reduction(type(self).__name__, reduction)
 
@@ -246,9 +254,7 @@ class Loss:
             return {}
         return {"reduction": self.reduction}
 
-    def __repr__(self) -> str:
-        args = ", ".join(f"{k}={v}" for k, v in self.get_config().items())
-        return f"{type(self).__name__}({args})"
+    __repr__ = config_repr          # Name(arg=value, ...)
 
 
 class MeanSquaredError(Loss):
@@ -343,7 +349,12 @@ class Huber(Loss):
 
 
 class _CrossEntropy(Loss):
-    """What the cross-entropies share: ``from_logits`` and the fusion."""
+    """What the cross-entropies share: ``from_logits`` and the fusion.
+
+    Args:
+        from_logits: y_pred holds logits z rather than probabilities.
+        reduction: see ``Loss``.
+    """
 
     def __init__(self, from_logits: bool = False,
                  reduction: Any = "sum_over_batch_size"):
@@ -362,6 +373,9 @@ class _SmoothedCrossEntropy(_CrossEntropy):
     ``t' = t (1 - s) + s / K`` with K = 2 for the binary loss and K the
     number of classes for the categorical one. Both the value and the
     gradient then use t' in place of t.
+
+    Args:
+        label_smoothing: s in [0, 1], default 0.
     """
 
     def __init__(self, from_logits: bool = False,
@@ -386,6 +400,9 @@ class _SmoothedCrossEntropy(_CrossEntropy):
         return cfg
 
 
+# The cross-entropies' docstrings inherit their Args from _CrossEntropy
+# and _SmoothedCrossEntropy (nnkit._docs: help() and the API page show
+# them).
 class BinaryCrossentropy(_SmoothedCrossEntropy):
     """-[t log p + (1 - t) log(1 - p)], averaged over the last axis.
 
@@ -396,11 +413,6 @@ class BinaryCrossentropy(_SmoothedCrossEntropy):
     sigmoid(z) - t. From probabilities: p is clipped to [eps, 1 - eps];
     gradient (p - t) / (p (1 - p)) inside the clip range, 0 outside
     (:ref:`keras-conventions`).
-
-    Args:
-        from_logits: y_pred holds logits z rather than probabilities.
-        label_smoothing: s in [0, 1], default 0.
-        reduction: see ``Loss``.
     """
 
     name = "binary_crossentropy"
@@ -442,11 +454,6 @@ class CategoricalCrossentropy(_SmoothedCrossEntropy):
     From probabilities, Keras first renormalises p to sum to 1, then
     clips it to [eps, 1 - eps]. From logits z the value is
     logsumexp(z) - sum_k t_k z_k and the gradient softmax(z) - t.
-
-    Args:
-        from_logits: y_pred holds logits z rather than probabilities.
-        label_smoothing: s in [0, 1], default 0.
-        reduction: see ``Loss``.
     """
 
     name = "categorical_crossentropy"
@@ -490,10 +497,6 @@ class SparseCategoricalCrossentropy(_CrossEntropy):
     Keras 3 gives this loss no ``label_smoothing`` (it would need the
     one-hot targets): one-hot encode the labels and use
     ``CategoricalCrossentropy(label_smoothing=...)``.
-
-    Args:
-        from_logits: y_pred holds logits z rather than probabilities.
-        reduction: see ``Loss``.
     """
 
     name = "sparse_categorical_crossentropy"
@@ -573,11 +576,7 @@ def get(identifier: Any) -> Loss:
     if isinstance(identifier, Loss):
         return identifier
     if isinstance(identifier, dict):
-        cfg = dict(identifier)
-        cls = _REGISTRY.get(cfg.pop("name", None))
-        if cls is None:
-            raise ValueError(f"unknown loss config {identifier!r}")
-        return cls(**check.known_arguments("loss config", cls, cfg))
+        return check.from_config("loss", identifier, _REGISTRY)
     if isinstance(identifier, str):
         return check.by_name("loss", identifier, _REGISTRY, _ALIASES,
                              set(_REGISTRY) | set(_ALIASES))()

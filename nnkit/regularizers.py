@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from . import _validate as check
+from ._public import config_repr
 
 __all__ = ["Regularizer", "L1", "L2", "L1L2", "get", "serialize"]
 
@@ -31,9 +32,7 @@ class Regularizer:
     def get_config(self) -> dict[str, Any]:
         return {}
 
-    def __repr__(self) -> str:
-        args = ", ".join(f"{k}={v}" for k, v in self.get_config().items())
-        return f"{type(self).__name__}({args})"
+    __repr__ = config_repr          # Name(arg=value, ...)
 
 
 class L1L2(Regularizer):
@@ -101,11 +100,7 @@ def get(identifier: Any) -> Regularizer | None:
     if identifier is None or isinstance(identifier, Regularizer):
         return identifier
     if isinstance(identifier, dict):
-        cfg = dict(identifier)
-        cls = _REGISTRY.get(cfg.pop("name", None))
-        if cls is None:
-            raise ValueError(f"unknown regularizer config {identifier!r}")
-        return cls(**check.known_arguments("regularizer config", cls, cfg))
+        return check.from_config("regularizer", identifier, _REGISTRY)
     if isinstance(identifier, str):
         return check.by_name("regularizer", identifier, _REGISTRY,
                              _ALIASES, set(_REGISTRY) | set(_ALIASES))()

@@ -84,7 +84,7 @@ def test_output_size_formula_agrees_with_nnkit_and_keras(keras):
                                 else conv_output_size(n, f, 0, s, d))
                         if want <= 0:
                             continue
-                        ours = Conv2D(1, f, s, padding, d)
+                        ours = Conv2D(1, f, s, padding, dilation_rate=d)
                         assert ours.compute_output_shape((n, n, 1)) \
                             == (want, want, 1)
                         if s > 1 and d > 1:   # Keras refuses the combo
@@ -167,7 +167,7 @@ def fits(h, w, kh, kw, d, padding):
 def test_conv2d_gradients_match_central_differences(
         n, h, w, c, f, kh, kw, s, d, padding, seed, act):
     assume(fits(h, w, kh, kw, d, padding))
-    layer = Conv2D(f, (kh, kw), s, padding, d, activation=act,
+    layer = Conv2D(f, (kh, kw), s, padding, dilation_rate=d, activation=act,
                    dtype="float64", bias_initializer="random_normal")
     x = np.random.default_rng(seed).standard_normal((n, h, w, c))
     errors = check_layer(layer, x, seed=seed)
@@ -181,7 +181,7 @@ def test_conv2d_fast_path_equals_the_naive_reference(
         n, h, w, c, f, kh, kw, s, d, padding, seed):
     assume(fits(h, w, kh, kw, d, padding))
     rng = np.random.default_rng(seed)
-    layer = Conv2D(f, (kh, kw), s, padding, d, dtype="float64",
+    layer = Conv2D(f, (kh, kw), s, padding, dilation_rate=d, dtype="float64",
                    bias_initializer="random_normal")
     x = rng.standard_normal((n, h, w, c))
     layer.ensure_built(x.shape[1:], rng)

@@ -49,6 +49,27 @@ def test_derivative_matches_backward_with_unit_upstream(name, rng):
                        act.backward(x, act.forward(x), np.ones_like(x)))
 
 
+@pytest.mark.parametrize("name", SMOOTH + KINKED + ["step"])
+@pytest.mark.parametrize("shape", [(7,), (3, 4), (2, 3, 4, 5)])
+def test_forward_in_place_equals_forward_bit_for_bit(name, shape, rng):
+    """Also on signed zeros, infinities and NaN; ReLU writes over x, and
+    its backward gives the same from y alone."""
+    act = nnkit.activations.get(name)
+    x = rng.standard_normal(shape).astype(np.float32)
+    x.reshape(-1)[:4] = [-0.0, np.inf, -np.inf, np.nan]
+    x2 = x.copy()
+    with np.errstate(all="ignore"):          # inf - inf in some
+        y = act.forward(x.copy())
+        y2 = act.forward_in_place(x2)
+    assert y2.dtype == y.dtype and y2.shape == y.shape
+    assert np.array_equal(y.view(np.uint32), y2.view(np.uint32))
+    if name == "relu":
+        assert np.shares_memory(x2, y2)
+        dout = rng.standard_normal(shape).astype(np.float32)
+        assert np.array_equal(act.backward(x, y, dout),
+                              act.backward(x2, y2, dout))
+
+
 def test_softmax_jacobian_is_diag_minus_outer(rng):
     act = nnkit.activations.Softmax()
     x = rng.standard_normal(4)

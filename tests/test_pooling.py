@@ -166,13 +166,50 @@ def test_max_pooling_ties_route_the_gradient_like_tensorflow(keras64, rng):
 
 
 @pytest.mark.keras
+def test_relu_conv_then_max_pooling_ties_match_keras_in_float32(keras,
+                                                                 rng):
+    """Integer images and weights: the conv's outputs are exact small
+    integers, so windows tie often, among ReLU zeros and positive values
+    alike; the gradients still route as TensorFlow's (the first maximum
+    in row-major order), through the in-place ReLU."""
+    import tensorflow as tf
+    x = rng.integers(-2, 3, (3, 8, 10, 2)).astype(np.float32)
+    kernel = rng.integers(-1, 2, (3, 3, 2, 4)).astype(np.float32)
+    bias = np.array([-3, 1, -1, -2], np.float32)
+    conv, pool = Conv2D(4, 3, activation="relu"), MaxPooling2D(2)
+    conv.ensure_built(x.shape[1:])
+    conv.set_weights([kernel, bias])
+    kconv = keras.layers.Conv2D(4, 3, activation="relu", dtype="float32")
+    kpool = keras.layers.MaxPooling2D(2, dtype="float32")
+    kconv.build(x.shape)
+    kconv.set_weights([kernel, bias])
+    out = pool.forward(conv.forward(x, training=True), training=True)
+    dout = rng.integers(1, 4, out.shape).astype(np.float32)
+    dx = conv.backward(pool.backward(dout))
+    xt = tf.Variable(x)
+    with tf.GradientTape() as tape:
+        kout = kpool(kconv(xt))
+    kdx, kdk, kdb = tape.gradient(kout, [xt] + kconv.trainable_variables,
+                                  output_gradients=tf.constant(dout))
+    assert np.mean(out == 0) > 0.1             # windows of ReLU zeros
+    pre = conv.out.reshape(3, 3, 2, 4, 2, 4).transpose(0, 1, 3, 5, 2, 4)
+    wins = pre.reshape(3, 3, 4, 4, 4).max(axis=-1, keepdims=True)
+    tied = (pre.reshape(3, 3, 4, 4, 4) == wins).sum(axis=-1) > 1
+    assert np.mean(tied & (out > 0)) > 0.02    # ties among positives
+    assert np.array_equal(out, kout.numpy())
+    assert np.array_equal(dx, kdx.numpy())
+    assert np.array_equal(conv.kernel.grad, kdk.numpy())
+    assert np.array_equal(conv.bias.grad, kdb.numpy())
+
+
+@pytest.mark.keras
 @pytest.mark.parametrize("keepdims", [False, True])
 def test_global_pooling_and_flatten_match_keras(keras64, rng, keepdims):
     x = np.round(rng.standard_normal((3, 5, 4, 2)))   # global-max ties
-    pairs = [(GlobalAveragePooling2D(keepdims, dtype="float64"),
+    pairs = [(GlobalAveragePooling2D(keepdims=keepdims, dtype="float64"),
               keras64.layers.GlobalAveragePooling2D(keepdims=keepdims,
                                                     dtype="float64")),
-             (GlobalMaxPooling2D(keepdims, dtype="float64"),
+             (GlobalMaxPooling2D(keepdims=keepdims, dtype="float64"),
               keras64.layers.GlobalMaxPooling2D(keepdims=keepdims,
                                                 dtype="float64")),
              (Flatten(dtype="float64"),

@@ -141,7 +141,7 @@ def test_conv_transpose_is_the_adjoint_of_conv2d(h, w, c, f, kh, kw, s, d,
         conv_transpose_output_length(n, k, s, padding,
                                      op if use_op else None, d)
         for n, k in ((h, kh), (w, kw)))
-    down = Conv2D(c, (kh, kw), s, padding, d, use_bias=False,
+    down = Conv2D(c, (kh, kw), s, padding, dilation_rate=d, use_bias=False,
                   dtype="float64")
     down.ensure_built(out.shape[1:])
     down.set_weights([up.kernel.data])          # (kh, kw, f, c) both

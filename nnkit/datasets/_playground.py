@@ -5,22 +5,15 @@ from __future__ import annotations
 import numpy as np
 
 from .. import _validate as check
+from . import _generators as gen
 from ._dataset import Seed
-from ._generators import (
-    make_circle,
-    make_gauss,
-    make_multi_gauss,
-    make_plane,
-    make_spiral,
-    make_xor,
-)
 
 __all__ = ["playground", "PLAYGROUND_PROBLEMS"]
 
 
-_GENERATORS = {"circle": make_circle, "xor": make_xor, "gauss": make_gauss,
-               "spiral": make_spiral, "plane": make_plane,
-               "multi_gauss": make_multi_gauss}
+_GENERATORS = {"circle": gen.make_circle, "xor": gen.make_xor,
+               "gauss": gen.make_gauss, "spiral": gen.make_spiral,
+               "plane": gen.make_plane, "multi_gauss": gen.make_multi_gauss}
 _PLAYGROUND_ALIASES = {"reg-plane": "plane", "reg-gauss": "multi_gauss",
                        "circles": "circle", "gaussian": "gauss"}
 PLAYGROUND_PROBLEMS = tuple(_GENERATORS)

@@ -43,6 +43,7 @@ import numpy as np
 from .. import _validate as check
 from .. import initializers
 from .. import regularizers as _reg
+from .._docs import inherit_sections
 from .symbolic import call_symbolic, is_symbolic
 
 __all__ = ["Parameter", "Layer", "as_shape", "shape_str", "nested_layers"]
@@ -134,6 +135,12 @@ class Layer:
     multi_input: bool = False
     supports_masking: bool = False
     can_skip_dx: bool = False
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        # A subclass's docstring inherits the Args entries and sections
+        # it leaves out from its bases (nnkit._docs).
+        super().__init_subclass__(**kwargs)
+        inherit_sections(cls, exclude=(Layer,))
 
     def __init__(self, name: str | None = None, dtype: str | None = None,
                  input_shape: Any = None, seed: int | None = None,

@@ -37,28 +37,24 @@ import numpy as np
 
 from .. import _validate as check
 from .. import initializers
-from .. import regularizers as _reg
 from .base import Layer
 from .dense import Dense
+from .scale_shift import ScaleShiftMixin
 
 __all__ = ["BatchNormalization"]
 
 
-class BatchNormalization(Layer):
+class BatchNormalization(ScaleShiftMixin, Layer):
+    # Args lists what is BatchNormalization's own; gamma's and beta's
+    # arguments are documented by ScaleShiftMixin (nnkit._docs: help()
+    # and the API page show them all).
     """Normalise with batch statistics (training) or moving averages.
 
     Args:
         axis: the feature axis (-1: last, channels-last images).
         momentum: weight of the old moving average, in [0, 1].
-        epsilon: added to the variance, > 0.
-        center: learn an offset beta.
-        scale: learn a scale gamma.
-        beta_initializer: Keras default ``"zeros"``.
-        gamma_initializer: Keras default ``"ones"``.
         moving_mean_initializer: Keras default ``"zeros"``.
         moving_variance_initializer: Keras default ``"ones"``.
-        beta_regularizer, gamma_regularizer: optional penalties.
-        **kwargs: ``name``, ``dtype``, ``input_shape`` (see ``Layer``).
 
     Input shape:
         (N, ...) with the feature axis at ``axis``
@@ -78,16 +74,12 @@ class BatchNormalization(Layer):
         where = self.describe()
         self.axis = check.integer(where, "axis", axis)
         self.momentum = check.number(where, "momentum", momentum, 0.0, 1.0)
-        self.epsilon = check.positive(where, "epsilon", epsilon)
-        self.center = check.boolean(where, "center", center)
-        self.scale = check.boolean(where, "scale", scale)
+        self._init_scale_shift(epsilon, center, scale, beta_initializer,
+                               gamma_initializer, beta_regularizer,
+                               gamma_regularizer)
         self._weight_arguments(
-            beta_initializer=beta_initializer,
-            gamma_initializer=gamma_initializer,
             moving_mean_initializer=moving_mean_initializer,
-            moving_variance_initializer=moving_variance_initializer,
-            beta_regularizer=beta_regularizer,
-            gamma_regularizer=gamma_regularizer)
+            moving_variance_initializer=moving_variance_initializer)
 
     def build(self, input_shape, rng=None):
         ndim = len(input_shape) + 1                  # with the batch axis
@@ -101,18 +93,10 @@ class BatchNormalization(Layer):
         c = input_shape[ax - 1]
         self._reduce = tuple(i for i in range(ndim) if i != ax)
         self._bshape = tuple(c if i == ax else 1 for i in range(ndim))
-        self.gamma = self.beta = None
+        self._build_scale_shift((c,), rng)             # gamma, beta
 
         def init(fn):
             return fn((c,), rng, self.dtype)
-        if self.scale:
-            self.gamma = self.add_weight(
-                "gamma", init(self.gamma_initializer),
-                regularizer=self.gamma_regularizer)
-        if self.center:
-            self.beta = self.add_weight(
-                "beta", init(self.beta_initializer),
-                regularizer=self.beta_regularizer)
         self.moving_mean = self.add_weight(
             "moving_mean", init(self.moving_mean_initializer),
             trainable=False)
@@ -211,13 +195,8 @@ class BatchNormalization(Layer):
         ser = initializers.serialize
         return {
             **super().get_config(), "axis": self.axis,
-            "momentum": self.momentum, "epsilon": self.epsilon,
-            "center": self.center, "scale": self.scale,
-            "beta_initializer": ser(self.beta_initializer),
-            "gamma_initializer": ser(self.gamma_initializer),
+            "momentum": self.momentum, **self._scale_shift_config(),
             "moving_mean_initializer": ser(self.moving_mean_initializer),
             "moving_variance_initializer": ser(
                 self.moving_variance_initializer),
-            "beta_regularizer": _reg.serialize(self.beta_regularizer),
-            "gamma_regularizer": _reg.serialize(self.gamma_regularizer),
         }

@@ -29,40 +29,21 @@ such a layer has no Keras twin.
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 
-from .. import _validate as check
 from .base import Layer
+from .base_conv import BaseConv, check_channels_last, window_too_large
 from .im2col import col2im, conv_output_size, im2col, resolve_padding
 from .kernel import AffineMixin
 
-__all__ = ["Conv2D", "Im2colMixin", "check_padding", "check_images"]
-
-
-def check_padding(padding: Any, owner: str) -> str:
-    """'valid' or 'same' (any case, as Keras), else an error naming owner.
-    """
-    if isinstance(padding, str):
-        padding = padding.lower()
-    return check.one_of(owner, "padding", padding, ("valid", "same"))
+__all__ = ["Conv2D", "Im2colMixin", "check_images"]
 
 
 def check_images(layer: Layer, x: np.ndarray) -> np.ndarray:
     """A batch of images (N, H, W, C) with the channels the layer was
     built for; any H and W, as in Keras. Returns x in the layer dtype.
     """
-    x = np.asarray(x)
-    if x.dtype.kind not in "fiub":
-        raise TypeError(f"{layer.describe()} expects a numeric array, "
-                        f"got dtype {x.dtype}")
-    c = layer.input_shape[-1] if layer.built else None
-    if x.ndim != 4 or (c is not None and x.shape[-1] != c):
-        want = f"(batch, height, width, {c or 'channels'})"
-        raise ValueError(f"{layer.describe()} expects images of shape "
-                         f"{want}, got an input of shape {x.shape}")
-    return x.astype(layer.dtype, copy=False)
+    return check_channels_last(layer, x, ("height", "width"), "images")
 
 
 class Im2colMixin(AffineMixin):
@@ -97,25 +78,10 @@ class Im2colMixin(AffineMixin):
         return col2im(dz2 @ k2.T, self.x4_shape, *self.window)
 
 
-class Conv2D(Im2colMixin, Layer):
+class Conv2D(Im2colMixin, BaseConv):
+    # The arguments are documented by BaseConv and KernelMixin
+    # (nnkit._docs: help() and the API page show them all).
     """2-D convolution over channels-last images, fused activation.
-
-    Args:
-        filters: number of filters F (> 0).
-        kernel_size: int or (kh, kw).
-        strides: int or (sh, sw), default 1.
-        padding: ``"valid"`` (no padding) or ``"same"`` (TensorFlow's
-            placement: the extra pixel, if any, goes bottom/right).
-        dilation_rate: int or (dh, dw), default 1.
-        activation: name or ``nnkit.activations.Activation``; None is
-            linear.
-        use_bias: add a bias per filter.
-        kernel_initializer: Keras default ``"glorot_uniform"`` (fans
-            kh kw C and kh kw F).
-        bias_initializer: Keras default ``"zeros"``.
-        kernel_regularizer, bias_regularizer, activity_regularizer:
-            optional penalties.
-        **kwargs: ``name``, ``dtype``, ``input_shape`` (see ``Layer``).
 
     Input shape:
         (N, H, W, C)
@@ -124,27 +90,6 @@ class Conv2D(Im2colMixin, Layer):
     """
 
     input_ndim = 3
-    can_skip_dx = True
-
-    def __init__(self, filters: int, kernel_size: Any, strides: Any = 1,
-                 padding: str = "valid", dilation_rate: Any = 1,
-                 activation: Any = None, use_bias: bool = True,
-                 kernel_initializer: Any = "glorot_uniform",
-                 bias_initializer: Any = "zeros",
-                 kernel_regularizer: Any = None,
-                 bias_regularizer: Any = None,
-                 activity_regularizer: Any = None, **kwargs: Any):
-        super().__init__(**kwargs)
-        owner = f"Conv2D '{self.name}'"
-        self.filters = check.positive_int(owner, "filters", filters)
-        self.kernel_size = check.int_pair(owner, "kernel_size", kernel_size)
-        self.strides = check.int_pair(owner, "strides", strides)
-        self.padding = check_padding(padding, owner)
-        self.dilation_rate = check.int_pair(owner, "dilation_rate",
-                                            dilation_rate)
-        self._init_kernel(activation, use_bias, kernel_initializer,
-                          bias_initializer, kernel_regularizer,
-                          bias_regularizer, activity_regularizer)
 
     def _geometry(self, input_shape: tuple[int, ...]):
         """Padding and output size for per-example shape (H, W, C)."""
@@ -158,13 +103,11 @@ class Conv2D(Im2colMixin, Layer):
         if min(out) <= 0:
             span = tuple(d * (f - 1) + 1 for f, d in
                          zip(self.kernel_size, self.dilation_rate))
-            raise ValueError(
-                f"{self.describe()}: with padding='valid' a kernel "
-                f"spanning {span[0]}x{span[1]} pixels (kernel_size "
-                f"{self.kernel_size}, dilation_rate {self.dilation_rate}) "
-                f"does not fit an input of {hw[0]}x{hw[1]} pixels "
-                f"(input shape {tuple(input_shape)}); use padding='same' "
-                f"or a smaller kernel")
+            raise window_too_large(
+                self, f"a kernel spanning {span[0]}x{span[1]} pixels "
+                f"(kernel_size {self.kernel_size}, dilation_rate "
+                f"{self.dilation_rate})", f"an input of {hw[0]}x{hw[1]} "
+                f"pixels", input_shape, "padding='same' or a smaller kernel")
         return pads, out
 
     def build(self, input_shape, rng=None):
@@ -185,25 +128,12 @@ class Conv2D(Im2colMixin, Layer):
         z = self._convolve(x, (self.kernel_size, self.strides, self.pads,
                                self.dilation_rate))
         z = z.reshape(len(x), ho, wo, self.filters)
-        out = self.activation.forward(z)
+        out = self.activation.forward_in_place(z)   # z is ours to reuse
         self.z, self.out = z, out
         return out
-
-    def backward(self, dout, need_dx=True):
-        dz = self.activation.backward(self.z, self.out, dout)
-        return self.backward_from_logits(dz, need_dx)
 
     def backward_from_logits(self, dz, need_dx=True):
         """Backward from dL/dz, skipping the activation (see Dense):
         dK2 = cols^T dz, db = sum dz, dx = col2im(dz K2^T)."""
         return self._convolve_backward(dz.reshape(-1, self.filters),
                                        need_dx)
-
-    def get_config(self):
-        return {
-            **super().get_config(), "filters": self.filters,
-            "kernel_size": list(self.kernel_size),
-            "strides": list(self.strides), "padding": self.padding,
-            "dilation_rate": list(self.dilation_rate),
-            **self._kernel_config(),
-        }

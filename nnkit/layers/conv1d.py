@@ -28,70 +28,31 @@ nnkit computes it (the formulas hold) but such a layer has no twin.
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 
-from .. import _validate as check
 from .base import Layer
+from .base_conv import BaseConv, check_channels_last, window_too_large
 from .conv import Im2colMixin
 from .im2col import conv_output_size, same_padding
 
-__all__ = ["Conv1D", "to_single", "check_data_format", "check_steps"]
-
-
-def to_single(value: Any, arg: str, owner: str) -> int:
-    """A positive int given as an int or a 1-tuple (Keras accepts both)."""
-    v = value[0] if isinstance(value, (tuple, list)) and len(value) == 1 \
-        else value
-    if isinstance(v, (tuple, list)):
-        raise check.ArgumentTypeError(
-            f"{owner}: {arg} must be a positive integer (or a 1-tuple), "
-            f"got {check.show(value)}")
-    return check.positive_int(owner, arg, v)
-
-
-def check_data_format(value: Any, owner: str) -> str:
-    """nnkit is channels last: None or ``"channels_last"`` only."""
-    if value not in (None, "channels_last"):
-        raise ValueError(f"{owner}: data_format must be 'channels_last' "
-                         f"(nnkit has no channels_first), got {value!r}")
-    return "channels_last"
+__all__ = ["Conv1D", "check_steps"]
 
 
 def check_steps(layer: Layer, x: np.ndarray) -> np.ndarray:
     """A batch of sequences (N, L, C) with the layer's C; any L."""
-    x = np.asarray(x)
-    if x.dtype.kind not in "fiub":
-        raise TypeError(f"{layer.describe()} expects a numeric array, "
-                        f"got dtype {x.dtype}")
-    c = layer.input_shape[-1] if layer.built else None
-    if x.ndim != 3 or (c is not None and x.shape[-1] != c):
-        want = f"(batch, steps, {c or 'channels'})"
-        raise ValueError(f"{layer.describe()} expects sequences of shape "
-                         f"{want}, got an input of shape {x.shape}")
-    return x.astype(layer.dtype, copy=False)
+    return check_channels_last(layer, x, ("steps",), "sequences")
 
 
-class Conv1D(Im2colMixin, Layer):
+class Conv1D(Im2colMixin, BaseConv):
+    # Args lists what is Conv1D's own; the other arguments are documented
+    # by BaseConv and KernelMixin (nnkit._docs: help() shows them all).
     """1-D convolution over channels-last sequences, fused activation.
 
     Args:
-        filters: number of filters F (> 0).
         kernel_size: k, an int or a 1-tuple.
         strides: s, default 1.
         padding: ``"valid"``, ``"same"`` or ``"causal"``.
-        data_format: ``"channels_last"`` (or None); nnkit has no other.
         dilation_rate: d, default 1.
-        activation: name or ``nnkit.activations.Activation``; None is
-            linear.
-        use_bias: add a bias per filter.
-        kernel_initializer: Keras default ``"glorot_uniform"`` (fans
-            k C and k F).
-        bias_initializer: Keras default ``"zeros"``.
-        kernel_regularizer, bias_regularizer, activity_regularizer:
-            optional penalties.
-        **kwargs: ``name``, ``dtype``, ``input_shape`` (see ``Layer``).
 
     Input shape:
         (N, L, C)
@@ -99,33 +60,9 @@ class Conv1D(Im2colMixin, Layer):
         (N, Lo, filters)
     """
 
+    rank = 1
+    paddings = ("valid", "same", "causal")
     input_ndim = 2
-    can_skip_dx = True
-
-    def __init__(self, filters: int, kernel_size: Any, strides: Any = 1,
-                 padding: str = "valid", data_format: str | None = None,
-                 dilation_rate: Any = 1, activation: Any = None,
-                 use_bias: bool = True,
-                 kernel_initializer: Any = "glorot_uniform",
-                 bias_initializer: Any = "zeros",
-                 kernel_regularizer: Any = None,
-                 bias_regularizer: Any = None,
-                 activity_regularizer: Any = None, **kwargs: Any):
-        super().__init__(**kwargs)
-        owner = self.describe()
-        self.filters = check.positive_int(owner, "filters", filters)
-        self.kernel_size = to_single(kernel_size, "kernel_size", owner)
-        self.strides = to_single(strides, "strides", owner)
-        if isinstance(padding, str):
-            padding = padding.lower()
-        self.padding = check.one_of(owner, "padding", padding,
-                                    ("valid", "same", "causal"))
-        self.data_format = check_data_format(data_format, owner)
-        self.dilation_rate = to_single(dilation_rate, "dilation_rate",
-                                       owner)
-        self._init_kernel(activation, use_bias, kernel_initializer,
-                          bias_initializer, kernel_regularizer,
-                          bias_regularizer, activity_regularizer)
 
     def _geometry(self, input_shape: tuple[int, ...]):
         """(before, after) padding and output length for (L, C)."""
@@ -139,12 +76,11 @@ class Conv1D(Im2colMixin, Layer):
             pad = (d * (k - 1), 0)
         out = conv_output_size(n + sum(pad), k, 0, s, d)
         if out <= 0:
-            raise ValueError(
-                f"{self.describe()}: with padding='valid' a kernel "
-                f"spanning {d * (k - 1) + 1} steps (kernel_size {k}, "
-                f"dilation_rate {d}) does not fit a sequence of {n} "
-                f"steps (input shape {tuple(input_shape)}); use "
-                f"padding='same' or 'causal', or a smaller kernel")
+            raise window_too_large(
+                self, f"a kernel spanning {d * (k - 1) + 1} steps "
+                f"(kernel_size {k}, dilation_rate {d})",
+                f"a sequence of {n} steps", input_shape,
+                "padding='same' or 'causal', or a smaller kernel")
         return pad, out
 
     def build(self, input_shape, rng=None):
@@ -173,20 +109,8 @@ class Conv1D(Im2colMixin, Layer):
         self.z, self.out = z, out
         return out
 
-    def backward(self, dout, need_dx=True):
-        dz = self.activation.backward(self.z, self.out, dout)
-        return self.backward_from_logits(dz, need_dx)
-
     def backward_from_logits(self, dz, need_dx=True):
         """Backward from dL/dz, skipping the activation (see Dense):
         dK = cols^T dz, db = sum dz, dx = col2im(dz K^T)."""
         dx = self._convolve_backward(dz.reshape(-1, self.filters), need_dx)
         return None if dx is None else dx[:, 0]
-
-    def get_config(self):
-        return {
-            **super().get_config(), "filters": self.filters,
-            "kernel_size": self.kernel_size, "strides": self.strides,
-            "padding": self.padding, "data_format": self.data_format,
-            "dilation_rate": self.dilation_rate, **self._kernel_config(),
-        }

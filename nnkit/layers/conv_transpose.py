@@ -37,12 +37,9 @@ from typing import Any
 
 import numpy as np
 
-from .. import _validate as check
-from .base import Layer
-from .conv import check_images, check_padding
-from .conv1d import check_data_format
+from .base_conv import BaseConv
+from .conv import check_images
 from .im2col import col2im, conv_output_size, im2col, resolve_padding
-from .kernel import AffineMixin
 
 __all__ = ["Conv2DTranspose", "conv_transpose_output_length"]
 
@@ -60,26 +57,17 @@ def conv_transpose_output_length(n: int, k: int, s: int, padding: str,
     return (n - 1) * s + k % 2 + output_padding
 
 
-class Conv2DTranspose(AffineMixin, Layer):
+class Conv2DTranspose(BaseConv):
+    # Args lists what is Conv2DTranspose's own; the other arguments are
+    # documented by BaseConv and KernelMixin (nnkit._docs: help() shows
+    # them all).
     """Transposed convolution ("deconvolution"): upsamples with a kernel.
 
     Args:
         filters: number of output channels (> 0).
-        kernel_size: int or (kh, kw).
         strides: int or (sh, sw), default 1: the upsampling factor.
-        padding: ``"valid"`` or ``"same"``.
         output_padding: None, an int or a pair, each >= 0 and smaller
             than the stride: extra rows/columns at the bottom/right.
-        data_format: ``"channels_last"`` (or None); nnkit has no other.
-        dilation_rate: int or (dh, dw), default 1.
-        activation: name or ``nnkit.activations.Activation``; None is
-            linear.
-        use_bias: add a bias per filter.
-        kernel_initializer: Keras default ``"glorot_uniform"``.
-        bias_initializer: Keras default ``"zeros"``.
-        kernel_regularizer, bias_regularizer, activity_regularizer:
-            optional penalties.
-        **kwargs: ``name``, ``dtype``, ``input_shape`` (see ``Layer``).
 
     Input shape:
         (N, H, W, C)
@@ -88,7 +76,6 @@ class Conv2DTranspose(AffineMixin, Layer):
     """
 
     input_ndim = 3
-    can_skip_dx = True
 
     def __init__(self, filters: int, kernel_size: Any, strides: Any = 1,
                  padding: str = "valid", output_padding: Any = None,
@@ -99,19 +86,14 @@ class Conv2DTranspose(AffineMixin, Layer):
                  kernel_regularizer: Any = None,
                  bias_regularizer: Any = None,
                  activity_regularizer: Any = None, **kwargs: Any):
-        super().__init__(**kwargs)
-        owner = self.describe()
-        self.filters = check.positive_int(owner, "filters", filters)
-        self.kernel_size = check.int_pair(owner, "kernel_size", kernel_size)
-        self.strides = check.int_pair(owner, "strides", strides)
-        self.padding = check_padding(padding, owner)
-        self.data_format = check_data_format(data_format, owner)
-        self.dilation_rate = check.int_pair(owner, "dilation_rate",
-                                            dilation_rate)
+        # Keras' signature (output_padding after padding); BaseConv takes
+        # and checks the rest.
+        super().__init__(filters, kernel_size, strides, padding,
+                         data_format, dilation_rate, activation, use_bias,
+                         kernel_initializer, bias_initializer,
+                         kernel_regularizer, bias_regularizer,
+                         activity_regularizer, **kwargs)
         self.output_padding = self._check_output_padding(output_padding)
-        self._init_kernel(activation, use_bias, kernel_initializer,
-                          bias_initializer, kernel_regularizer,
-                          bias_regularizer, activity_regularizer)
 
     def _check_output_padding(self, value: Any):
         if value is None:
@@ -177,10 +159,6 @@ class Conv2DTranspose(AffineMixin, Layer):
         self.x_shape, self.z, self.out = x.shape, z, out
         return out
 
-    def backward(self, dout, need_dx=True):
-        dz = self.activation.backward(self.z, self.out, dout)
-        return self.backward_from_logits(dz, need_dx)
-
     def backward_from_logits(self, dz, need_dx=True):
         """Backward from dL/dz, skipping the activation (see Dense):
         dcols = im2col(dz), dK2 = dcols^T x, db = sum dz, dx = dcols K2.
@@ -196,12 +174,5 @@ class Conv2DTranspose(AffineMixin, Layer):
 
     def get_config(self):
         op = self.output_padding
-        return {
-            **super().get_config(), "filters": self.filters,
-            "kernel_size": list(self.kernel_size),
-            "strides": list(self.strides), "padding": self.padding,
-            "output_padding": None if op is None else list(op),
-            "data_format": self.data_format,
-            "dilation_rate": list(self.dilation_rate),
-            **self._kernel_config(),
-        }
+        return {**super().get_config(),
+                "output_padding": None if op is None else list(op)}

@@ -11,6 +11,10 @@ Shapes (N examples, D inputs, H units):
 Backward pass, with dz = dout * f'(z) for z = x W + b:
 
     dW = x^T dz        db = sum_n dz        dx = dz W^T
+
+``backward`` takes dout through f (the step every affine layer shares,
+written once in ``AffineMixin``, ``kernel.py``) and hands dz to
+``backward_from_logits`` below, which computes these three products.
 """
 
 from __future__ import annotations
@@ -25,18 +29,13 @@ __all__ = ["Dense"]
 
 
 class Dense(AffineMixin, Layer):
+    # Args lists what is Dense's own; the kernel's arguments (activation,
+    # use_bias, ...) are documented by KernelMixin (nnkit._docs: help()
+    # shows them all).
     """Fully connected layer with an optional activation.
 
     Args:
         units: number of output units H (> 0).
-        activation: name or ``nnkit.activations.Activation``; None is
-            linear.
-        use_bias: add a bias vector.
-        kernel_initializer: Keras default ``"glorot_uniform"``.
-        bias_initializer: Keras default ``"zeros"``.
-        kernel_regularizer, bias_regularizer: optional penalties.
-        activity_regularizer: optional penalty on the layer's output.
-        **kwargs: ``name``, ``dtype``, ``input_shape`` (see ``Layer``).
 
     Input shape:
         (N, ..., D)
@@ -45,7 +44,6 @@ class Dense(AffineMixin, Layer):
     """
 
     supports_masking = True
-    can_skip_dx = True
 
     def __init__(self, units: int, activation: Any = None,
                  use_bias: bool = True,
@@ -81,10 +79,6 @@ class Dense(AffineMixin, Layer):
         out = self.activation.forward(z)
         self.x, self.z, self.out = x, z, out
         return out
-
-    def backward(self, dout, need_dx=True):
-        dz = self.activation.backward(self.z, self.out, dout)
-        return self.backward_from_logits(dz, need_dx)
 
     def backward_from_logits(self, dz, need_dx=True):
         """Backward from dL/dz, z = x W + b, skipping the activation.

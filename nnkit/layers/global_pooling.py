@@ -28,8 +28,9 @@ import numpy as np
 
 from .. import _validate as check
 from .base import Layer
+from .base_conv import check_data_format
 from .conv import check_images
-from .conv1d import check_data_format, check_steps
+from .conv1d import check_steps
 
 __all__ = ["GlobalAveragePooling2D", "GlobalMaxPooling2D",
            "GlobalAveragePooling1D", "GlobalMaxPooling1D"]
@@ -44,91 +45,16 @@ def _max_and_shares(x: np.ndarray, axes: tuple[int, ...]):
     return peak, winners / winners.sum(axis=axes, keepdims=True)
 
 
-class _GlobalPooling2D(Layer):
-    """Shared arguments and checks.
-
-    Args:
-        keepdims: keep the spatial axes, output (N, 1, 1, C), as Keras'
-            ``keepdims``; default False, output (N, C).
-        **kwargs: ``name``, ``dtype``, ``input_shape`` (see ``Layer``).
-    """
-
-    input_ndim = 3
-
-    def __init__(self, keepdims: bool = False, **kwargs: Any):
-        super().__init__(**kwargs)
-        self.keepdims = check.boolean(self.describe(), "keepdims",
-                                      keepdims)
-
-    def compute_output_shape(self, input_shape):
-        c = input_shape[-1]
-        return (1, 1, c) if self.keepdims else (c,)
-
-    def check_input(self, x):
-        return check_images(self, x)
-
-    def _shape_out(self, out: np.ndarray) -> np.ndarray:
-        """(N, 1, 1, C) kept or squeezed to (N, C)."""
-        return out if self.keepdims else out[:, 0, 0, :]
-
-    def _dout_4d(self, dout: np.ndarray) -> np.ndarray:
-        return dout if self.keepdims else dout[:, None, None, :]
-
-    def get_config(self):
-        return {**super().get_config(), "keepdims": self.keepdims}
-
-
-class GlobalAveragePooling2D(_GlobalPooling2D):
-    """Mean over height and width, per channel.
-
-    Input shape:
-        (N, H, W, C)
-    Output shape:
-        (N, C), or (N, 1, 1, C) with ``keepdims=True``
-    """
-
-    def forward(self, x, training=False):
-        x = self.check_input(x)
-        self.x_shape = x.shape
-        self.out = self._shape_out(x.mean(axis=(1, 2), keepdims=True))
-        return self.out
-
-    def backward(self, dout):
-        n, h, w, c = self.x_shape
-        share = self._dout_4d(dout) / (h * w)
-        return np.broadcast_to(share, self.x_shape).copy()
-
-
-class GlobalMaxPooling2D(_GlobalPooling2D):
-    """Maximum over height and width, per channel.
-
-    Input shape:
-        (N, H, W, C)
-    Output shape:
-        (N, C), or (N, 1, 1, C) with ``keepdims=True``
-    """
-
-    def forward(self, x, training=False):
-        x = self.check_input(x)
-        peak, self.share = _max_and_shares(x, (1, 2))
-        self.out = self._shape_out(peak)
-        return self.out
-
-    def backward(self, dout):
-        return self.share * self._dout_4d(dout)
-
-
-class _GlobalPooling1D(Layer):
-    """Shared arguments and checks of the 1-D global poolings.
+class _GlobalPooling(Layer):
+    """Shared arguments and checks of the global poolings.
 
     Args:
         data_format: ``"channels_last"`` (or None); nnkit has no other.
-        keepdims: keep the steps axis, output (N, 1, C), as Keras'
+        keepdims: keep the pooled axes with size 1 (output (N, 1, 1, C)
+            for images, (N, 1, C) for sequences), as Keras'
             ``keepdims``; default False, output (N, C).
         **kwargs: ``name``, ``dtype``, ``input_shape`` (see ``Layer``).
     """
-
-    input_ndim = 2
 
     def __init__(self, data_format: str | None = None,
                  keepdims: bool = False, **kwargs: Any):
@@ -139,20 +65,82 @@ class _GlobalPooling1D(Layer):
 
     def compute_output_shape(self, input_shape):
         c = input_shape[-1]
-        return (1, c) if self.keepdims else (c,)
-
-    def check_input(self, x):
-        return check_steps(self, x)
+        return (1,) * (self.input_ndim - 1) + (c,) if self.keepdims \
+            else (c,)
 
     def _shape_out(self, out: np.ndarray) -> np.ndarray:
-        return out if self.keepdims else out[:, 0, :]
+        """(N, 1, ..., C) kept, or squeezed to (N, C)."""
+        return out if self.keepdims else out.reshape(out.shape[:1]
+                                                       + out.shape[-1:])
 
-    def _dout_3d(self, dout: np.ndarray) -> np.ndarray:
-        return dout if self.keepdims else dout[:, None, :]
+    def _dout_full(self, dout: np.ndarray) -> np.ndarray:
+        """dout with the pooled axes back, size 1: (N, 1, ..., C)."""
+        if self.keepdims:
+            return dout
+        return dout.reshape((len(dout),) + (1,) * (self.input_ndim - 1)
+                            + dout.shape[-1:])
 
     def get_config(self):
         return {**super().get_config(), "data_format": self.data_format,
                 "keepdims": self.keepdims}
+
+
+class _GlobalPooling2D(_GlobalPooling):
+    """Global pooling over height and width.
+
+    Input shape:
+        (N, H, W, C)
+    Output shape:
+        (N, C), or (N, 1, 1, C) with ``keepdims=True``
+    """
+
+    input_ndim = 3
+
+    def check_input(self, x):
+        return check_images(self, x)
+
+
+class GlobalAveragePooling2D(_GlobalPooling2D):
+    """Mean over height and width, per channel."""
+
+    def forward(self, x, training=False):
+        x = self.check_input(x)
+        self.x_shape = x.shape
+        self.out = self._shape_out(x.mean(axis=(1, 2), keepdims=True))
+        return self.out
+
+    def backward(self, dout):
+        n, h, w, c = self.x_shape
+        share = self._dout_full(dout) / (h * w)
+        return np.broadcast_to(share, self.x_shape).copy()
+
+
+class GlobalMaxPooling2D(_GlobalPooling2D):
+    """Maximum over height and width, per channel."""
+
+    def forward(self, x, training=False):
+        x = self.check_input(x)
+        peak, self.share = _max_and_shares(x, (1, 2))
+        self.out = self._shape_out(peak)
+        return self.out
+
+    def backward(self, dout):
+        return self.share * self._dout_full(dout)
+
+
+class _GlobalPooling1D(_GlobalPooling):
+    """Global pooling over the steps.
+
+    Input shape:
+        (N, L, C)
+    Output shape:
+        (N, C), or (N, 1, C) with ``keepdims=True``
+    """
+
+    input_ndim = 2
+
+    def check_input(self, x):
+        return check_steps(self, x)
 
 
 class GlobalAveragePooling1D(_GlobalPooling1D):
@@ -161,11 +149,6 @@ class GlobalAveragePooling1D(_GlobalPooling1D):
     Call arguments:
         mask: optional boolean array (N, L), True for the steps to
             average (e.g. the non-padding steps).
-
-    Input shape:
-        (N, L, C)
-    Output shape:
-        (N, C), or (N, 1, C) with ``keepdims=True``
     """
 
     supports_masking = True
@@ -195,7 +178,7 @@ class GlobalAveragePooling1D(_GlobalPooling1D):
         return None
 
     def backward(self, dout):
-        d = self._dout_3d(dout)
+        d = self._dout_full(dout)
         if self.step_share is None:
             return np.broadcast_to(d / self.x_shape[1],
                                    self.x_shape).copy()
@@ -203,13 +186,7 @@ class GlobalAveragePooling1D(_GlobalPooling1D):
 
 
 class GlobalMaxPooling1D(_GlobalPooling1D):
-    """Maximum over the steps, per channel.
-
-    Input shape:
-        (N, L, C)
-    Output shape:
-        (N, C), or (N, 1, C) with ``keepdims=True``
-    """
+    """Maximum over the steps, per channel."""
 
     def forward(self, x, training=False):
         x = self.check_input(x)
@@ -218,4 +195,4 @@ class GlobalMaxPooling1D(_GlobalPooling1D):
         return self.out
 
     def backward(self, dout):
-        return self.share * self._dout_3d(dout)
+        return self.share * self._dout_full(dout)

@@ -135,7 +135,7 @@ def im2col(x: np.ndarray, kernel_size: Any, strides: Any = 1,
         holds the patch under output pixel (i, j) of image n, flattened
         in (kh, kw, C) order — the order of ``kernel.reshape(-1, F)``
         for a Keras kernel (kh, kw, C, F). One more column of ones if
-        ``ones_column``.
+        ``ones_column``. Column-major (Fortran order) when C = 1.
     """
     kernel = to_pair(kernel_size, "kernel_size", "im2col")
     strides = to_pair(strides, "strides", "im2col")
@@ -146,31 +146,35 @@ def im2col(x: np.ndarray, kernel_size: Any, strides: Any = 1,
     (n, *_, c), (kh, kw) = x.shape, kernel
     ho, wo = (conv_output_size(m, f, 0, s, d) for m, f, s, d
               in zip(xp.shape[1:3], kernel, strides, dilation))
-    cols = np.empty((n * ho * wo, kh * kw * c + ones_column), x.dtype)
+    # one channel: column-major, so each column is filled in one go
+    cols = np.empty((n * ho * wo, kh * kw * c + ones_column), x.dtype,
+                    order="F" if c == 1 else "C")
     if ones_column:
         cols[:, -1] = 1
-    # the patch columns as (N, Ho, Wo, kh, kw, C): a view, written once
-    patches = cols[:, :kh * kw * c].reshape(n, ho, wo, kh, kw, c)
-    _copy_patches(xp, patches, strides, dilation)
+    _copy_patches(xp, cols, (n, ho, wo, kh, kw, c), strides, dilation)
     return cols
 
 
-def _copy_patches(xp: np.ndarray, patches: np.ndarray,
-                  strides: tuple[int, int], dilation: tuple[int, int]
-                  ) -> None:
-    """patches[n, r, s, i, j] = xp[n, r sh + i dh, s sw + j dw].
+def _copy_patches(xp: np.ndarray, cols: np.ndarray,
+                  shape: tuple[int, ...], strides: tuple[int, int],
+                  dilation: tuple[int, int]) -> None:
+    """patches[n, r, s, i, j] = xp[n, r sh + i dh, s sw + j dw], with
+    patches (N, Ho, Wo, kh, kw, C) the first kh kw C columns of cols.
 
-    With one channel, one strided slice copy per kernel offset (3x
-    faster than copying the windows' tiny rows); with more channels,
-    one copy of the transposed window view.
+    With one channel (cols column-major), column (i, j) is offset (i,
+    j)'s strided slice of xp: one contiguous copy per kernel offset (3x
+    faster than copying the windows' one-pixel rows); with more
+    channels, one copy of the transposed window view.
     """
-    (ho, wo, kh, kw, c) = patches.shape[1:]
+    (n, ho, wo, kh, kw, c) = shape
     if c == 1:
-        for i, j, rows, cols in kernel_offsets((kh, kw), strides,
-                                               dilation, (ho, wo)):
-            patches[:, :, :, i, j] = xp[:, rows, cols]
+        columns = cols.T[:kh * kw].reshape(kh, kw, n, ho, wo)   # a view
+        for i, j, rows, cols_ij in kernel_offsets((kh, kw), strides,
+                                                  dilation, (ho, wo)):
+            columns[i, j] = xp[:, rows, cols_ij, 0]
         return
-    # (N, Ho, Wo, C, kh, kw) -> (N, Ho, Wo, kh, kw, C)
+    # (N, Ho, Wo, C, kh, kw) -> (N, Ho, Wo, kh, kw, C): a view of cols
+    patches = cols[:, :kh * kw * c].reshape(shape)
     win = windows(xp, (kh, kw), strides, dilation)
     np.copyto(patches, win.transpose(0, 1, 2, 4, 5, 3))
 

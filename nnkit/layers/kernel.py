@@ -24,7 +24,18 @@ __all__ = ["KernelMixin", "AffineMixin"]
 
 
 class KernelMixin:
-    """Arguments, weights and config of a kernel-and-bias layer."""
+    """Arguments, weights and config of a kernel-and-bias layer.
+
+    Args:
+        activation: name or ``nnkit.activations.Activation``; None is
+            linear.
+        use_bias: add a bias vector b.
+        kernel_initializer: Keras default ``"glorot_uniform"``.
+        bias_initializer: Keras default ``"zeros"``.
+        kernel_regularizer, bias_regularizer: optional penalties.
+        activity_regularizer: optional penalty on the layer's output.
+        **kwargs: ``name``, ``dtype``, ``input_shape`` (see ``Layer``).
+    """
 
     def _init_kernel(self, activation: Any, use_bias: bool,
                      kernel_initializer: Any, bias_initializer: Any,
@@ -87,10 +98,20 @@ class KernelMixin:
 class AffineMixin(KernelMixin):
     """A kernel layer out = f(z) with z affine in x (Dense, the convs).
 
-    Its backward pass can start below f (``backward_from_logits``, used
-    when the loss fuses with f), and ends with the same two weight
-    gradients: dK from the layer's own product, db = sum dz.
+    Its backward pass is two steps: back through f (dz = dout * f'(z),
+    ``backward``, the same for every such layer), then back through the
+    layer's own product (``backward_from_logits``, which each layer
+    writes, and which a model calls directly when the loss fuses with
+    f). It ends with the same two weight gradients: dK from the layer's
+    own product, db = sum dz. The forward pass keeps z and out = f(z).
     """
+
+    can_skip_dx = True
+
+    def backward(self, dout, need_dx=True):
+        """dz = dout * f'(z), then ``backward_from_logits(dz)``."""
+        dz = self.activation.backward(self.z, self.out, dout)
+        return self.backward_from_logits(dz, need_dx)
 
     @property
     def logits_activation(self):

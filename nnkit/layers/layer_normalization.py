@@ -32,27 +32,21 @@ from typing import Any
 
 import numpy as np
 
-from .. import _validate as check
-from .. import initializers
-from .. import regularizers as _reg
 from .base import Layer
+from .scale_shift import ScaleShiftMixin
 
 __all__ = ["LayerNormalization"]
 
 
-class LayerNormalization(Layer):
+class LayerNormalization(ScaleShiftMixin, Layer):
+    # Args lists what is LayerNormalization's own; the other arguments
+    # are documented by ScaleShiftMixin (nnkit._docs: help() and the API
+    # page show them all).
     """Normalise each example over ``axis``, then scale and shift.
 
     Args:
         axis: an axis or a list of axes to normalise over (-1: the
             last). Axes count the batch axis as 0, as in Keras.
-        epsilon: added to the variance, > 0 (Keras default 1e-3).
-        center: learn an offset beta.
-        scale: learn a scale gamma.
-        beta_initializer: Keras default ``"zeros"``.
-        gamma_initializer: Keras default ``"ones"``.
-        beta_regularizer, gamma_regularizer: optional penalties.
-        **kwargs: ``name``, ``dtype``, ``input_shape`` (see ``Layer``).
 
     Input shape:
         any, (N, ...)
@@ -79,13 +73,9 @@ class LayerNormalization(Layer):
                              f"non-empty list of integers, got {axis!r}")
         self.axis = (int(axes[0]) if not isinstance(axis, (list, tuple))
                      else [int(a) for a in axes])
-        self.epsilon = check.positive(where, "epsilon", epsilon)
-        self.center = check.boolean(where, "center", center)
-        self.scale = check.boolean(where, "scale", scale)
-        self._weight_arguments(beta_initializer=beta_initializer,
-                               gamma_initializer=gamma_initializer,
-                               beta_regularizer=beta_regularizer,
-                               gamma_regularizer=gamma_regularizer)
+        self._init_scale_shift(epsilon, center, scale, beta_initializer,
+                               gamma_initializer, beta_regularizer,
+                               gamma_regularizer)
 
     def build(self, input_shape, rng=None):
         ndim = len(input_shape) + 1                  # with the batch axis
@@ -102,15 +92,7 @@ class LayerNormalization(Layer):
         self._bshape = tuple(input_shape[i - 1] if i in norm else 1
                              for i in range(ndim))
         wshape = tuple(input_shape[i - 1] for i in norm)
-        self.gamma = self.beta = None
-        if self.scale:                     # Keras' order: gamma, beta
-            self.gamma = self.add_weight(
-                "gamma", self.gamma_initializer(wshape, rng, self.dtype),
-                regularizer=self.gamma_regularizer)
-        if self.center:
-            self.beta = self.add_weight(
-                "beta", self.beta_initializer(wshape, rng, self.dtype),
-                regularizer=self.beta_regularizer)
+        self._build_scale_shift(wshape, rng)          # gamma, beta
         super().build(input_shape, rng)
 
     def forward(self, x, training=False, mask=None):
@@ -143,13 +125,5 @@ class LayerNormalization(Layer):
         return self.inv_std / m * (m * dx_hat - sum_d - x_hat * sum_dx)
 
     def get_config(self):
-        ser = initializers.serialize
-        return {
-            **super().get_config(), "axis": self.axis,
-            "epsilon": self.epsilon, "center": self.center,
-            "scale": self.scale,
-            "beta_initializer": ser(self.beta_initializer),
-            "gamma_initializer": ser(self.gamma_initializer),
-            "beta_regularizer": _reg.serialize(self.beta_regularizer),
-            "gamma_regularizer": _reg.serialize(self.gamma_regularizer),
-        }
+        return {**super().get_config(), "axis": self.axis,
+                **self._scale_shift_config()}

@@ -66,11 +66,6 @@ class LSTM(Recurrent):
             ``zero_output_for_mask``, ``bptt_truncate``, ``name``,
             ``seed``, ``dtype``, ``input_shape`` — as in ``SimpleRNN``.
             Called with ``mask=`` and ``initial_state=[h_0, c_0]``.
-
-    Input shape:
-        (N, T, D)
-    Output shape:
-        (N, T, H) if ``return_sequences`` else (N, H)
     """
 
     n_gates = 4

@@ -117,16 +117,11 @@ class Merge(Layer):
         return np.logical_or.reduce([np.asarray(m, bool) for m in mask])
 
 
+# Each merge layer's docstring shows what is its own; Merge's Args and
+# shapes complete it (nnkit._docs: help() and the API page show both).
 class Add(Merge):
     """Elementwise sum of the inputs: ``Add()([a, b, c])`` = a + b + c.
 
-    Args:
-        **kwargs: ``name``, ``dtype`` (see ``Layer``).
-
-    Input shape:
-        a list of arrays (N, ...) that broadcast together
-    Output shape:
-        the broadcast shape
     """
 
     def forward(self, inputs, training=False, mask=None):
@@ -141,13 +136,8 @@ class Add(Merge):
 class Subtract(Merge):
     """Difference of exactly two inputs: ``Subtract()([a, b])`` = a - b.
 
-    Args:
-        **kwargs: ``name``, ``dtype`` (see ``Layer``).
-
     Input shape:
         a list of two arrays (N, ...) that broadcast together
-    Output shape:
-        the broadcast shape
     """
 
     min_inputs = max_inputs = 2
@@ -164,13 +154,6 @@ class Subtract(Merge):
 class Average(Merge):
     """Elementwise mean of the inputs: (a + b + c) / 3.
 
-    Args:
-        **kwargs: ``name``, ``dtype`` (see ``Layer``).
-
-    Input shape:
-        a list of arrays (N, ...) that broadcast together
-    Output shape:
-        the broadcast shape
     """
 
     def forward(self, inputs, training=False, mask=None):
@@ -186,13 +169,6 @@ class Average(Merge):
 class Multiply(Merge):
     """Elementwise product of the inputs: a * b * c.
 
-    Args:
-        **kwargs: ``name``, ``dtype`` (see ``Layer``).
-
-    Input shape:
-        a list of arrays (N, ...) that broadcast together
-    Output shape:
-        the broadcast shape
     """
 
     def forward(self, inputs, training=False, mask=None):

@@ -24,28 +24,24 @@ average divides by the number of real steps in its window.
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from .base import Layer
-from .conv import check_padding
-from .conv1d import check_data_format, check_steps, to_single
+from .base_conv import window_too_large
+from .base_pooling import BasePooling
+from .conv1d import check_steps
 from .im2col import conv_output_size, same_padding
 
 __all__ = ["MaxPooling1D", "AveragePooling1D"]
 
 
-class _Pooling1D(Layer):
-    """Shared arguments, geometry and checks of 1-D pooling layers.
+class _Pooling1D(BasePooling):
+    """Shared geometry and checks of 1-D pooling layers (the arguments
+    are ``BasePooling``'s).
 
     Args:
         pool_size: p, an int or a 1-tuple, Keras default 2.
         strides: s, or None (None: equal to ``pool_size``).
-        padding: ``"valid"`` or ``"same"``.
-        data_format: ``"channels_last"`` (or None); nnkit has no other.
-        **kwargs: ``name``, ``dtype``, ``input_shape`` (see ``Layer``).
 
     Input shape:
         (N, L, C)
@@ -53,29 +49,17 @@ class _Pooling1D(Layer):
         (N, Lo, C)
     """
 
+    rank = 1
     input_ndim = 2
-
-    def __init__(self, pool_size: Any = 2, strides: Any = None,
-                 padding: str = "valid", data_format: str | None = None,
-                 **kwargs: Any):
-        super().__init__(**kwargs)
-        owner = self.describe()
-        self.pool_size = to_single(pool_size, "pool_size", owner)
-        self.strides = (self.pool_size if strides is None
-                        else to_single(strides, "strides", owner))
-        self.padding = check_padding(padding, owner)
-        self.data_format = check_data_format(data_format, owner)
 
     def _geometry(self, input_shape: tuple[int, ...]):
         n, p, s = input_shape[0], self.pool_size, self.strides
         pad = same_padding(n, p, s) if self.padding == "same" else (0, 0)
         out = conv_output_size(n + sum(pad), p, 0, s)
         if out <= 0:
-            raise ValueError(
-                f"{self.describe()}: with padding='valid' a window of {p} "
-                f"steps does not fit a sequence of {n} steps (input shape "
-                f"{tuple(input_shape)}); use padding='same' or a smaller "
-                f"pool_size")
+            raise window_too_large(
+                self, f"a window of {p} steps", f"a sequence of {n} steps",
+                input_shape, "padding='same' or a smaller pool_size")
         return pad, out
 
     def build(self, input_shape, rng=None):
@@ -107,26 +91,14 @@ class _Pooling1D(Layer):
             dxp[:, a:a + s * (lo - 1) + 1:s] += g
         return dxp[:, before:before + steps]
 
-    def get_config(self):
-        return {**super().get_config(), "pool_size": self.pool_size,
-                "strides": self.strides, "padding": self.padding,
-                "data_format": self.data_format}
 
-
+# Each layer's docstring shows what is its own; _Pooling1D's Args and
+# shapes complete it (nnkit._docs: help() and the API page show both).
 class MaxPooling1D(_Pooling1D):
     """Max pooling: each window of steps is replaced by its maximum.
 
     Args:
-        pool_size: p, an int or a 1-tuple, Keras default 2.
-        strides: s, or None (None: equal to ``pool_size``).
         padding: ``"valid"`` or ``"same"`` (pads with -inf).
-        data_format: ``"channels_last"`` (or None); nnkit has no other.
-        **kwargs: ``name``, ``dtype``, ``input_shape`` (see ``Layer``).
-
-    Input shape:
-        (N, L, C)
-    Output shape:
-        (N, Lo, C)
     """
 
     def forward(self, x, training=False):
@@ -146,17 +118,8 @@ class AveragePooling1D(_Pooling1D):
     """Average pooling: each window of steps is replaced by its mean.
 
     Args:
-        pool_size: p, an int or a 1-tuple, Keras default 2.
-        strides: s, or None (None: equal to ``pool_size``).
         padding: ``"valid"`` or ``"same"`` (the mean is over the
             window's real steps only, as in TensorFlow).
-        data_format: ``"channels_last"`` (or None); nnkit has no other.
-        **kwargs: ``name``, ``dtype``, ``input_shape`` (see ``Layer``).
-
-    Input shape:
-        (N, L, C)
-    Output shape:
-        (N, Lo, C)
     """
 
     def forward(self, x, training=False):

@@ -25,8 +25,6 @@ their masks before W and U (``recurrent_dropout.py``).
 
 from __future__ import annotations
 
-from typing import Any
-
 from .recurrent import Recurrent
 
 __all__ = ["SimpleRNN"]
@@ -68,20 +66,14 @@ class SimpleRNN(Recurrent):
     mask=None)``: ``mask`` (N, T) marks the real steps, a masked step
     keeps the state; ``initial_state`` is [h_0]; ``training`` turns the
     dropout masks on (see ``Recurrent.forward``).
-
-    Input shape:
-        (N, T, D)
-    Output shape:
-        (N, T, H) if ``return_sequences`` else (N, H)
     """
 
+    # SimpleRNN takes Recurrent's arguments as they are (no __init__ of
+    # its own); its input and output shapes are Recurrent's too
+    # (nnkit._docs adds them to this docstring).
     n_gates = 1
     state_names = ("h",)
     tied = True
-
-    def __init__(self, units: int, activation: Any = "tanh",
-                 **kwargs: Any):
-        super().__init__(units, activation=activation, **kwargs)
 
     def cell_forward(self, xz_t, states):
         """One step: ``h_t = f(xz_t + h_{t-1} U)``; returns ([h_t], cache)."""

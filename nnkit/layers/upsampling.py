@@ -33,8 +33,8 @@ import numpy as np
 
 from .. import _validate as check
 from .base import Layer
+from .base_conv import check_data_format
 from .conv import check_images
-from .conv1d import check_data_format
 
 __all__ = ["UpSampling2D", "bilinear_matrix"]
 

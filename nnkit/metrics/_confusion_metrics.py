@@ -136,6 +136,9 @@ class _ThresholdMetric(Metric):
             positive.
         class_id: score only this class (last axis of y_pred).
         name: the history key (default ``"precision"``/``"recall"``).
+
+    Returns (``result``):
+        a float, or an array with one value per threshold.
     """
 
     def __init__(self, thresholds: Any = None, top_k: int | None = None,
@@ -176,18 +179,13 @@ class _ThresholdMetric(Metric):
                 "top_k": self.top_k, "class_id": self.class_id}
 
 
+# Precision's and Recall's docstrings show what is their own;
+# _ThresholdMetric's Args and Returns complete them (nnkit._docs).
 class Precision(_ThresholdMetric):
     """TP / (TP + FP) over all batches since the last reset (Keras').
 
     Args:
-        thresholds: a number or a list in [0, 1]; default 0.5.
-        top_k: only the k largest scores of each example may be
-            positive.
-        class_id: score only this class (last axis of y_pred).
         name: the history key (default ``"precision"``).
-
-    Returns (``result``):
-        a float, or an array with one value per threshold.
     """
 
     def result(self):
@@ -198,14 +196,7 @@ class Recall(_ThresholdMetric):
     """TP / (TP + FN) over all batches since the last reset (Keras').
 
     Args:
-        thresholds: a number or a list in [0, 1]; default 0.5.
-        top_k: only the k largest scores of each example may be
-            positive.
-        class_id: score only this class (last axis of y_pred).
         name: the history key (default ``"recall"``).
-
-    Returns (``result``):
-        a float, or an array with one value per threshold.
     """
 
     def result(self):

@@ -21,6 +21,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from .._docs import inherit_sections
+
 __all__ = ["Metric", "MeanMetricWrapper"]
 
 
@@ -40,6 +42,12 @@ class Metric:
         name: the key in ``fit``'s history; default the class name in
             snake case (``"precision"``, ``"auc"``).
     """
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        # A subclass's docstring inherits the Args entries and sections
+        # it leaves out from its bases (nnkit._docs).
+        super().__init_subclass__(**kwargs)
+        inherit_sections(cls)
 
     def __init__(self, name: str | None = None):
         if name is not None and not isinstance(name, str):

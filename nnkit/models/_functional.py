@@ -32,6 +32,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+from .. import _validate as check
 from ..layers import get as _get_layer
 from ..layers.base import Layer
 from ..layers.input_layer import InputLayer
@@ -312,11 +313,9 @@ def _tensor_list(tensors: Any, what: str) -> list[SymbolicTensor]:
     if not items:
         raise ValueError(f"Model: {what} is empty")
     for t in items:
-        if not isinstance(t, SymbolicTensor):
-            raise TypeError(
-                f"Model: {what} must be symbolic tensors (from "
-                f"nnkit.Input and the layers called on it), got "
-                f"{type(t).__name__}")
+        check.instance("Model", what, t, SymbolicTensor,
+                       "symbolic tensors (from nnkit.Input and the layers "
+                       "called on it)")
     return items
 
 

@@ -12,6 +12,8 @@ from ._base import _Moments
 __all__ = ["Adam", "AdamW"]
 
 
+# The docstrings show each optimizer's own arguments; _Moments documents
+# the ones they share (nnkit._docs: help() and the API page show all).
 class Adam(_Moments):
     """Adam: momentum on the gradient, RMSprop on its square.
 
@@ -40,10 +42,6 @@ class Adam(_Moments):
     float32 (:ref:`keras-conventions`); nnkit uses your values.
 
     Args:
-        learning_rate: Keras default 0.001.
-        beta_1: first-moment decay in [0, 1), Keras default 0.9.
-        beta_2: second-moment decay in [0, 1), Keras default 0.999.
-        epsilon: eps > 0, Keras default 1e-7.
         amsgrad: use the AMSGrad variant (default False).
     """
 

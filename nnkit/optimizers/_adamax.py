@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 
 from ._base import _Moments
@@ -29,19 +27,12 @@ class Adamax(_Moments):
     ``nnkit.optimizers``).
 
     Args:
-        learning_rate: Keras default 0.001.
-        beta_1: decay of the first moment, in [0, 1), default 0.9.
         beta_2: decay of the infinity norm, in [0, 1), default 0.999.
-        epsilon: eps > 0, Keras default 1e-7.
     """
 
+    # The arguments and their checks are _Moments' (as Keras' Adamax's).
     name = "adamax"
     slot_names = ("momentum", "norm")
-
-    def __init__(self, learning_rate: Any = 0.001, beta_1: float = 0.9,
-                 beta_2: float = 0.999, epsilon: float = 1e-7,
-                 **kwargs: Any):
-        super().__init__(learning_rate, beta_1, beta_2, epsilon, **kwargs)
 
     def update_step(self, p, g, slots, lr):
         dt = p.data.dtype.type

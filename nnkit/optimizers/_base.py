@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from .. import _validate as check
+from .._docs import inherit_sections
 from ..layers.base import Parameter
 
 __all__ = ["Optimizer"]
@@ -51,6 +52,12 @@ class Optimizer:
 
     name = "optimizer"
     slot_names: tuple[str, ...] = ()
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        # A subclass's docstring inherits the Args entries and sections
+        # it leaves out from its bases (nnkit._docs).
+        super().__init_subclass__(**kwargs)
+        inherit_sections(cls)
 
     def __init__(self, learning_rate: Any = 0.01,
                  clipnorm: float | None = None,
@@ -254,19 +261,21 @@ class _Moments(Optimizer):
     Each keeps a decaying average of the gradient (decay ``beta_1``) and
     one of its size (decay ``beta_2``) and steps along the first divided
     by the second plus ``epsilon``. Their update rules differ and each
-    class writes its own ``update_step``; only the arguments, their
-    checks and their config entries are written once, here.
+    class writes its own ``update_step``; only the arguments (with
+    Keras' defaults, the same for all four), their checks, their
+    config entries and their documentation are written once, here.
 
     Args:
-        learning_rate: see ``Optimizer``.
-        beta_1: first-moment decay, in [0, 1).
-        beta_2: second-moment decay, in [0, 1).
-        epsilon: eps > 0.
+        learning_rate: Keras default 0.001 (see ``Optimizer``).
+        beta_1: first-moment decay, in [0, 1), Keras default 0.9.
+        beta_2: second-moment decay, in [0, 1), Keras default 0.999.
+        epsilon: eps > 0, Keras default 1e-7.
         **kwargs: the other arguments of ``Optimizer``.
     """
 
-    def __init__(self, learning_rate: Any, beta_1: float, beta_2: float,
-                 epsilon: float, **kwargs: Any):
+    def __init__(self, learning_rate: Any = 0.001, beta_1: float = 0.9,
+                 beta_2: float = 0.999, epsilon: float = 1e-7,
+                 **kwargs: Any):
         super().__init__(learning_rate, **kwargs)
         owner = type(self).__name__
         self.beta_1 = check.rate(owner, "beta_1", beta_1)

@@ -41,12 +41,6 @@ class Nadam(_Moments):
     Dozat's schedule is ``0.96**(t * 0.004)`` (mu warms up over
     thousands of steps); Keras 3 uses ``0.96**t``, so u_t is within 1%
     of beta_1 after about 100 steps. nnkit follows Keras.
-
-    Args:
-        learning_rate: Keras default 0.001.
-        beta_1: in [0, 1), Keras default 0.9.
-        beta_2: in [0, 1), Keras default 0.999.
-        epsilon: eps > 0, Keras default 1e-7.
     """
 
     name = "nadam"

@@ -20,7 +20,26 @@ def _bad(owner: str, arg: str, valid: str, got: Any) -> ValueError:
     return ValueError(f"{owner}: {arg} must be {valid}, got {got!r}")
 
 
-class _FigureWidget:
+class _QuietControls:
+    """Several controls set at once, with one redraw.
+
+    While ``with self._quietly():`` runs, ``self._quiet`` is True: the
+    controls' change handlers then do nothing, and the caller redraws
+    (or resets) once, not once per control.
+    """
+
+    _quiet = False
+
+    @contextmanager
+    def _quietly(self) -> Iterator[None]:
+        self._quiet = True
+        try:
+            yield
+        finally:
+            self._quiet = False
+
+
+class _FigureWidget(_QuietControls):
     """A matplotlib Figure shown as a PNG in an ``ipywidgets.Image``."""
 
     widget: widgets.Widget
@@ -30,19 +49,6 @@ class _FigureWidget:
         # double the cost of every frame.
         self.figure = Figure(figsize=figsize, dpi=dpi)
         self.image = widgets.Image(format="png")
-        # True while several controls are being set at once: their
-        # change handlers then do nothing, and the caller redraws once.
-        self._quiet = False
-
-    @contextmanager
-    def _quietly(self) -> Iterator[None]:
-        """Set several controls with one redraw (or reset), not one
-        per control: handlers check ``self._quiet`` and return."""
-        self._quiet = True
-        try:
-            yield
-        finally:
-            self._quiet = False
 
     def _clear(self) -> None:
         """Remove every axes from the figure before a redraw."""

@@ -20,8 +20,7 @@ and each tick trains as many epochs as fit in the frame's budget
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from dataclasses import replace
 from functools import lru_cache
 from typing import Any
@@ -30,16 +29,9 @@ import ipywidgets as widgets
 import numpy as np
 
 from ..datasets import playground as _playground_dataset
-from ._base import _bad, _no_null_tooltips
-from ._playground import (
-    CLASSIFICATION_DATASETS,
-    FEATURES,
-    LEARNING_RATES,
-    PLAYGROUND_ACTIVATIONS,
-    REGRESSION_DATASETS,
-    REGULARIZATION_RATES,
-    PlaygroundConfig,
-)
+from . import _playground as choices
+from ._base import _bad, _no_null_tooltips, _QuietControls
+from ._playground import PlaygroundConfig
 from ._playground_code import playground_code
 from ._playground_html import (
     CSS,
@@ -113,7 +105,7 @@ def dataset_thumbnail(name: str, size: int = 38) -> bytes:
                   0, size - 1)
     row = np.clip(((6 - x[:, 1]) / 12 * (size - 1)).round().astype(int),
                   0, size - 1)
-    if name in REGRESSION_DATASETS:
+    if name in choices.REGRESSION_DATASETS:
         t = np.clip((np.asarray(y, float) + 1) / 2, 0, 1)[:, None]
     else:
         t = (np.asarray(y) == 1).astype(float)[:, None]
@@ -122,7 +114,7 @@ def dataset_thumbnail(name: str, size: int = 38) -> bytes:
     return png_bytes(img)
 
 
-class Playground:
+class Playground(_QuietControls):
     """The TensorFlow Playground, live in JupyterLab, driven by nnkit.
 
     Everything the original offers (data sets, noise, train ratio,
@@ -165,7 +157,6 @@ class Playground:
                 or epochs_per_frame < 1):
             raise _bad("Playground", "epochs_per_frame",
                        "None or an integer >= 1", epochs_per_frame)
-        self._quiet = False
         self._hidden = list(cfg.hidden)
         self._epoch_cost = 0.0       # s per epoch (A and B), running mean
         self._draw_cost = 0.0        # s per redraw, running mean
@@ -204,14 +195,14 @@ class Playground:
                     "seed", layout=lay(width="80px"))
         self.epoch_label = w.HTML(layout=lay(width="86px"))
         self.learning_rate = w.Dropdown(
-            options=sorted(set(LEARNING_RATES) | {cfg.learning_rate}),
+            options=sorted(set(choices.LEARNING_RATES) | {cfg.learning_rate}),
             value=cfg.learning_rate,
             tooltip="SGD's step size; changing it keeps training going",
             **dd)
         names = {"relu": "ReLU", "tanh": "Tanh", "sigmoid": "Sigmoid",
                  "linear": "Linear"}
-        acts = [(names.get(a, a), a) for a in PLAYGROUND_ACTIVATIONS]
-        if cfg.activation not in PLAYGROUND_ACTIVATIONS:
+        acts = [(names.get(a, a), a) for a in choices.PLAYGROUND_ACTIVATIONS]
+        if cfg.activation not in choices.PLAYGROUND_ACTIVATIONS:
             acts.append((cfg.activation, cfg.activation))
         self.activation = w.Dropdown(
             options=acts, value=cfg.activation,
@@ -222,7 +213,7 @@ class Playground:
             tooltip="Penalty on the weights: L1 adds rate·Σ|w|, "
                     "L2 adds rate·Σw²/2", **dd)
         self.regularization_rate = w.Dropdown(
-            options=sorted(set(REGULARIZATION_RATES)
+            options=sorted(set(choices.REGULARIZATION_RATES)
                            | {cfg.regularization_rate}),
             value=cfg.regularization_rate,
             tooltip="How strongly the penalty pulls weights to 0", **dd)
@@ -318,7 +309,7 @@ class Playground:
                                   "to the network",
                           layout=lay(width="66px", height="28px",
                                      margin=f"{(PITCH - 28) // 2}px 0"))
-            for f in FEATURES}
+            for f in choices.FEATURES}
         self.feature_note = w.HTML(layout=lay(max_width="400px"))
         top = HEADER + TOP + NODE // 2 - PITCH // 2
         feature_col = w.VBox(
@@ -430,8 +421,8 @@ class Playground:
     @staticmethod
     def _datasets(problem: str) -> list[str]:
         if problem == "regression":
-            return list(REGRESSION_DATASETS)
-        return list(CLASSIFICATION_DATASETS)
+            return list(choices.REGRESSION_DATASETS)
+        return list(choices.CLASSIFICATION_DATASETS)
 
     def _update_css(self) -> None:
         from ._png import data_uri
@@ -630,15 +621,6 @@ class Playground:
         self._last_tick = start
         self.train(self.epochs_this_frame(), draw=True)
         self.frame_times.append(time.perf_counter() - start)
-
-    @contextmanager
-    def _quietly(self) -> Iterator[None]:
-        """Set several controls with one reset, not one per control."""
-        self._quiet = True
-        try:
-            yield
-        finally:
-            self._quiet = False
 
     def _pause(self) -> None:
         with self._quietly():

@@ -127,6 +127,26 @@ def test_bptt_matches_central_differences_over_random_shapes(
     assert max(errors.values()) < PASS, errors
 
 
+@pytest.mark.parametrize("activation, recurrent_activation",
+                         [("relu", "sigmoid"), ("tanh", "softplus"),
+                          ("elu", "swish")])
+def test_lstm_with_other_activations_passes_the_check(
+        activation, recurrent_activation):
+    """The LSTM's general path (its sigmoid/tanh path has its own
+    shortcuts), with masks and initial states."""
+    rng = np.random.default_rng(31)
+    layer = make(LSTM, 3, activation=activation,
+                 recurrent_activation=recurrent_activation,
+                 return_sequences=True)
+    x = rng.standard_normal((2, 4, 2))
+    layer(x)
+    init = [0.5 * rng.standard_normal((2, 3)) for _ in range(2)]
+    mask = np.array([[True, True, False, True], [True] * 4])
+    gs = [rng.standard_normal((2, 4, 3))]
+    errors = objective_and_grads(layer, x, init, gs, mask=mask)
+    assert max(errors.values()) < PASS, errors
+
+
 @pytest.mark.parametrize("cls", CELLS)
 def test_long_sequence_gradients_pass_the_check(cls):
     """Twelve steps, saturating gates included: still < 1e-7."""
@@ -436,6 +456,58 @@ def test_embedding_lookup_and_uniform_default_match_keras(keras64):
     kl.set_weights(layer.get_weights())
     close(out, kl(ids))
     assert np.abs(layer.embeddings.data).max() <= 0.05
+
+
+# ----- work arrays reused between batches ---------------------------------
+@pytest.mark.parametrize("cls", CELLS)
+def test_reused_work_arrays_give_the_results_of_a_fresh_layer(cls):
+    """Batches of one shape reuse the work arrays of the last one; the
+    results (and states returned earlier) are those of a fresh layer."""
+    rng = np.random.default_rng(21)
+    xa, xb = rng.standard_normal((2, 3, 6, 2))
+    dout = rng.standard_normal((3, 6, 4))
+    layer = make(cls, 4, return_sequences=True, return_state=True)
+    fresh = make(cls, 4, return_sequences=True, return_state=True)
+    layer(xa)
+    fresh(xa)
+    fresh.set_weights(layer.get_weights())
+    first = layer.forward(xa)
+    layer.backward([dout] + [None] * len(layer.state_names))
+    saved = [a.copy() for a in first]
+    for p in layer.parameters():
+        p.zero_grad()
+    second = layer.forward(xb)                   # reuses the work arrays
+    dx = layer.backward([dout] + [None] * len(layer.state_names))
+    for a, b in zip(first, saved):              # earlier results intact
+        assert np.array_equal(a, b)
+    expected = fresh.forward(xb)
+    dx_expected = fresh.backward([dout] + [None] * len(fresh.state_names))
+    for a, b in zip(second, expected):
+        assert np.array_equal(a, b)
+    assert np.array_equal(dx, dx_expected)
+    for p, q in zip(layer.parameters(), fresh.parameters()):
+        assert np.array_equal(p.grad, q.grad)
+
+
+@pytest.mark.parametrize("cls", CELLS)
+def test_a_recurrent_layer_shared_by_two_inputs_passes_the_check(cls):
+    """Two forward calls before the backward passes: each keeps its own
+    work arrays."""
+    from nnkit import Input, Model
+    from nnkit.gradcheck import check_model
+    from nnkit.layers import Add
+
+    a, b = Input((5, 2), dtype="float64"), Input((5, 2), dtype="float64")
+    shared = make(cls, 3)
+    y = Dense(1, dtype="float64")(Add()([shared(a), shared(b)]))
+    model = Model([a, b], y)
+    model.compile("sgd", "mse")
+    rng = np.random.default_rng(5)
+    xs = [rng.standard_normal((4, 5, 2)), rng.standard_normal((4, 5, 2))]
+    y = rng.standard_normal((4, 1))
+    check_model(model, xs, y)      # leaves spare work arrays to reuse
+    errors = check_model(model, xs, y)
+    assert max(errors.values()) < PASS, errors
 
 
 # ----- TimeDistributed ------------------------------------------------------

@@ -4,10 +4,10 @@ Shapes: x (N, T, D); W "kernel" (D, 4H); U "recurrent_kernel" (H, 4H);
 b "bias" (4H,); states h_t, c_t (N, H), H = ``units``. The four column
 blocks of W, U and b are the gates in Keras' order i, f, c~, o. With
 sigma the recurrent activation (sigmoid) and g the activation (tanh),
-one step (``cell_forward``; xz_t = x_t W + b comes from the layer) is
-chapter 9's equations, one row per example::
+one step (``cell_forward``) is chapter 9's equations, one row per
+example::
 
-    a = xz_t + h_{t-1} U = [a_i | a_f | a_c | a_o]
+    a = x_t W + h_{t-1} U + b = [a_i | a_f | a_c | a_o]
     i = sigma(a_i)   f = sigma(a_f)   c~ = g(a_c)   o = sigma(a_o)
     c_t = f * c_{t-1} + i * c~
     h_t = o * g(c_t)
@@ -21,26 +21,32 @@ dc = dL/dc_t from step t+1 and the output at t::
     da  = [di sigma'(a_i) | df sigma'(a_f) | dc~ g'(a_c) | do sigma'(a_o)]
     dh_{t-1} = da U^T      dc_{t-1} = dc * f
 
-da is the gradient of both xz_t and h_{t-1} U; the loop over the steps
-(with masks), the weight gradients summed over them and dropout are
-in ``recurrent.py`` and ``recurrent_dropout.py`` (``recurrent_matmul``
-computes h_{t-1} U, per gate when ``recurrent_dropout`` is set; c_{t-1}
-is never dropped). The cell state's own path, dc_{t-1} = dc * f, is
-multiplied by a gate rather than by a weight matrix: that is why
-gradients survive many steps. Keras'
+da is the gradient of a, so of x_t W, h_{t-1} U and b: the weight
+gradients are sums over the steps, dW = sum_t x_t^T da, dU = sum_t
+h_{t-1}^T da, db = sum_t da. For speed a is one matmul per step,
+a = [h_{t-1}, x_t, 1] [U; W; b] (the rows stacked), and after the loop
+one matmul gives [dU; dW; db] (``_weight_grads``). The loop over the
+steps (with masks) is in ``recurrent.py``, dropout in
+``recurrent_dropout.py`` (with ``recurrent_dropout``, gate j sees
+h_{t-1} * r_j; c_{t-1} is never dropped; dh_{t-1} comes from
+``recurrent_matmul_backward``). The cell state's own path,
+dc_{t-1} = dc * f, is multiplied by a gate rather than by a weight
+matrix: that is why gradients survive many steps. Keras'
 defaults: W Glorot-uniform, U orthogonal, b zeros except b_f = 1
 (``unit_forget_bias``, Jozefowicz et al. 2015).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from types import SimpleNamespace
+from typing import Any, NamedTuple
 
 import numpy as np
 
 from .. import _validate as check
 from .. import activations
 from .recurrent import Recurrent
+from .recurrent_dropout import by_gate
 
 __all__ = ["LSTM"]
 
@@ -82,65 +88,161 @@ class LSTM(Recurrent):
             b[self.units:2 * self.units] = 1.0
         return b
 
-    def cell_forward(self, xz_t, states):
-        """One step: ([h_t, c_t], cache) from xz_t and [h_{t-1}, c_{t-1}]."""
+    # ----- one step ------------------------------------------------------
+    # A step is one matmul, a_t = [h_{t-1}, x_t, 1] [U; W; b] (xh_t
+    # times the stacked weights), and after the loop one matmul gives
+    # [dU; dW; db] = sum_t xh_t^T da_t. The gates go to one contiguous
+    # (4, N, H) array (elementwise work on the column blocks of Keras'
+    # (N, 4H) is slower); the weights keep Keras' layout.
+    def _new_work(self, T, N, D):
+        """The batch's work arrays (reused between batches): xh_t for
+        every step, the gates, c_t, g(c_t) and dxz; and T ``_Step``
+        records of views into them."""
+        H, dtype = self.units, self.dtype
+        # one xh per gate with recurrent dropout (h_{t-1} * r_j differs)
+        G = 1 if self.recurrent_dropout_masks is None else 4
+        K = H + D + (self.bias is not None)
+        xh = np.empty((T + 1, G, N, K), dtype)
+        xh[..., H + D:] = 1
+        h = xh[:, 0, :, :H] if G == 1 else np.empty((T + 1, N, H), dtype)
+        dxz = np.empty((T, N, 4 * H), dtype)
+        gates, dgates = np.empty((T, 4, N, H), dtype), np.empty((4, N, H),
+                                                                dtype)
+        c, g_c = np.empty((T, N, H), dtype), np.empty((T, N, H), dtype)
+        a = np.empty((N, 4 * H) if G == 1 else (4, N, H), dtype)
+        # da is written into a small array that stays in the cache (the
+        # loop copies it into dxz[t]): writing the column blocks of the
+        # large dxz directly is several times slower
+        da = np.empty((N, 4 * H), dtype)
+        steps = [_Step(xh[t], a, gates[t], c[t], g_c[t], h[t + 1], da,
+                       dgates) for t in range(T)]
+        return SimpleNamespace(xh=xh, h=h, dxz=dxz, dhz=dxz, steps=steps)
+
+    def _input_projection(self, xs, work):
+        """Put x_t (times the dropout masks) into every step's xh_t and
+        stack the weights, (K, 4H) (gate by gate, (4, K, H), with
+        recurrent dropout); returns the steps."""
+        H, D = self.units, xs.shape[-1]
+        masks = self.dropout_masks                   # (1 or 4, N, D)
+        work.xh[:-1, :, :, H:H + D] = (xs[:, None] if masks is None
+                                       else xs[:, None] * masks)
+        stacked = [self.recurrent_kernel.data, self.kernel.data]
+        if self.bias is not None:
+            stacked.append(self.bias.data[None])
+        stacked = np.concatenate(stacked)
+        if self._sigmoid_tanh():
+            # a_i, a_f, a_o halved (exact: a power of two) for
+            # sigma(a) = (1 + tanh(a / 2)) / 2 in ``_gate_values``
+            stacked.reshape(len(stacked), 4, -1)[:, [0, 1, 3]] *= 0.5
+        self._stacked = (stacked if self.recurrent_dropout_masks is None
+                         else by_gate(stacked, 4))
+        return work.steps
+
+    def cell_forward(self, step, states):
+        """One step: ([h_t, c_t], cache) from [h_{t-1}, c_{t-1}].
+
+        ``step`` holds the step's work arrays (``_new_work``), with x_t
+        already in xh_t.
+        """
         h_prev, c_prev = states
-        a = xz_t                     # updated in place: no new array
-        a += self.recurrent_matmul(h_prev)     # h_{t-1} U
-        gates = self._gate_values(a)
+        self._put_h(step.xh, h_prev)           # xh_t = [h_{t-1}, x_t, 1]
+        a = self._stacked_matmul(step.xh, out=step.a)        # (4, N, H)
+        gates = self._gate_values(a, out=step.gates)
+        # the backward needs a only for other activations than sigmoid
+        # and tanh (whose derivatives come from their values)
+        a = None if self._sigmoid_tanh() else a.copy()
         i, f, c_tilde, o = gates
-        c = f * c_prev + i * c_tilde
-        g_c = self.activation.forward(c)
-        return [o * g_c, c], (a, gates, c_prev, c, g_c)
+        c = np.multiply(f, c_prev, out=step.c)
+        c += i * c_tilde
+        g_c = self._activation_into(c, step.g_c)
+        h = np.multiply(o, g_c, out=step.h)
+        return [h, c], (a, gates, c_prev, c, g_c, step)
 
     def cell_backward(self, dstates, cache):
-        """One step back: (da, da, [dh_{t-1}, dc_{t-1}])."""
+        """One step back: (da, da, [dh_{t-1}, dc_{t-1}]), da (N, 4H)."""
         dh, dc = dstates
-        a, gates, c_prev, c, g_c = cache
+        a, gates, c_prev, c, g_c, step = cache
         i, f, c_tilde, o = gates
         dc = dc + self.activation.backward(c, g_c, dh * o)
-        dgates = np.empty_like(gates)
+        dgates = step.dgates
         di, df, dc_tilde, do = dgates          # views of one array
         np.multiply(dc, c_tilde, out=di)       # di = dc * c~
         np.multiply(dc, c_prev, out=df)        # df = dc * c_{t-1}
         np.multiply(dc, i, out=dc_tilde)       # dc~ = dc * i
         np.multiply(dh, g_c, out=do)           # do = dh * g(c_t)
-        da = self._gate_backward(a, gates, dgates)
+        da = self._gate_backward(a, gates, dgates, out=step.da)
         return da, da, [self.recurrent_matmul_backward(da), dc * f]
 
-    # ----- the gates, one contiguous (N, H) array each -------------------
-    # Elementwise work on the column blocks of a (strided views) is
-    # several times slower than on contiguous arrays, so the gates live
-    # in one (4, N, H) array, converted from and to Keras' (N, 4H).
-    def _by_gate(self, z: np.ndarray) -> np.ndarray:
-        """(N, 4H) -> (4, N, H) view: z's column blocks i, f, c~, o."""
-        return z.reshape(len(z), 4, self.units).transpose(1, 0, 2)
+    def _weight_grads(self, xs, hs, dxz, dhz, need_dx, work):
+        """[dU; dW; db] += sum_t xh_t^T da_t in one matmul (per gate
+        with recurrent dropout); dx as in ``Recurrent``."""
+        H, D = self.units, xs.shape[-1]
+        xh = work.xh[:-1]                                # (T, G, N, K)
+        G, K = xh.shape[1], xh.shape[-1]
+        if G == 1:
+            grads = xh.reshape(-1, K).T @ dxz
+        else:
+            grads = np.empty((K, 4 * H), self.dtype)
+            for j, cols in enumerate(self._blocks(4)):
+                grads[:, cols] = xh[:, j].reshape(-1, K).T @ dxz[:, cols]
+        self.recurrent_kernel.grad += grads[:H]
+        self.kernel.grad += grads[H:H + D]
+        if self.bias is not None:
+            self.bias.grad += grads[H + D]
+        return self._input_grad(dxz, xs.shape) if need_dx else None
+
+    def _stacked_matmul(self, xh: np.ndarray, out: np.ndarray):
+        """a_t = xh_t [U; W; b] as a (4, N, H) view of ``out``: one
+        matmul (N, K) x (K, 4H), or gate by gate with recurrent dropout."""
+        if len(xh) > 1:
+            return np.matmul(xh, self._stacked, out=out)
+        np.matmul(xh[0], self._stacked, out=out)
+        return out.reshape(len(out), 4, -1).transpose(1, 0, 2)
+
+    def _put_h(self, xh: np.ndarray, h_prev: np.ndarray) -> None:
+        """h_{t-1} into xh_t (times r_j with recurrent dropout). Without
+        it xh_t already holds h_{t-1} (the layer's h_{t-1} is a view of
+        it), so the copy is a no-op unless h_{t-1} came from elsewhere."""
+        r = self.recurrent_dropout_masks
+        if r is None:
+            xh[0, :, :self.units] = h_prev
+        else:
+            np.multiply(h_prev, r, out=xh[:, :, :self.units])
 
     def _sigmoid_tanh(self) -> bool:
         """True for Keras' default gates (sigma sigmoid, g tanh)."""
         return (type(self.recurrent_activation) is activations.Sigmoid
                 and type(self.activation) is activations.Tanh)
 
-    def _gate_values(self, a: np.ndarray) -> np.ndarray:
-        """[sigma(a_i), sigma(a_f), g(a_c), sigma(a_o)], (4, N, H)."""
-        sigma, g = self.recurrent_activation, self.activation
-        gates = np.ascontiguousarray(self._by_gate(a))
+    def _activation_into(self, c: np.ndarray, out: np.ndarray):
+        """out <- g(c_t)."""
+        if type(self.activation) is activations.Tanh:
+            return np.tanh(c, out=out)
+        out[...] = self.activation.forward(c)
+        return out
+
+    def _gate_values(self, a: np.ndarray, out: np.ndarray) -> np.ndarray:
+        """out <- [sigma(a_i), sigma(a_f), g(a_c), sigma(a_o)], (4, N, H)."""
         if self._sigmoid_tanh():
-            # in place, one tanh per element (activations.sigmoid also
-            # keeps the relative precision of the far tails)
-            _sigmoid_via_tanh(gates[:2])
-            np.tanh(gates[2], out=gates[2])
-            _sigmoid_via_tanh(gates[3])
-            return gates
-        gates[:2] = sigma.forward(gates[:2])
-        gates[2] = g.forward(gates[2])
-        gates[3] = sigma.forward(gates[3])
-        return gates
+            # one tanh call for the four gates: a_i, a_f, a_o come
+            # halved (``_input_projection``), sigma(a) = (1 + tanh(a / 2))
+            # / 2 (activations.sigmoid keeps the precision of the tails)
+            np.tanh(a, out=out)
+            for j in (slice(0, 2), 3):
+                out[j] *= 0.5
+                out[j] += 0.5
+            return out
+        sigma, g = self.recurrent_activation, self.activation
+        for j, act in enumerate((sigma, sigma, g, sigma)):
+            out[j] = act.forward(a[j])
+        return out
 
     def _gate_backward(self, a: np.ndarray, gates: np.ndarray,
-                       dgates: np.ndarray) -> np.ndarray:
-        """da = [di sigma'(a_i) | df sigma'(a_f) | dc~ g'(a_c) |
+                       dgates: np.ndarray, out: np.ndarray) -> np.ndarray:
+        """out <- da = [di sigma'(a_i) | df sigma'(a_f) | dc~ g'(a_c) |
         do sigma'(a_o)], (N, 4H), from dgates = [di, df, dc~, do]."""
+        N, H = gates.shape[1:]
+        da_by_gate = out.reshape(N, 4, H).transpose(1, 0, 2)   # a view
         if self._sigmoid_tanh():
             # from the gate values y: sigma' = y (1 - y), tanh' =
             # (1 + y) (1 - y)
@@ -148,14 +250,12 @@ class LSTM(Recurrent):
             d[:2] *= gates[:2]
             d[2] *= 1 + gates[2]
             d[3] *= gates[3]
-            d *= dgates
+            np.multiply(d, dgates, out=da_by_gate)
         else:
             sigma, g = self.recurrent_activation, self.activation
-            d = np.stack([act.backward(a_k, y_k, d_k) for act, a_k, y_k, d_k
-                          in zip((sigma, sigma, g, sigma),
-                                 self._by_gate(a), gates, dgates)])
-        return np.ascontiguousarray(d.transpose(1, 0, 2)).reshape(len(a),
-                                                                  -1)
+            for j, act in enumerate((sigma, sigma, g, sigma)):
+                da_by_gate[j] = act.backward(a[j], gates[j], dgates[j])
+        return out
 
     def get_config(self):
         return {**super().get_config(),
@@ -164,10 +264,15 @@ class LSTM(Recurrent):
                 "unit_forget_bias": self.unit_forget_bias}
 
 
-def _sigmoid_via_tanh(x: np.ndarray) -> np.ndarray:
-    """x <- sigma(x) = (1 + tanh(x / 2)) / 2, in place."""
-    x *= 0.5
-    np.tanh(x, out=x)
-    x *= 0.5
-    x += 0.5
-    return x
+class _Step(NamedTuple):
+    """Step t's slices of an LSTM's work arrays (views, (N, H) each but
+    where noted), reused from batch to batch."""
+
+    xh: np.ndarray         # [h_{t-1}, x_t, 1], (G, N, K), G 1 or 4
+    a: np.ndarray          # a_t, (N, 4H) or (4, N, H) (one for every step)
+    gates: np.ndarray      # [i, f, c~, o], (4, N, H)
+    c: np.ndarray          # c_t
+    g_c: np.ndarray        # g(c_t)
+    h: np.ndarray          # h_t
+    da: np.ndarray         # dL/da, (N, 4H) (one array for every step)
+    dgates: np.ndarray     # [di, df, dc~, do] (one array for every step)

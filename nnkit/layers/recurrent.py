@@ -9,15 +9,17 @@ time step. With shapes N (batch), T (steps), D (features), H
     h_t, c_t = cell(xz_t, h_{t-1}, c_{t-1})     (c: the LSTM only)
 
 The cell (``cell_forward`` of SimpleRNN, LSTM, GRU, each in its own
-file) multiplies h_{t-1} by U and applies its gates. Backpropagation
-through time (BPTT, chapter 9) walks the steps backwards
+file) multiplies h_{t-1} by U and applies its gates (the LSTM computes
+x_t W + h_{t-1} U + b in one matmul per step instead, see its file).
+Backpropagation through time (BPTT, chapter 9) walks the steps backwards
 (``Recurrent.backward`` below): at step t the cell's ``cell_backward``
 turns the gradients of its new states, dL/dh_t (from the output at t
 plus what step t+1 sent back) and dL/dc_t, into dL/dxz_t, dL/dhz_t
 (hz_t = h_{t-1} U) and the gradients of the previous states, including
 dL/dh_{t-1} = dhz_t U^T + .... W, U and b are the same at every step,
 so their gradients are sums over the steps, each computed after the
-loop in one matmul::
+loop in one matmul (``_weight_grads``; the LSTM stacks the three,
+see ``lstm.py``)::
 
     dW = sum_t x_t^T dxz_t     dU = sum_t h_{t-1}^T dhz_t
     db = sum_{t,n} dxz_t       dx_t = dxz_t W^T
@@ -64,6 +66,7 @@ models) are not supported. Called on arrays, ``initial_state`` works.
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -92,9 +95,11 @@ class Recurrent(RecurrentDropout, KernelMixin, SequenceCall, Layer):
     one step of their cell:
 
     * ``cell_forward(xz_t, states) -> (new_states, cache)``: states are
-      lists of (N, H) arrays, h first; xz_t is x_t W + b, (N, kH), a
-      view of the layer's array that the cell may update in place;
-      the cell gets h_{t-1} U from ``recurrent_matmul``;
+      lists of (N, H) arrays, h first; xz_t is item t of
+      ``_input_projection``: x_t W + b, (N, kH), a view of the layer's
+      array that the cell may update in place (the LSTM's items are
+      records of the step's work arrays, x_t among them); the cell
+      gets h_{t-1} U from ``recurrent_matmul``;
     * ``cell_backward(dstates, cache) -> (dxz_t, dhz_t, dprev)``:
       from the gradients of the new states, those of the cell's two
       matmul outputs xz_t and hz_t = h_{t-1} U (each (N, kH)) and of
@@ -160,6 +165,7 @@ class Recurrent(RecurrentDropout, KernelMixin, SequenceCall, Layer):
         self.zero_output_for_mask = check.boolean(
             owner, "zero_output_for_mask", zero_output_for_mask)
         self.initial_state_grads: list[np.ndarray] | None = None
+        self._spare_work: SimpleNamespace | None = None
 
     def build(self, input_shape, rng=None):
         # Keras' order: kernel, recurrent kernel, bias
@@ -229,15 +235,12 @@ class Recurrent(RecurrentDropout, KernelMixin, SequenceCall, Layer):
             m = None if m is None else m[::-1]
         xs = np.ascontiguousarray(x.transpose(1, 0, 2))     # (T, N, D)
         self._sample_dropout_masks(training, N, D)
-        xz = self._input_matmul(xs)                   # x_t W, (T N, kH)
-        b = self._input_bias()
-        if b is not None:
-            xz += b
-        xz = xz.reshape(T, N, -1)                         # (T, N, kH)
+        work = self._take_work(xs)
+        xz = self._input_projection(xs, work)    # x_t W + b, every step
         states = check_initial_states(
             self.describe(), initial_state, self.state_names,
             (N, self.units), self.dtype)
-        hs = np.empty((T + 1, N, self.units), self.dtype)
+        hs = work.h                                     # (T + 1, N, H)
         hs[0] = states[0]
         caches = []
         for t in range(T):
@@ -250,11 +253,47 @@ class Recurrent(RecurrentDropout, KernelMixin, SequenceCall, Layer):
             caches.append(cache)
         o = self._output_mask(m)
         ys = hs[1:] if o is None else hs[1:] * o          # (T, N, H)
-        self._cache = (xs, hs, caches, m, o)
+        self._cache = (xs, hs, caches, m, o, work)
         out = (np.ascontiguousarray(ys.transpose(1, 0, 2))
                if self.return_sequences else ys[-1].copy())
         self.out = out
-        return [out, *states] if self.return_state else out
+        if self.return_state:        # copies: work arrays are reused
+            return [out, *(s.copy() for s in states)]
+        return out
+
+    # A batch of the benchmark LSTM needs ~40 MB of work arrays (the
+    # gates and states of every step, their gradients): allocated anew
+    # for every batch, they cost page faults and cache misses, so the
+    # layer reuses those of the last batch once its backward is done.
+    def _take_work(self, xs: np.ndarray) -> SimpleNamespace:
+        """The spare work arrays if they fit this batch, else new ones.
+
+        Taken until ``backward`` gives them back, so a second forward
+        pass before it (a shared layer, ``predict``) gets its own.
+        """
+        key = (xs.shape, self.dtype, self.recurrent_dropout_masks is None)
+        work, self._spare_work = self._spare_work, None
+        if work is None or work.key != key:
+            work = self._new_work(*xs.shape)
+            work.key = key
+        return work
+
+    def _new_work(self, T: int, N: int, D: int) -> SimpleNamespace:
+        """The work arrays of a batch: h_0..h_T, dxz (and dhz)."""
+        dxz = np.empty((T, N, self.n_gates * self.units), self.dtype)
+        return SimpleNamespace(
+            h=np.empty((T + 1, N, self.units), self.dtype), dxz=dxz,
+            dhz=dxz if self.tied else np.empty_like(dxz))
+
+    def _input_projection(self, xs: np.ndarray,
+                          work: SimpleNamespace) -> np.ndarray:
+        """xz_t = x_t W + b for every step at once: (T, N, kH)."""
+        T, N, _ = xs.shape
+        xz = self._input_matmul(xs)                   # x_t W, (T N, kH)
+        b = self._input_bias()
+        if b is not None:
+            xz += b
+        return xz.reshape(T, N, -1)
 
     def _step_mask(self, mask, N: int, T: int) -> np.ndarray | None:
         """m as (T, N, 1) floats, or None when every step is real."""
@@ -291,29 +330,37 @@ class Recurrent(RecurrentDropout, KernelMixin, SequenceCall, Layer):
             states) is left in ``self.initial_state_grads`` (a list of
             (N, H) arrays).
         """
-        xs, hs, caches, m, o = self._cache
+        xs, hs, caches, m, o, work = self._cache
         T, N, D = xs.shape
         dh_seq, dfinal = self._output_grads(dout, N, o)
+        self._transpose_recurrent_kernel()
         k = self.bptt_truncate
         if k is None or k >= T:
-            dxz, dhz, d0 = self._bptt(dh_seq, dfinal, caches, m)
+            dxz, dhz, d0 = self._bptt(dh_seq, dfinal, caches, m, work)
         else:
             dxz, dhz, d0 = self._bptt_truncated(dh_seq, dfinal, caches, m,
                                                 k)
         self.initial_state_grads = d0
         kh = self.n_gates * self.units
-        dxz, dhz = dxz.reshape(-1, kh), dhz.reshape(-1, kh)
-        dx = self._input_matmul_backward(xs, dxz,     # dW += x^T dxz
-                                         need_dx)
-        self._recurrent_kernel_grad(hs[:-1], dhz)     # dU += h^T dhz
-        if self.bias is not None:
-            self._add_bias_grads(dxz, dhz)
+        dx = self._weight_grads(xs, hs, dxz.reshape(-1, kh),
+                                dhz.reshape(-1, kh), need_dx, work)
+        self._spare_work = work             # free for the next batch
         if dx is None:
             return None
         dx = dx.transpose(1, 0, 2)
         if self.go_backwards:
             dx = dx[:, ::-1]
         return np.ascontiguousarray(dx)
+
+    def _weight_grads(self, xs, hs, dxz, dhz, need_dx, work):
+        """Add dW, dU and db, sums over the steps; return dx (T, N, D)
+        or None if not ``need_dx``. dxz and dhz are (T N, kH)."""
+        dx = self._input_matmul_backward(xs, dxz,     # dW += x^T dxz
+                                         need_dx)
+        self._recurrent_kernel_grad(hs[:-1], dhz)     # dU += h^T dhz
+        if self.bias is not None:
+            self._add_bias_grads(dxz, dhz)
+        return dx
 
     def _output_grads(self, dout, N: int, o):
         """(dL/dh_t of the outputs, (T, N, H) or None; [dh_T, dc_T...]).
@@ -354,10 +401,10 @@ class Recurrent(RecurrentDropout, KernelMixin, SequenceCall, Layer):
                    else g for g in dstates]
         return dh_seq, dstates
 
-    def _grad_buffers(self, T: int, N: int, fill) -> tuple:
-        """dxz and dhz, (T, N, kH): one array if the cell is ``tied``."""
-        dxz = fill((T, N, self.n_gates * self.units), self.dtype)
-        return dxz, (dxz if self.tied else fill(dxz.shape, self.dtype))
+    def _grad_buffers(self, T: int, N: int) -> tuple:
+        """dxz and dhz, (T, N, kH), zeros: one array if ``tied``."""
+        dxz = np.zeros((T, N, self.n_gates * self.units), self.dtype)
+        return dxz, (dxz if self.tied else np.zeros_like(dxz))
 
     def _step_backward(self, dstates, cache, m_t):
         """Back through one step: the cell, and the mask's blend.
@@ -373,7 +420,7 @@ class Recurrent(RecurrentDropout, KernelMixin, SequenceCall, Layer):
         return dxz, dhz, [dp + (1 - m_t) * d
                           for dp, d in zip(dprev, dstates)]
 
-    def _bptt(self, dh_seq, dfinal, caches, m):
+    def _bptt(self, dh_seq, dfinal, caches, m, work):
         """Full BPTT: one walk from the last step to the first.
 
         Args:
@@ -382,13 +429,16 @@ class Recurrent(RecurrentDropout, KernelMixin, SequenceCall, Layer):
             dfinal: gradients of the final states [dh_T (, dc_T)].
             caches: the T caches of ``cell_forward``.
             m: the step mask (T, N, 1), or None.
+            work: the forward pass' work arrays (dxz and dhz are
+                written into them).
 
         Returns:
             dxz (T, N, kH), dhz (T, N, kH) (the same array if ``tied``),
             [gradient of each initial state].
         """
-        T, N = len(caches), len(dfinal[0])
-        dxz, dhz = self._grad_buffers(T, N, np.empty)
+        T = len(caches)
+        dxz = work.dxz
+        dhz = dxz if self.tied else work.dhz
         dstates = list(dfinal)
         for t in range(T - 1, -1, -1):
             if dh_seq is not None:
@@ -402,10 +452,12 @@ class Recurrent(RecurrentDropout, KernelMixin, SequenceCall, Layer):
     def _bptt_truncated(self, dh_seq, dfinal, caches, m, k):
         """BPTT in which each output's gradient flows back <= k steps.
 
-        Same arguments and results as ``_bptt``, plus k >= 1.
+        Same arguments (but ``work``) and results as ``_bptt``, plus
+        k >= 1. A step is walked several times, so its gradients are
+        summed into new arrays.
         """
         T, N = len(caches), len(dfinal[0])
-        dxz, dhz = self._grad_buffers(T, N, np.zeros)
+        dxz, dhz = self._grad_buffers(T, N)
         d0 = [np.zeros_like(g) for g in dfinal]
         for end in range(T - 1, -1, -1):
             # the walk of the output at step `end` (at the last step, of

@@ -119,17 +119,25 @@ class RecurrentDropout:
                                need_dx: bool = True) -> np.ndarray | None:
         """Add dW = sum_t x_t^T dxz_t; return dx = dxz W^T, (T, N, D),
         or None if not ``need_dx`` (x is the data)."""
-        W, masks = self.kernel.data, self.dropout_masks
-        D = xs.shape[-1]
+        masks, D = self.dropout_masks, xs.shape[-1]
         if masks is None:
             self.kernel.grad += xs.reshape(-1, D).T @ dxz
-            return (dxz @ W.T).reshape(xs.shape) if need_dx else None
-        dx = np.zeros(xs.shape, self.dtype) if need_dx else None
+        else:
+            for cols, m in zip(self._blocks(len(masks)), masks):
+                self.kernel.grad[:, cols] += (xs * m).reshape(-1, D).T \
+                    @ dxz[:, cols]
+        return self._input_grad(dxz, xs.shape) if need_dx else None
+
+    def _input_grad(self, dxz: np.ndarray,
+                    shape: tuple[int, ...]) -> np.ndarray:
+        """dx = dxz W^T, or with dropout sum_j (dxz_j W_j^T) * m_j:
+        (T N, kH) -> ``shape`` (T, N, D)."""
+        W, masks = self.kernel.data, self.dropout_masks
+        if masks is None:
+            return (dxz @ W.T).reshape(shape)
+        dx = np.zeros(shape, self.dtype)
         for cols, m in zip(self._blocks(len(masks)), masks):
-            self.kernel.grad[:, cols] += (xs * m).reshape(-1, D).T \
-                @ dxz[:, cols]
-            if need_dx:
-                dx += (dxz[:, cols] @ W[:, cols].T).reshape(xs.shape) * m
+            dx += (dxz[:, cols] @ W[:, cols].T).reshape(shape) * m
         return dx
 
     # ----- h_{t-1} U, one step (the cells call these) ------------------------
@@ -146,13 +154,20 @@ class RecurrentDropout:
     def recurrent_matmul_backward(self, dhz: np.ndarray) -> np.ndarray:
         """dL/dh_{t-1} through hz: dhz U^T, or with recurrent dropout
         sum_j (dhz_j U_j^T) * r_j. (N, kH) -> (N, H)."""
-        U, masks = self.recurrent_kernel.data, self.recurrent_dropout_masks
+        masks = self.recurrent_dropout_masks
         if masks is None:
-            return dhz @ U.T
+            return dhz @ self._recurrent_kernel_t
+        U = self.recurrent_kernel.data
         dh = np.zeros((len(dhz), self.units), self.dtype)
         for cols, r in zip(self._blocks(len(masks)), masks):
             dh += (dhz[:, cols] @ U[:, cols].T) * r
         return dh
+
+    def _transpose_recurrent_kernel(self) -> None:
+        """Keep U^T for ``recurrent_matmul_backward`` (a contiguous copy,
+        once per backward pass: BLAS is faster on it than on U.T)."""
+        self._recurrent_kernel_t = np.ascontiguousarray(
+            self.recurrent_kernel.data.T)
 
     def _recurrent_kernel_grad(self, hs_prev: np.ndarray,
                                dhz: np.ndarray) -> None:
@@ -172,3 +187,10 @@ class RecurrentDropout:
 
     def set_state(self, state: dict[str, Any]) -> None:
         self.dropout_rng = restore_generator(self.dropout_rng, state)
+
+
+def by_gate(w: np.ndarray, k: int) -> np.ndarray:
+    """A weight's k column blocks as one contiguous (k, ..., H) array:
+    (D, kH) -> (k, D, H), (kH,) -> (k, 1, H)."""
+    w = w.reshape(-1, k, w.shape[-1] // k)
+    return np.ascontiguousarray(w.transpose(1, 0, 2))

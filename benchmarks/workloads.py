@@ -128,12 +128,11 @@ def lstm() -> Workload:
         return model
 
     steps = n // batch
+    k = h + d + 1                             # rows of [U; W; b]
     lstm_products = [
-        (batch * t, d, 4 * h, steps),         # x W, every step at once
-        (batch, h, 4 * h, steps * t),         # h_{t-1} U, step by step
-        (d, batch * t, 4 * h, steps),         # dW = x^T da
-        (h, batch * t, 4 * h, steps),         # dU = h^T da
-        (batch, 4 * h, h, steps * (t - 1)),   # dh_{t-1} = da U^T, t > 0
+        (batch, k, 4 * h, steps * t),         # [h_{t-1}, x_t, 1] [U; W; b]
+        (k, batch * t, 4 * h, steps),         # [dU; dW; db], all steps
+        (batch, 4 * h, h, steps * t),         # dh_{t-1} = da U^T
     ]                                         # (no dx: x is the data)
     dense = [(batch, h, 1, steps), (h, batch, 1, steps),
              (batch, 1, h, steps)]

@@ -49,16 +49,21 @@ def test_dense_products_skip_the_data_gradient():
 @pytest.mark.parametrize("name", ["MLP", "CNN", "LSTM"])
 def test_workload_products_fit_the_model(name):
     """Each kernel's forward product is counted once per batch (or per
-    batch and step for the LSTM's recurrent kernel); a convolution's
-    has one more row, its bias (the bias trick, ``Im2colMixin``)."""
+    batch and step for the LSTM); a convolution's has one more row, its
+    bias (the bias trick, ``Im2colMixin``); the LSTM's step multiplies
+    [h_{t-1}, x_t, 1] by its stacked [U; W; b] (``LSTM._stacked_matmul``).
+    """
     w = workloads.WORKLOADS[name]()
     model = w.build()
     model.predict(w.x[:2])
+    stacked = sum(p.data.shape[0] for p in model.parameters()
+                  if p.path.startswith("lstm") and p.data.ndim == 2) + 1
     for p in model.parameters():
         if p.data.ndim < 2:
             continue
         k, n = int(np.prod(p.data.shape[:-1])), p.data.shape[-1]
-        rows = (k, k + 1) if p.data.ndim == 4 else (k,)
+        rows = ((k, k + 1) if p.data.ndim == 4
+                else (stacked,) if p.path.startswith("lstm") else (k,))
         counts = [t for m, kk, nn, t in w.executed if kk in rows
                   and nn == n and m % w.batch_size == 0]
         assert counts and counts[0] in (w.steps, w.steps * 100), p.path

@@ -105,9 +105,12 @@ class LSTM(Recurrent):
         xh = np.empty((T + 1, G, N, K), dtype)
         xh[..., H + D:] = 1
         h = xh[:, 0, :, :H] if G == 1 else np.empty((T + 1, N, H), dtype)
-        dxz = np.empty((T, N, 4 * H), dtype)
         gates, dgates = np.empty((T, 4, N, H), dtype), np.empty((4, N, H),
                                                                 dtype)
+        # BPTT writes da_t over the gates of step t, which it no longer
+        # needs then: that memory is still in the cache (a separate
+        # (T, N, 4H) array is not, and writing it is slower)
+        dxz = gates.reshape(T, N, 4 * H)
         c, g_c = np.empty((T, N, H), dtype), np.empty((T, N, H), dtype)
         a = np.empty((N, 4 * H) if G == 1 else (4, N, H), dtype)
         # da is written into a small array that stays in the cache (the

@@ -160,6 +160,27 @@ def test_long_sequence_gradients_pass_the_check(cls):
     assert max(errors.values()) < PASS, errors
 
 
+def test_lstm_backward_runs_once_per_forward_pass():
+    # full BPTT writes da over the gates the forward pass kept: a second
+    # backward must refuse, and a new forward makes it right again
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((3, 5, 2))
+    layer = LSTM(4, dtype="float64")
+    layer.build((5, 2), rng)
+    dy = rng.standard_normal((3, 4))
+    layer.forward(x)
+    first = layer.backward(dy)
+    with pytest.raises(RuntimeError, match="forward again"):
+        layer.backward(dy)
+    layer.forward(x)
+    np.testing.assert_array_equal(layer.backward(dy), first)
+    truncated = LSTM(4, dtype="float64", bptt_truncate=2)
+    truncated.build((5, 2), rng)
+    truncated.forward(x)          # truncated BPTT keeps the gates
+    np.testing.assert_array_equal(truncated.backward(dy),
+                                  truncated.backward(dy))
+
+
 # ----- truncated BPTT --------------------------------------------------------
 @pytest.mark.parametrize("cls", CELLS)
 @pytest.mark.parametrize("return_sequences", [False, True])

@@ -126,6 +126,7 @@ class LSTM(Recurrent):
         stack the weights, (K, 4H) (gate by gate, (4, K, H), with
         recurrent dropout); returns the steps."""
         H, D = self.units, xs.shape[-1]
+        work.gates_spent = False                     # see ``backward``
         masks = self.dropout_masks                   # (1 or 4, N, D)
         work.xh[:-1, :, :, H:H + D] = (xs[:, None] if masks is None
                                        else xs[:, None] * masks)
@@ -175,6 +176,19 @@ class LSTM(Recurrent):
         np.multiply(dh, g_c, out=do)           # do = dh * g(c_t)
         da = self._gate_backward(a, gates, dgates, out=step.da)
         return da, da, [self.recurrent_matmul_backward(da), dc * f]
+
+    def backward(self, dout, need_dx=True):
+        """``Recurrent.backward``, once per forward pass: full BPTT
+        writes each step's da over the gates the forward pass kept."""
+        xs, *_, work = self._cache
+        if work.gates_spent:
+            raise RuntimeError(
+                f"{self.describe()}: backward already ran on this forward "
+                "pass and wrote over the gates it kept; call forward "
+                "again before another backward")
+        k = self.bptt_truncate
+        work.gates_spent = k is None or k >= len(xs)
+        return super().backward(dout, need_dx)
 
     def _weight_grads(self, xs, hs, dxz, dhz, need_dx, work):
         """[dU; dW; db] += sum_t xh_t^T da_t in one matmul (per gate

@@ -113,12 +113,14 @@ class LSTM(Recurrent):
         dxz = gates.reshape(T, N, 4 * H)
         c, g_c = np.empty((T, N, H), dtype), np.empty((T, N, H), dtype)
         a = np.empty((N, 4 * H) if G == 1 else (4, N, H), dtype)
-        # da is written into a small array that stays in the cache (the
-        # loop copies it into dxz[t]): writing the column blocks of the
-        # large dxz directly is several times slower
+        # full BPTT walks each step once: da_t goes straight into dxz[t]
+        # (over the step's gates); truncated BPTT walks steps again, so
+        # it writes da into one small array and keeps the gates
         da = np.empty((N, 4 * H), dtype)
-        steps = [_Step(xh[t], a, gates[t], c[t], g_c[t], h[t + 1], da,
-                       dgates) for t in range(T)]
+        k = self.bptt_truncate
+        steps = [_Step(xh[t], a, gates[t], c[t], g_c[t], h[t + 1],
+                       dxz[t] if k is None or k >= T else da, dgates)
+                 for t in range(T)]
         return SimpleNamespace(xh=xh, h=h, dxz=dxz, dhz=dxz, steps=steps)
 
     def _input_projection(self, xs, work):
@@ -174,8 +176,9 @@ class LSTM(Recurrent):
         np.multiply(dc, c_prev, out=df)        # df = dc * c_{t-1}
         np.multiply(dc, i, out=dc_tilde)       # dc~ = dc * i
         np.multiply(dh, g_c, out=do)           # do = dh * g(c_t)
+        dc_prev = dc * f          # first: da may go over the gates
         da = self._gate_backward(a, gates, dgates, out=step.da)
-        return da, da, [self.recurrent_matmul_backward(da), dc * f]
+        return da, da, [self.recurrent_matmul_backward(da), dc_prev]
 
     def backward(self, dout, need_dx=True):
         """``Recurrent.backward``, once per forward pass: full BPTT
@@ -270,8 +273,9 @@ class LSTM(Recurrent):
             np.multiply(d, dgates, out=da_by_gate)
         else:
             sigma, g = self.recurrent_activation, self.activation
-            for j, act in enumerate((sigma, sigma, g, sigma)):
-                da_by_gate[j] = act.backward(a[j], gates[j], dgates[j])
+            da = [act.backward(a[j], gates[j], dgates[j])
+                  for j, act in enumerate((sigma, sigma, g, sigma))]
+            da_by_gate[...] = da       # after: it may go over the gates
         return out
 
     def get_config(self):
@@ -291,5 +295,6 @@ class _Step(NamedTuple):
     c: np.ndarray          # c_t
     g_c: np.ndarray        # g(c_t)
     h: np.ndarray          # h_t
-    da: np.ndarray         # dL/da, (N, 4H) (one array for every step)
+    da: np.ndarray         # dL/da, (N, 4H): dxz[t] (one small array for
+    #                        every step with truncated BPTT)
     dgates: np.ndarray     # [di, df, dc~, do] (one array for every step)

@@ -540,10 +540,15 @@ class SparseCategoricalCrossentropy(_CrossEntropy):
                             f"arguments {sorted(kwargs)}")
         super().__init__(from_logits, reduction)
 
+    @staticmethod
+    def _squeeze(y, y_pred):
+        """Labels shaped (N, ..., 1) as (N, ...): Keras takes both."""
+        return (y[..., 0] if y.ndim == y_pred.ndim and y.shape[-1] == 1
+                else y)
+
     def prepare(self, y_true, y_pred):
         y, y_pred = self._arrays(y_true, y_pred)
-        if y.ndim == y_pred.ndim and y.shape[-1] == 1:
-            y = y[..., 0]
+        y = self._squeeze(y, y_pred)
         if y.shape != y_pred.shape[:-1]:
             hint = ("; y_true looks one-hot: use "
                     "'categorical_crossentropy'"
@@ -583,10 +588,9 @@ class SparseCategoricalCrossentropy(_CrossEntropy):
             return super().value_and_gradient(y_true, y_pred,
                                               sample_weight, mask)
         if labels_checked:     # prepare's alignment, without its checks
-            y, z = np.asarray(y_true), y_pred
-            if y.ndim == z.ndim and y.shape[-1] == 1:
-                y = y[..., 0]
-            y = y.astype(np.int64, copy=False)
+            z = y_pred
+            y = self._squeeze(np.asarray(y_true), z).astype(np.int64,
+                                                            copy=False)
         else:
             y, z = self.prepare(y_true, y_pred)
         s = z - np.max(z, axis=-1, keepdims=True)

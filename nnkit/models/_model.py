@@ -355,15 +355,49 @@ class Model:
 
     # ----- training ----------------------------------------------------------
     def train_on_batch(self, x: Any, y: Any, sample_weight: Any = None,
-                       class_weight: dict | None = None) -> float:
-        """One optimisation step on one batch; returns its loss."""
+                       class_weight: dict | None = None,
+                       return_dict: bool = False):
+        """One optimisation step on one batch.
+
+        As in Keras, the metrics are reset first, so they (and the loss)
+        describe this batch alone, measured before the update.
+
+        Returns:
+            the loss alone, ``[loss, ...]`` when more values are logged
+            (per-output losses, metrics), or a dict with
+            ``return_dict=True``, as ``evaluate``.
+        """
         self._check_compiled("train_on_batch")
+        check.boolean("train_on_batch", "return_dict", return_dict)
         xs, ys = _data.check_xy(self, x, y, "train_on_batch")
         sws = _data.fit_sample_weights(self, sample_weight, class_weight,
                                        ys, "train_on_batch")
-        loss, _, _ = self._step(xs, ys, sws, 0, 0, 1, 1)
+        self.compiled_loss.reset_metrics()
+        loss, outs, each = self._step(xs, ys, sws, 0, 0, 1, 1)
         _divergence.check_weights(self, loss, 0, 0, 1, 1)
-        return loss
+        self.compiled_loss.update_metrics(ys, outs)
+        return _returned(self._logs(self._loss_values(loss, each)),
+                         return_dict)
+
+    def test_on_batch(self, x: Any, y: Any, sample_weight: Any = None,
+                      return_dict: bool = False):
+        """Loss (and metrics) on one batch in inference mode.
+
+        Returns:
+            what ``evaluate`` returns for the same batch.
+        """
+        self._check_compiled("test_on_batch")
+        check.boolean("test_on_batch", "return_dict", return_dict)
+        xs, ys = _data.check_xy(self, x, y, "test_on_batch")
+        sws = _data.as_sample_weights(self, sample_weight, ys,
+                                      "test_on_batch")
+        logs = self._evaluate(xs, ys, sws, len(xs[0]))
+        return _returned(logs, return_dict)
+
+    def predict_on_batch(self, x: Any) -> Any:
+        """The model's output for one batch x, in inference mode (what
+        ``predict`` returns)."""
+        return self.predict(x)
 
     def _step(self, xs, ys, sws, epoch, batch, epochs, steps):
         with np.errstate(over="ignore", invalid="ignore"):
@@ -512,9 +546,7 @@ class Model:
         logs = self._evaluate(xs, ys, sws, batch_size)
         if verbose:
             print(" - ".join(f"{k}: {v:.4f}" for k, v in logs.items()))
-        if return_dict:
-            return logs
-        return logs["loss"] if len(logs) == 1 else list(logs.values())
+        return _returned(logs, return_dict)
 
     def _evaluate(self, xs, ys, sws, batch_size) -> dict[str, Any]:
         sums = np.zeros(len(self.compiled_loss.loss_names()))
@@ -631,3 +663,11 @@ class Model:
         return (f"<{type(self).__name__} '{self.name}': "
                 f"{len(self.layers)} layers, {self.count_params()} "
                 f"parameters>")
+
+
+def _returned(logs: dict[str, Any], return_dict: bool) -> Any:
+    """What evaluate, train_on_batch and test_on_batch return, as Keras:
+    the dict, or the loss alone, or all the values in the logs' order."""
+    if return_dict:
+        return logs
+    return logs["loss"] if len(logs) == 1 else list(logs.values())

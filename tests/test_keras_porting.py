@@ -1,0 +1,67 @@
+"""Keras code runs on nnkit by changing the import: what a Keras call
+returns (types, shapes, structure) is what the nnkit call returns.
+
+Each test runs the same snippet on both libraries, with the same
+weights, and compares what comes back.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import nnkit
+
+
+def twins(keras, metrics, seed=0):
+    """The same small classifier in nnkit and Keras, equal weights."""
+    ours = nnkit.Sequential([nnkit.Input(shape=(4,)),
+                             nnkit.layers.Dense(3, activation="tanh"),
+                             nnkit.layers.Dense(1, activation="sigmoid")],
+                            seed=seed)
+    theirs = keras.Sequential([keras.Input(shape=(4,)),
+                               keras.layers.Dense(3, activation="tanh"),
+                               keras.layers.Dense(1, activation="sigmoid")])
+    theirs.set_weights(ours.get_weights())
+    for model, lib in ((ours, nnkit), (theirs, keras)):
+        model.compile(optimizer=lib.optimizers.SGD(learning_rate=0.5),
+                      loss="binary_crossentropy", metrics=metrics)
+    return ours, theirs
+
+
+def data(n=20, seed=1):
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(n, 4)).astype("float32")
+    return x, (x[:, :1] > 0).astype("float32")
+
+
+@pytest.mark.parametrize("metrics", [None, ["accuracy"]])
+def test_train_and_test_on_batch_return_what_keras_returns(keras, metrics):
+    ours, theirs = twins(keras, metrics)
+    x, y = data()
+    for call in ("train_on_batch", "test_on_batch"):
+        for return_dict in (False, True):
+            got = getattr(ours, call)(x, y, return_dict=return_dict)
+            want = getattr(theirs, call)(x, y, return_dict=return_dict)
+            assert type(got) is type(want), (call, return_dict)
+            if return_dict:
+                assert sorted(got) == sorted(want)
+                got, want = ([d[k] for k in sorted(d)]
+                             for d in (got, want))
+            np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+    # the metrics describe the last batch alone, as Keras resets them
+    half = slice(0, 10)
+    np.testing.assert_allclose(ours.train_on_batch(x[half], y[half]),
+                               theirs.train_on_batch(x[half], y[half]),
+                               rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(ours.get_weights()[0],
+                               theirs.get_weights()[0], rtol=1e-5,
+                               atol=1e-6)
+
+
+def test_predict_on_batch_is_predict(keras):
+    ours, theirs = twins(keras, None)
+    x, _ = data()
+    got, want = ours.predict_on_batch(x), theirs.predict_on_batch(x)
+    assert type(got) is type(want) and got.shape == want.shape
+    np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)

@@ -65,3 +65,19 @@ def test_predict_on_batch_is_predict(keras):
     got, want = ours.predict_on_batch(x), theirs.predict_on_batch(x)
     assert type(got) is type(want) and got.shape == want.shape
     np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+
+
+def test_schedules_live_where_keras_keeps_them(keras):
+    from nnkit.optimizers.schedules import ExponentialDecay
+
+    assert ExponentialDecay is nnkit.schedules.ExponentialDecay
+    for name in ("ExponentialDecay", "InverseTimeDecay", "CosineDecay",
+                 "PiecewiseConstantDecay", "LearningRateSchedule"):
+        assert hasattr(keras.optimizers.schedules, name)
+        assert getattr(nnkit.optimizers.schedules, name) is getattr(
+            nnkit.schedules, name)
+    ours = nnkit.optimizers.schedules.ExponentialDecay(0.1, 10, 0.5)
+    theirs = keras.optimizers.schedules.ExponentialDecay(0.1, 10, 0.5)
+    np.testing.assert_allclose(ours(5), float(theirs(5)), rtol=1e-6)
+    with pytest.raises(AttributeError, match="no attribute 'nothing'"):
+        nnkit.optimizers.nothing  # noqa: B018

@@ -22,6 +22,9 @@ value you give: see :ref:`keras-conventions` for where, and
 ``nnkit.interop.keras_rounded`` to reproduce it.
 """
 
+import importlib
+from typing import Any
+
 from .._public import set_public_module
 from ._adadelta import Adadelta
 from ._adagrad import Adagrad
@@ -37,3 +40,11 @@ __all__ = ["Optimizer", "SGD", "Adagrad", "Adadelta", "RMSprop", "Adam",
            "AdamW", "Adamax", "Nadam", "get", "serialize", "register"]
 
 set_public_module(__name__, __all__)
+
+
+def __getattr__(name: str) -> Any:
+    """``nnkit.optimizers.schedules``, Keras' path to the schedules
+    (``nnkit.schedules``), loaded on first use."""
+    if name == "schedules":
+        return importlib.import_module(f"{__name__}.schedules")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

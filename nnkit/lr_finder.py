@@ -121,7 +121,8 @@ def lr_range_test(model: Sequential, x: Any, y: Any, start: float = 1e-8,
             idx = order[pos:pos + batch_size]
             pos += batch_size
             try:
-                loss = model.train_on_batch(x[idx], y[idx])
+                loss = model.train_on_batch(x[idx], y[idx],
+                                            return_dict=True)["loss"]
             except TrainingDivergedError:
                 break
             avg = smooth * avg + (1 - smooth) * loss

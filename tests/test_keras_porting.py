@@ -81,3 +81,56 @@ def test_schedules_live_where_keras_keeps_them(keras):
     np.testing.assert_allclose(ours(5), float(theirs(5)), rtol=1e-6)
     with pytest.raises(AttributeError, match="no attribute 'nothing'"):
         nnkit.optimizers.nothing  # noqa: B018
+
+
+def bn_twins(keras):
+    """Dense + BatchNormalization + Dense in both libraries, equal
+    weights (BatchNormalization has two non-trainable weights)."""
+    def build(lib, **kw):
+        return lib.Sequential([lib.Input(shape=(4,)),
+                               lib.layers.Dense(3),
+                               lib.layers.BatchNormalization(),
+                               lib.layers.Dense(1)], **kw)
+    ours, theirs = build(nnkit, seed=0), build(keras)
+    theirs.set_weights(ours.get_weights())
+    return ours, theirs
+
+
+def shapes(weights):
+    return [tuple(w.shape) for w in weights]
+
+
+def test_weight_lists_match_keras(keras):
+    ours, theirs = bn_twins(keras)
+    for freeze in (None, 0, "model"):
+        if freeze == "model":
+            ours.trainable = theirs.trainable = False
+        elif freeze is not None:
+            ours.layers[freeze].trainable = False
+            theirs.layers[freeze].trainable = False
+        for attr in ("weights", "trainable_weights",
+                     "non_trainable_weights"):
+            for a, b in [(ours, theirs)] + list(zip(ours.layers,
+                                                    theirs.layers)):
+                got, want = getattr(a, attr), getattr(b, attr)
+                assert shapes(got) == shapes(want), (freeze, attr, a)
+                for g, w in zip(got, want):
+                    np.testing.assert_array_equal(g.numpy(), w.numpy())
+                    np.testing.assert_array_equal(np.asarray(g),
+                                                  np.asarray(w))
+                    assert g.name == w.name
+
+
+def test_a_weight_assigns_in_place_like_a_keras_variable(keras):
+    ours, theirs = bn_twins(keras)
+    kernel = np.arange(12.0).reshape(4, 3)
+    ours.layers[0].kernel.assign(kernel)
+    theirs.layers[0].kernel.assign(kernel)
+    x = np.random.default_rng(0).normal(size=(5, 4)).astype("float32")
+    np.testing.assert_allclose(ours.predict(x), theirs.predict(x, verbose=0),
+                               rtol=1e-5, atol=1e-5)
+    copy = ours.weights[0].numpy()
+    copy[...] = 0.0                       # a copy: the weight is unchanged
+    np.testing.assert_array_equal(ours.get_weights()[0], kernel)
+    with pytest.raises(ValueError, match=r"assign expects .*\(4, 3\)"):
+        ours.layers[0].kernel.assign(np.zeros((3, 4)))

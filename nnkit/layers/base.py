@@ -89,6 +89,27 @@ class Parameter:
     def shape(self) -> tuple[int, ...]:
         return self.data.shape
 
+    @property
+    def dtype(self) -> np.dtype:
+        return self.data.dtype
+
+    def numpy(self) -> np.ndarray:
+        """A copy of the value (as a Keras variable's ``numpy()``)."""
+        return self.data.copy()
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        return self.numpy() if dtype is None else self.data.astype(dtype)
+
+    def assign(self, value: Any) -> None:
+        """Overwrite the value in place (as a Keras variable's
+        ``assign``); the shape must stay the same."""
+        value = np.asarray(value)
+        if value.shape != self.data.shape:
+            raise ValueError(
+                f"Parameter {self.path!r}: assign expects a value of shape "
+                f"{self.data.shape}, got {value.shape}")
+        self.data[...] = value
+
     def zero_grad(self) -> None:
         self.grad[...] = 0.0
 
@@ -376,6 +397,23 @@ class Layer:
     def trainable_parameters(self) -> list[Parameter]:
         """The Parameters that training updates."""
         return [p for p in self._params if p.trainable]
+
+    @property
+    def weights(self) -> list[Parameter]:
+        """Every weight, as Parameters, in ``get_weights``' order
+        (Keras' ``weights``; ``w.numpy()`` gives a copy of a value)."""
+        return self.parameters()
+
+    @property
+    def trainable_weights(self) -> list[Parameter]:
+        """The weights training updates (Keras' ``trainable_weights``)."""
+        return self.trainable_parameters
+
+    @property
+    def non_trainable_weights(self) -> list[Parameter]:
+        """The weights training leaves alone: frozen ones and
+        statistics such as BatchNormalization's moving mean."""
+        return [p for p in self._params if not p.trainable]
 
     def count_params(self) -> int:
         return int(sum(p.data.size for p in self._params))

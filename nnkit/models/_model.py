@@ -136,6 +136,24 @@ class Model:
             return []
         return [p for p in self.parameters() if p.trainable]
 
+    @property
+    def weights(self) -> list[Parameter]:
+        """Every weight, as Parameters, in ``get_weights``' order
+        (Keras' ``weights``)."""
+        return self.parameters()
+
+    @property
+    def trainable_weights(self) -> list[Parameter]:
+        """The weights training updates (Keras' ``trainable_weights``)."""
+        return self.trainable_parameters
+
+    @property
+    def non_trainable_weights(self) -> list[Parameter]:
+        """The weights training leaves alone (frozen layers, moving
+        statistics)."""
+        keep = {id(p) for p in self.trainable_parameters}
+        return [p for p in self.parameters() if id(p) not in keep]
+
     def count_params(self) -> int:
         return int(sum(p.data.size for p in self.parameters()))
 

@@ -134,3 +134,27 @@ def test_a_weight_assigns_in_place_like_a_keras_variable(keras):
     np.testing.assert_array_equal(ours.get_weights()[0], kernel)
     with pytest.raises(ValueError, match=r"assign expects .*\(4, 3\)"):
         ours.layers[0].kernel.assign(np.zeros((3, 4)))
+
+
+def test_model_shapes_carry_keras_batch_axis(keras):
+    ours, theirs = bn_twins(keras)
+    assert ours.input_shape == theirs.input_shape == (None, 4)
+    assert ours.output_shape == theirs.output_shape == (None, 1)
+    # Keras idioms that read the example's shape
+    assert ours.input_shape[1:] == tuple(theirs.input_shape[1:])
+    assert ours.output_shape[-1] == theirs.output_shape[-1] == 1
+    late = nnkit.Sequential([nnkit.layers.Dense(2, input_shape=(3, 5))])
+    assert late.input_shape == (None, 3, 5)
+    assert late.output_shape == (None, 3, 2)
+    assert nnkit.Sequential([nnkit.layers.Dense(2)]).input_shape is None
+    for lib in (nnkit, keras):
+        a, b = lib.Input(shape=(4,)), lib.Input(shape=(2, 3))
+        out = lib.layers.Dense(5)(a)
+        two = lib.Model(inputs=[a, b], outputs=[out, b])
+        assert [tuple(s) for s in two.input_shape] == [(None, 4),
+                                                         (None, 2, 3)]
+        assert [tuple(s) for s in two.output_shape] == [(None, 5),
+                                                          (None, 2, 3)]
+        one = lib.Model(inputs=a, outputs=out)
+        assert tuple(one.input_shape) == (None, 4)
+        assert tuple(one.output_shape) == (None, 5)

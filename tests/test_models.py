@@ -296,7 +296,8 @@ def test_build_accepts_keras_batch_axis_as_none():
     plain.build((3,))
     theirs = keras.Sequential([keras.layers.Dense(4), keras.layers.Dense(2)])
     theirs.build((None, 3))
-    assert ours.input_shape == plain.input_shape == (3,)
+    assert ours.input_shape == plain.input_shape == theirs.input_shape \
+        == (None, 3)
     shapes = [w.shape for w in ours.get_weights()]
     assert shapes == [w.shape for w in plain.get_weights()]
     assert shapes == [tuple(w.shape) for w in theirs.get_weights()]

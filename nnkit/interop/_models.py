@@ -90,7 +90,7 @@ def from_keras(kmodel: Any, seed: int | None = None) -> Model:
 @MODELS.register_to_keras(Sequential)
 def _sequential_to_keras(model: Sequential, keras: Any) -> Any:
     dtype = (model.input_dtype or model.layers[0].dtype).name
-    klayers = [keras.Input(shape=model.input_shape, dtype=dtype)]
+    klayers = [keras.Input(shape=model.input_shape[1:], dtype=dtype)]
     klayers += [LAYERS.to_keras(layer) for layer in model.layers]
     return keras.Sequential(klayers, name=model.name)
 

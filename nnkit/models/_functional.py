@@ -106,14 +106,16 @@ class Functional(Model):
 
     @property
     def input_shape(self) -> Any:
-        """Per-example input shape (a list of them for several inputs)."""
-        shapes = [t.example_shape for t in self.inputs]
+        """The input's shape with Keras' batch axis first, ``(None, 4)``
+        (a list of them for several inputs)."""
+        shapes = [(None, *t.example_shape) for t in self.inputs]
         return shapes[0] if len(shapes) == 1 else shapes
 
     @property
     def output_shape(self) -> Any:
-        """Per-example output shape (a list for several outputs)."""
-        shapes = self._output_shapes()
+        """The output's shape with the batch axis, ``(None, 1)`` (a list
+        for several outputs)."""
+        shapes = [(None, *s) for s in self._output_shapes()]
         return shapes[0] if len(shapes) == 1 else shapes
 
     # ----- forward: the nodes in topological order ---------------------------

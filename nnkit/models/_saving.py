@@ -117,7 +117,7 @@ def _weight_arrays(model: Model) -> dict[str, np.ndarray]:
 def save(model: Model, path: str) -> str:
     """``Model.save``: returns the path written."""
     path = _npz_path("save", path)
-    input_shape = getattr(model, "input_shape", None)
+    input_shape = getattr(model, "_example_shape", None)  # Sequential
     meta: dict[str, Any] = {
         "format": _FORMAT, "version": _VERSION,
         "class_name": type(model).__name__,
@@ -207,7 +207,7 @@ def save_weights(model: Model, path: str) -> str:
     """``Model.save_weights``: returns the path written."""
     path = _npz_path("save_weights", path)
     arrays = _weight_arrays(model)
-    shape = getattr(model, "input_shape", None)
+    shape = getattr(model, "_example_shape", None)   # Sequential
     if getattr(model, "built", False) and shape is not None and \
             type(model).__name__ == "Sequential":
         # lets load_weights build a model that has not seen data yet

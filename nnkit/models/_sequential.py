@@ -50,7 +50,7 @@ class Sequential(Model):
                       (Layer, SymbolicTensor), "nnkit layer",
                       "Sequential([layer])", allow_none=True)
         self.layers: list[Layer] = []
-        self.input_shape: tuple[int, ...] | None = None
+        self._example_shape: tuple[int, ...] | None = None
         self.input_dtype: np.dtype | None = None
         self.built = False
         for layer in layers or []:
@@ -73,7 +73,7 @@ class Sequential(Model):
         if isinstance(layer, InputLayer):
             if self.layers:
                 raise ValueError("Sequential: Input must come first")
-            self.input_shape = layer.shape
+            self._example_shape = layer.shape
             if layer.input_dtype.kind != "f":
                 self.input_dtype = layer.input_dtype
             return
@@ -100,14 +100,14 @@ class Sequential(Model):
         if self.dtype is not None and not layer._explicit_dtype \
                 and not layer.built:
             layer.dtype = self.dtype
-        if not self.layers and self.input_shape is None \
+        if not self.layers and self._example_shape is None \
                 and layer.input_shape is not None:
-            self.input_shape = layer.input_shape
+            self._example_shape = layer.input_shape
         self.layers.append(layer)
         if self.built:
             self._build_layer(layer, self._out_shape)
-        elif self.input_shape is not None:
-            self.build(self.input_shape)
+        elif self._example_shape is not None:
+            self.build(self._example_shape)
 
     def _build_layer(self, layer: Layer, shape: tuple[int, ...]):
         if layer.built and layer.input_shape != tuple(shape):
@@ -137,7 +137,7 @@ class Sequential(Model):
             input_shape = tuple(input_shape[1:])   # Keras' batch axis
         shape = check.shape("build", "input_shape", input_shape,
                             allow_empty=True)   # x of shape (N,)
-        self.input_shape = shape
+        self._example_shape = shape
         for layer in self.layers:
             self._build_layer(layer, shape)
             shape = self._out_shape
@@ -145,8 +145,17 @@ class Sequential(Model):
         self.built = bool(self.layers)
 
     @property
-    def output_shape(self) -> tuple[int, ...] | None:
-        return self._out_shape if self.built else None
+    def input_shape(self) -> tuple | None:
+        """The input's shape with Keras' batch axis first, ``(None, 4)``
+        (None until the model knows it)."""
+        shape = self._example_shape
+        return None if shape is None else (None, *shape)
+
+    @property
+    def output_shape(self) -> tuple | None:
+        """The output's shape with the batch axis, ``(None, 1)`` (None
+        until the model is built)."""
+        return (None, *self._out_shape) if self.built else None
 
     # ----- what Model needs to know ----------------------------------------
     def _input_specs(self):
@@ -160,7 +169,7 @@ class Sequential(Model):
         return [(None, dtype)]
 
     def _output_shapes(self):
-        return [self.output_shape]
+        return [self._out_shape if self.built else None]
 
     def _output_layers(self):
         return [self.layers[-1]]

@@ -16,7 +16,7 @@ def _rows(model: Any) -> list[tuple[str, ...]]:
     nodes = getattr(model, "nodes", None)
     rows = []
     if nodes is None:                        # Sequential: a chain
-        shape = model.input_shape
+        shape = model._example_shape
         for layer in model.layers:
             if layer.built and shape is not None:
                 shape = layer.compute_output_shape(shape)

@@ -186,7 +186,7 @@ def _chain(model: Any, show_shapes: bool) -> dict[int, _Box]:
     if show_shapes and not getattr(model, "built", True):
         raise ValueError("model_graph: the Sequential model is not built "
                          "yet; give it an Input or call it on data first")
-    shape = getattr(model, "input_shape", None)
+    shape = getattr(model, "_example_shape", None)   # one example's
     first = ["Input"]
     if show_shapes and shape is not None:
         first.append(_shape((None,) + tuple(shape)))

@@ -158,3 +158,22 @@ def test_model_shapes_carry_keras_batch_axis(keras):
         one = lib.Model(inputs=a, outputs=out)
         assert tuple(one.input_shape) == (None, 4)
         assert tuple(one.output_shape) == (None, 5)
+
+
+@pytest.mark.parametrize("make, shape", [
+    (lambda lib: lib.layers.Dense(3, kernel_regularizer="l2"), (None, 5)),
+    (lambda lib: lib.layers.Conv2D(4, 3), (None, 8, 8, 3)),
+    (lambda lib: lib.layers.BatchNormalization(), (None, 6)),
+    (lambda lib: lib.layers.Embedding(10, 4), (None, 7)),
+    (lambda lib: lib.layers.Add(), [(None, 4), (None, 4)]),
+])
+def test_layer_build_takes_keras_shape_with_batch_axis(keras, make, shape):
+    ours, theirs = make(nnkit), make(keras)
+    ours.build(shape)
+    theirs.build(shape)
+    assert ours.built and theirs.built
+    assert shapes(ours.get_weights()) == shapes(theirs.get_weights())
+    plain = make(nnkit)
+    plain.build([s[1:] for s in shape] if isinstance(shape, list)
+                else shape[1:])
+    assert plain.input_shape == ours.input_shape

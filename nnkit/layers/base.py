@@ -34,6 +34,7 @@ loss fuses with that activation (see ``nnkit.losses.Loss.fuses_with``).
 from __future__ import annotations
 
 import difflib
+import functools
 import inspect
 import re
 from typing import Any
@@ -130,6 +131,32 @@ def shape_str(shape: tuple) -> str:
     return f"(batch, {inner})" if shape else "(batch,)"
 
 
+def _without_batch_axis(shape: Any, multi_input: bool) -> Any:
+    """Keras' full shape ``(None, 5)`` as one example's ``(5,)`` (a list
+    of them for a multi-input layer); any other shape unchanged.
+
+    A per-example shape never holds None (see ``_validate.shape``), so a
+    leading None can only be Keras' batch axis.
+    """
+    if multi_input and isinstance(shape, list) and all(
+            isinstance(s, (tuple, list)) for s in shape):
+        return [_without_batch_axis(s, False) for s in shape]
+    if isinstance(shape, (tuple, list)) and shape and shape[0] is None:
+        return tuple(shape[1:])
+    return shape
+
+
+def _accepting_batch_axis(build: Any) -> Any:
+    """Wrap a layer's ``build`` so Keras code's ``layer.build((None, 5))``
+    means ``build((5,))``, as ``Sequential.build`` does."""
+    @functools.wraps(build)
+    def keras_build(self: Layer, input_shape: Any,
+                    rng: np.random.Generator | None = None) -> None:
+        return build(self, _without_batch_axis(input_shape,
+                                               self.multi_input), rng)
+    return keras_build
+
+
 class Layer:
     """Base class: naming, lazy building, input checks, config.
 
@@ -162,6 +189,8 @@ class Layer:
         # it leaves out from its bases (nnkit._docs).
         super().__init_subclass__(**kwargs)
         inherit_sections(cls, exclude=(Layer,))
+        if "build" in cls.__dict__:
+            cls.build = _accepting_batch_axis(cls.__dict__["build"])
 
     def __init__(self, name: str | None = None, dtype: str | None = None,
                  input_shape: Any = None, seed: int | None = None,
@@ -205,7 +234,9 @@ class Layer:
     def build(self, input_shape: tuple[int, ...],
               rng: np.random.Generator | None = None) -> None:
         """Create the weights for examples of ``input_shape`` (a list of
-        shapes for a ``multi_input`` layer)."""
+        shapes for a ``multi_input`` layer). Keras' form with the batch
+        axis, ``(None, 5)``, is accepted and means ``(5,)``."""
+        input_shape = _without_batch_axis(input_shape, self.multi_input)
         self.input_shape = self._as_input_shape(input_shape)
         self.built = True
 

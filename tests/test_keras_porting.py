@@ -177,3 +177,18 @@ def test_layer_build_takes_keras_shape_with_batch_axis(keras, make, shape):
     plain.build([s[1:] for s in shape] if isinstance(shape, list)
                 else shape[1:])
     assert plain.input_shape == ours.input_shape
+
+
+def test_batch_size_none_means_keras_default(keras):
+    ours, theirs = twins(keras, ["accuracy"])
+    x, y = data(n=70)
+    for model in (ours, theirs):
+        h = model.fit(x, y, batch_size=None, epochs=1, verbose=0,
+                      shuffle=False)
+        assert h.params["steps"] == 3               # ceil(70 / 32)
+    np.testing.assert_allclose(ours.get_weights()[0],
+                               theirs.get_weights()[0], rtol=1e-5,
+                               atol=1e-6)
+    np.testing.assert_allclose(
+        ours.evaluate(x, y, batch_size=None),
+        theirs.evaluate(x, y, batch_size=None, verbose=0), rtol=1e-5)

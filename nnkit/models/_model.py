@@ -450,7 +450,8 @@ class Model:
         logs.update(zip(metric_names, cl.metric_results()))
         return logs
 
-    def fit(self, x: Any, y: Any, epochs: int = 1, batch_size: int = 32,
+    def fit(self, x: Any, y: Any, epochs: int = 1,
+            batch_size: int | None = 32,
             verbose: int = 1, callbacks: list[Callback] | None = None,
             validation_split: float = 0.0,
             validation_data: tuple | None = None, shuffle: bool = True,
@@ -468,6 +469,7 @@ class Model:
             x: an array, or for several inputs a list (in ``inputs``
                 order) or a dict keyed by input name.
             y: the same for the outputs.
+            batch_size: examples per step (None means 32, as in Keras).
             sample_weight: a weight per example (N,) (every output), or a
                 list/dict with one array per output; the losses weigh
                 each example's term by it (``nnkit.losses``).
@@ -482,6 +484,8 @@ class Model:
             per-epoch lists.
         """
         self._check_compiled("fit")
+        if batch_size is None:               # Keras' default
+            batch_size = 32
         verbose = _inputs.check_verbose("fit", verbose)
         shuffle = check.boolean("fit", "shuffle", shuffle)
         xs, ys, sws, val = _data.check_fit_args(
@@ -540,12 +544,13 @@ class Model:
         self.history = history
         return history
 
-    def evaluate(self, x: Any, y: Any, batch_size: int = 32,
+    def evaluate(self, x: Any, y: Any, batch_size: int | None = 32,
                  verbose: int = 0, sample_weight: Any = None,
                  return_dict: bool = False):
         """Loss (and metrics) on (x, y) in inference mode.
 
         Args:
+            batch_size: examples per step (None means 32, as in Keras).
             sample_weight: weights of the examples in the loss, as in
                 ``fit``.
 
@@ -555,6 +560,8 @@ class Model:
             ``return_dict=True`` (as Keras).
         """
         self._check_compiled("evaluate")
+        if batch_size is None:               # Keras' default
+            batch_size = 32
         _data.check_positive_int("evaluate", "batch_size", batch_size)
         verbose = _inputs.check_verbose("evaluate", verbose)
         check.boolean("evaluate", "return_dict", return_dict)

@@ -192,3 +192,28 @@ def test_batch_size_none_means_keras_default(keras):
     np.testing.assert_allclose(
         ours.evaluate(x, y, batch_size=None),
         theirs.evaluate(x, y, batch_size=None, verbose=0), rtol=1e-5)
+
+
+def two_outputs(lib):
+    a = lib.Input(shape=(3,), name="a")
+    o1 = lib.layers.Dense(1, name="o1")(a)
+    o2 = lib.layers.Dense(2, activation="softmax", name="o2")(a)
+    return lib.Model(inputs=a, outputs=[o1, o2])
+
+
+def test_metrics_dict_may_leave_out_an_output_as_in_keras(keras):
+    x = np.ones((6, 3), "float32")
+    ys = [np.zeros((6, 1), "float32"),
+          np.eye(2)[[0, 1, 0, 1, 0, 1]].astype("float32")]
+    keys = []
+    for lib in (nnkit, keras):
+        model = two_outputs(lib)
+        model.compile(optimizer="sgd",
+                      loss={"o1": "mse", "o2": "categorical_crossentropy"},
+                      metrics={"o2": ["accuracy"]})
+        keys.append(sorted(model.fit(x, ys, verbose=0).history))
+        with pytest.raises(ValueError, match="o2"):      # losses may not
+            model.compile(optimizer="sgd", loss={"o1": "mse"})
+            model.fit(x, ys, verbose=0)
+    assert keys[0] == keys[1] == ["loss", "o1_loss", "o2_accuracy",
+                                  "o2_loss"]

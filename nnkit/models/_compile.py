@@ -33,8 +33,10 @@ __all__ = ["CompiledLoss"]
 
 
 def _per_output(value: Any, names: list[str], what: str,
-                single_ok: bool = True) -> list[Any]:
-    """A list aligned with the outputs from one value, a list or a dict."""
+                single_ok: bool = True, missing_ok: bool = False
+                ) -> list[Any]:
+    """A list aligned with the outputs from one value, a list or a dict
+    (where an output left out gets None if ``missing_ok``)."""
     k = len(names)
     if isinstance(value, dict):
         unknown = [key for key in value if key not in names]
@@ -43,12 +45,12 @@ def _per_output(value: Any, names: list[str], what: str,
                 f"compile: {what} has keys {unknown} that are not output "
                 f"names; the model's outputs are {names}")
         missing = [name for name in names if name not in value]
-        if missing:
+        if missing and not missing_ok:
             raise ValueError(
                 f"compile: {what} has no entry for the outputs "
                 f"{missing}; give every output a key (None for an output "
                 f"without a {what.rstrip('s')})")
-        return [value[name] for name in names]
+        return [value.get(name) for name in names]
     if isinstance(value, (list, tuple)):
         if len(value) != k:
             raise ValueError(
@@ -102,8 +104,10 @@ class CompiledLoss:
         if len(self.names) == 1 and not isinstance(metrics, dict):
             per_output = [list(metrics or [])]
         else:
+            # as in Keras, a dict may leave out outputs without metrics
             per_output = _per_output(metrics or [[] for _ in self.names],
-                                     self.names, "metrics", False)
+                                     self.names, "metrics", False,
+                                     missing_ok=True)
         # (name, stateful Metric) per output: fit and evaluate reset,
         # update and read them as Keras does (nnkit.metrics.Metric).
         self.metrics: list[list[tuple[str, Any]]] = []

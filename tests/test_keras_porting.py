@@ -217,3 +217,22 @@ def test_metrics_dict_may_leave_out_an_output_as_in_keras(keras):
             model.fit(x, ys, verbose=0)
     assert keys[0] == keys[1] == ["loss", "o1_loss", "o2_accuracy",
                                   "o2_loss"]
+
+
+def test_a_keras_file_gets_an_error_that_says_so(keras, tmp_path):
+    theirs = keras.Sequential([keras.Input(shape=(3,)),
+                               keras.layers.Dense(2)])
+    theirs.save(tmp_path / "k.keras")
+    theirs.save_weights(tmp_path / "k.weights.h5")
+    hint = "Keras file.*nnkit.interop.from_keras"
+    with pytest.raises(ValueError, match=f"load_model: .*{hint}"):
+        nnkit.load_model(str(tmp_path / "k.keras"))
+    ours = nnkit.Sequential([nnkit.Input(shape=(3,)),
+                             nnkit.layers.Dense(2)])
+    with pytest.raises(ValueError, match=f"load_weights: .*{hint}"):
+        ours.load_weights(str(tmp_path / "k.weights.h5"))
+    # nnkit's own files keep Keras' names, with .npz appended
+    written = ours.save(str(tmp_path / "ours.keras"))
+    assert written.endswith("ours.keras.npz")
+    assert nnkit.load_model(str(tmp_path / "ours.keras")).count_params() \
+        == 8

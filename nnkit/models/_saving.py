@@ -51,6 +51,15 @@ def _existing(fn: str, path: Any) -> str:
     raise FileNotFoundError(f"{fn}: no file {tried}")
 
 
+def _keras_hint(path: str) -> str:
+    """A pointer for a Keras file handed to nnkit (empty otherwise)."""
+    if not path.endswith((".keras", ".h5")):
+        return ""
+    return ("; it looks like a Keras file: nnkit reads only the .npz "
+            "files it writes, so load it with Keras and convert the model "
+            "with nnkit.interop.from_keras")
+
+
 def _read(fn: str, path: str) -> dict[str, np.ndarray]:
     """Every array of an .npz file, without unpickling anything."""
     try:
@@ -66,7 +75,7 @@ def _read(fn: str, path: str) -> dict[str, np.ndarray]:
             detail = "it holds pickled objects, which nnkit never loads"
         raise ValueError(f"{fn}: {path} is not a readable nnkit file "
                          f"(truncated, corrupt or another format: "
-                         f"{detail})") from None
+                         f"{detail}){_keras_hint(path)}") from None
 
 
 def _metric_ids(metrics: Any) -> Any:
@@ -163,7 +172,7 @@ def load(cls: type[Model], path: str) -> Model:
                 f"save_weights), not a model; create the model with the "
                 f"same layers and call model.load_weights({path!r})")
         raise ValueError(f"load_model: {path} is not an nnkit model file "
-                         f"(no __meta__ entry)")
+                         f"(no __meta__ entry){_keras_hint(path)}")
     meta = json.loads(str(arrays.pop("__meta__")))
     fmt = meta.get("format")
     if fmt == _OLD_FORMAT:

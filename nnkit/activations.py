@@ -431,7 +431,9 @@ def names() -> list[str]:
 
 
 def get(identifier: Any) -> Activation:
-    """Return an Activation from a name, a config dict or an instance.
+    """Return an Activation from a name, a config dict or an instance
+    (or this module's ``sigmoid`` or ``softmax`` function, which Keras
+    code passes as ``keras.activations.sigmoid``).
 
     >>> get("relu")
     ReLU()
@@ -444,9 +446,16 @@ def get(identifier: Any) -> Activation:
         name = "linear" if identifier is None else identifier
         return check.by_name("activation", name, _REGISTRY, _ALIASES,
                              names())()
+    if identifier is sigmoid or identifier is softmax:
+        # Keras code's activation=keras.activations.sigmoid
+        return get(identifier.__name__)
+    name = getattr(identifier, "__name__", None)
+    hint = (f"; a layer needs the derivative too, so write the name, "
+            f"activation={name!r}" if callable(identifier)
+            and name in names() else "")
     raise check.not_an_identifier(
         "an activation", "a name such as 'relu', a config dict or an "
-        "nnkit.activations.Activation", identifier)
+        "nnkit.activations.Activation", identifier, hint)
 
 
 def serialize(act: Activation) -> Any:

@@ -236,3 +236,26 @@ def test_a_keras_file_gets_an_error_that_says_so(keras, tmp_path):
     assert written.endswith("ours.keras.npz")
     assert nnkit.load_model(str(tmp_path / "ours.keras")).count_params() \
         == 8
+
+
+@pytest.mark.parametrize("name", ["sigmoid", "softmax"])
+def test_activation_functions_keras_code_passes_work(keras, name):
+    x = np.random.default_rng(0).normal(size=(5, 4)).astype("float32")
+    ours = nnkit.layers.Dense(
+        3, activation=getattr(nnkit.activations, name))
+    theirs = keras.layers.Dense(
+        3, activation=getattr(keras.activations, name))
+    ours.build((4,))
+    theirs.build((None, 4))
+    theirs.set_weights(ours.get_weights())
+    np.testing.assert_allclose(ours(x), np.asarray(theirs(x)), rtol=1e-5,
+                               atol=1e-6)
+    assert ours.get_config()["activation"] == name
+
+
+def test_an_activation_function_nnkit_cannot_differentiate_names_the_fix():
+    def relu(x):
+        return np.maximum(x, 0)
+
+    with pytest.raises(TypeError, match="write the name, activation='relu'"):
+        nnkit.layers.Dense(2, activation=relu)

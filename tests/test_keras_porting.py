@@ -259,3 +259,34 @@ def test_an_activation_function_nnkit_cannot_differentiate_names_the_fix():
 
     with pytest.raises(TypeError, match="write the name, activation='relu'"):
         nnkit.layers.Dense(2, activation=relu)
+
+
+def test_callbacks_take_verbose_and_print_what_keras_prints(
+        keras, tmp_path, capsys):
+    x, y = data(n=32)
+    x_val, y_val = x[::-1].copy(), 1 - y          # validation gets worse
+    printed = []
+    for lib in (nnkit, keras):
+        model = twins(keras, None)[lib is keras]
+        cbs = [lib.callbacks.EarlyStopping(monitor="val_loss", patience=1,
+                                           verbose=1,
+                                           restore_best_weights=True),
+               lib.callbacks.ReduceLROnPlateau(monitor="val_loss",
+                                               factor=0.5, patience=1,
+                                               verbose=1),
+               lib.callbacks.LearningRateScheduler(
+                   lambda epoch, lr: lr, verbose=1),
+               lib.callbacks.ModelCheckpoint(
+                   str(tmp_path / f"{lib.__name__}.weights.h5"),
+                   save_best_only=True, save_weights_only=True,
+                   verbose=1)]
+        capsys.readouterr()
+        model.fit(x, y, epochs=4, batch_size=32, verbose=0, shuffle=False,
+                  validation_data=(x_val, y_val), callbacks=cbs)
+        out = capsys.readouterr().out
+        printed.append([line.replace(f"{lib.__name__}.weights.h5", "F")
+                        .replace(".npz", "") for line in out.splitlines()
+                        if line.strip()])
+    assert printed[0] == printed[1]
+    assert any("early stopping" in line for line in printed[0])
+    assert any("ReduceLROnPlateau reducing" in line for line in printed[0])

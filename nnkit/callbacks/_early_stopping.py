@@ -30,6 +30,8 @@ class EarlyStopping(MonitorCallback):
         monitor: the log entry to watch, e.g. "val_loss".
         min_delta: smallest change that counts as an improvement.
         patience: epochs without improvement before stopping.
+        verbose: 1 prints, as Keras, the epoch that stopped training and
+            the epoch whose weights are restored.
         mode: "min", "max" or "auto" (from the name).
         baseline: a value the monitored quantity must beat for ``wait``
             to be reset.
@@ -38,13 +40,14 @@ class EarlyStopping(MonitorCallback):
     """
 
     def __init__(self, monitor: str = "val_loss", min_delta: float = 0.0,
-                 patience: int = 0, mode: str = "auto",
+                 patience: int = 0, verbose: int = 0, mode: str = "auto",
                  baseline: float | None = None,
                  restore_best_weights: bool = False,
                  start_from_epoch: int = 0):
         super().__init__(monitor, mode, min_delta=min_delta)
         owner = "EarlyStopping"
         self.patience = check.non_negative_int(owner, "patience", patience)
+        self.verbose = check.non_negative_int(owner, "verbose", verbose)
         self.start_from_epoch = check.non_negative_int(
             owner, "start_from_epoch", start_from_epoch)
         self.baseline = check.number(owner, "baseline", baseline,
@@ -80,5 +83,10 @@ class EarlyStopping(MonitorCallback):
             self.model.stop_training = True
 
     def on_train_end(self, logs=None):
+        if self.stopped_epoch > 0 and self.verbose:
+            print(f"Epoch {self.stopped_epoch + 1}: early stopping")
         if self.restore_best_weights and self.best_weights is not None:
+            if self.verbose:
+                print(f"Restoring model weights from the end of the best "
+                      f"epoch: {self.best_epoch + 1}.")
             self.model.set_weights(self.best_weights)

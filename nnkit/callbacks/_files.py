@@ -25,10 +25,14 @@ class ModelCheckpoint(MonitorCallback):
     logs it warns and saves, as Keras does. Load with
     ``nnkit.load_model(path)``, or ``model.load_weights(path)`` for
     ``save_weights_only=True``.
+
+    Args:
+        verbose: 1 prints, as Keras, each save (and with
+            ``save_best_only`` each epoch that did not improve).
     """
 
     def __init__(self, filepath: str, monitor: str = "val_loss",
-                 save_best_only: bool = False,
+                 verbose: int = 0, save_best_only: bool = False,
                  save_weights_only: bool = False, mode: str = "auto",
                  initial_value_threshold: float | None = None):
         owner = "ModelCheckpoint"
@@ -37,6 +41,7 @@ class ModelCheckpoint(MonitorCallback):
                      allow_inf=True)
         super().__init__(monitor, mode, baseline=initial_value_threshold)
         self.filepath = check.path(owner, "filepath", filepath)
+        self.verbose = check.non_negative_int(owner, "verbose", verbose)
         self.save_best_only = check.boolean(owner, "save_best_only",
                                             save_best_only)
         self.save_weights_only = check.boolean(owner, "save_weights_only",
@@ -52,9 +57,19 @@ class ModelCheckpoint(MonitorCallback):
         if self.save_best_only:
             current = self._monitored(logs)
             if current is not None:
+                best = "None" if self.best is None else f"{self.best:.5f}"
                 if not self._is_improvement(current, self.best):
+                    if self.verbose:
+                        print(f"\nEpoch {epoch + 1}: {self.monitor} did not "
+                              f"improve from {best}")
                     return
+                if self.verbose:
+                    print(f"\nEpoch {epoch + 1}: {self.monitor} improved "
+                          f"from {best} to {current:.5f}, saving model to "
+                          f"{path}")
                 self.best = current
+        elif self.verbose:
+            print(f"\nEpoch {epoch + 1}: saving model to {path}")
         folder = os.path.dirname(path)
         if folder:
             os.makedirs(folder, exist_ok=True)
@@ -62,6 +77,8 @@ class ModelCheckpoint(MonitorCallback):
             self.model.save_weights(path)
         else:
             self.model.save(path)
+        if self.verbose:
+            print(f"\nEpoch {epoch + 1}: finished saving model to {path}")
 
 
 class CSVLogger(Callback):

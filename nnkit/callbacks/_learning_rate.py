@@ -45,6 +45,7 @@ class ReduceLROnPlateau(MonitorCallback):
         monitor: the log entry to watch.
         factor: multiplier in (0, 1).
         patience: epochs without improvement before reducing.
+        verbose: 1 prints each reduction, as Keras.
         mode: "min", "max" or "auto".
         min_delta: smallest change that counts as an improvement.
         cooldown: epochs to wait after a reduction before counting again.
@@ -52,7 +53,7 @@ class ReduceLROnPlateau(MonitorCallback):
     """
 
     def __init__(self, monitor: str = "val_loss", factor: float = 0.1,
-                 patience: int = 10, mode: str = "auto",
+                 patience: int = 10, verbose: int = 0, mode: str = "auto",
                  min_delta: float = 1e-4, cooldown: int = 0,
                  min_lr: float = 0.0):
         super().__init__(monitor, mode, min_delta=min_delta)
@@ -61,6 +62,7 @@ class ReduceLROnPlateau(MonitorCallback):
                                    low_open=True, high_open=True)
         self.min_lr = check.non_negative(owner, "min_lr", min_lr)
         self.patience = check.non_negative_int(owner, "patience", patience)
+        self.verbose = check.non_negative_int(owner, "verbose", verbose)
         self.cooldown = check.non_negative_int(owner, "cooldown", cooldown)
         self.wait = self.cooldown_counter = 0
 
@@ -89,8 +91,11 @@ class ReduceLROnPlateau(MonitorCallback):
             if self.wait >= self.patience:
                 old_lr = float(optimizer.learning_rate)
                 if old_lr > np.float32(self.min_lr):
-                    optimizer.learning_rate = max(old_lr * self.factor,
-                                                  self.min_lr)
+                    new_lr = max(old_lr * self.factor, self.min_lr)
+                    optimizer.learning_rate = new_lr
+                    if self.verbose:
+                        print(f"\nEpoch {epoch + 1}: ReduceLROnPlateau "
+                              f"reducing learning rate to {new_lr}.")
                     self.cooldown_counter = self.cooldown
                     self.wait = 0
 
@@ -106,13 +111,19 @@ class LearningRateScheduler(Callback):
 
         LearningRateScheduler(
             lambda epoch, lr: lr * 0.2 if epoch and epoch % 5 == 0 else lr)
+
+    Args:
+        schedule: the function (epoch, lr) -> lr, or epoch -> lr.
+        verbose: 1 prints the rate set at each epoch, as Keras.
     """
 
-    def __init__(self, schedule: Callable[..., float]):
+    def __init__(self, schedule: Callable[..., float], verbose: int = 0):
         super().__init__()
         self.schedule = check.function(
             "LearningRateScheduler", "schedule", schedule,
             "a function (epoch, lr) -> lr")
+        self.verbose = check.non_negative_int("LearningRateScheduler",
+                                              "verbose", verbose)
         try:
             n_args = len(inspect.signature(schedule).parameters)
         except (TypeError, ValueError):     # some builtins: assume 2
@@ -132,6 +143,9 @@ class LearningRateScheduler(Callback):
                              f"return a finite number >= 0, got {lr!r} at "
                              f"epoch {epoch}")
         optimizer.learning_rate = float(lr)
+        if self.verbose:
+            print(f"\nEpoch {epoch + 1}: LearningRateScheduler setting "
+                  f"learning rate to {lr}.")
 
     def on_epoch_end(self, epoch, logs=None):
         if logs is not None:

@@ -290,3 +290,15 @@ def test_callbacks_take_verbose_and_print_what_keras_prints(
     assert printed[0] == printed[1]
     assert any("early stopping" in line for line in printed[0])
     assert any("ReduceLROnPlateau reducing" in line for line in printed[0])
+
+
+@pytest.mark.parametrize("name", ["binary_accuracy", "mean_squared_error",
+                                  "mean_absolute_error"])
+def test_metric_functions_return_the_mean_of_keras_values(keras, name):
+    rng = np.random.default_rng(3)
+    y_true = (rng.random((9, 1)) > 0.5).astype("float32")
+    y_pred = rng.random((9, 1)).astype("float32")
+    ours = getattr(nnkit.metrics, name)(y_true, y_pred)
+    theirs = np.asarray(getattr(keras.metrics, name)(y_true, y_pred))
+    assert isinstance(ours, float) and theirs.size == 9
+    np.testing.assert_allclose(ours, theirs.mean(), rtol=1e-6)

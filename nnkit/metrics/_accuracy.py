@@ -22,7 +22,9 @@ def binary_accuracy(y_true: Any, y_pred: Any,
                     threshold: float = 0.5) -> float:
     """Mean of [(y_pred > threshold) == y_true] (Keras' definition).
 
-    Shapes (N,) or (N, 1) for both; y_true holds 0/1.
+    Shapes (N,) or (N, 1) for both; y_true holds 0/1. Unlike Keras'
+    function, which returns one value per example, this returns their
+    mean (a float).
     """
     y_true, y_pred = _same_rank(y_true, y_pred, "binary_accuracy")
     check.number("binary_accuracy", "threshold", threshold)
@@ -31,7 +33,11 @@ def binary_accuracy(y_true: Any, y_pred: Any,
 
 
 def categorical_accuracy(y_true: Any, y_pred: Any) -> float:
-    """Mean of [argmax y_pred == argmax y_true]; y_true one-hot (N, C)."""
+    """Mean of [argmax y_pred == argmax y_true]; y_true one-hot (N, C).
+
+    Unlike Keras' function, which returns one value per example, this
+    returns their mean (a float).
+    """
     y_true = check.array("categorical_accuracy", "y_true", y_true)
     y_pred = check.array("categorical_accuracy", "y_pred", y_pred)
     if y_true.shape != y_pred.shape:
@@ -43,7 +49,11 @@ def categorical_accuracy(y_true: Any, y_pred: Any) -> float:
 
 
 def sparse_categorical_accuracy(y_true: Any, y_pred: Any) -> float:
-    """Mean of [argmax y_pred == y_true]; y_true integers (N,) or (N, 1)."""
+    """Mean of [argmax y_pred == y_true]; y_true integers (N,) or (N, 1).
+
+    Unlike Keras' function, which returns one value per example, this
+    returns their mean (a float).
+    """
     fn = "sparse_categorical_accuracy"
     y_true = check.array(fn, "y_true", y_true)
     y_pred = check.array(fn, "y_pred", y_pred, ndim=tuple(range(1, 8)))

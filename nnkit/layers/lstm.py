@@ -112,21 +112,23 @@ class LSTM(Recurrent):
         # (T, N, 4H) array is not, and writing it is slower)
         dxz = gates.reshape(T, N, 4 * H)
         c, g_c = np.empty((T, N, H), dtype), np.empty((T, N, H), dtype)
-        a = np.empty((N, 4 * H) if G == 1 else (4, N, H), dtype)
+        # a goes into the step's gates for sigmoid and tanh (computed
+        # in place); other activations get one array of their own
+        a = None if self._sigmoid_tanh() else np.empty((4, N, H), dtype)
         # full BPTT walks each step once: da_t goes straight into dxz[t]
         # (over the step's gates); truncated BPTT walks steps again, so
         # it writes da into one small array and keeps the gates
         da = np.empty((N, 4 * H), dtype)
         k = self.bptt_truncate
-        steps = [_Step(xh[t], a, gates[t], c[t], g_c[t], h[t + 1],
+        steps = [_Step(xh[t], gates[t] if a is None else a, gates[t],
+                       c[t], g_c[t], h[t + 1],
                        dxz[t] if k is None or k >= T else da, dgates)
                  for t in range(T)]
         return SimpleNamespace(xh=xh, h=h, dxz=dxz, dhz=dxz, steps=steps)
 
     def _input_projection(self, xs, work):
         """Put x_t (times the dropout masks) into every step's xh_t and
-        stack the weights, (K, 4H) (gate by gate, (4, K, H), with
-        recurrent dropout); returns the steps."""
+        stack the weights gate by gate, (4, K, H); returns the steps."""
         H, D = self.units, xs.shape[-1]
         work.gates_spent = False                     # see ``backward``
         masks = self.dropout_masks                   # (1 or 4, N, D)
@@ -135,13 +137,12 @@ class LSTM(Recurrent):
         stacked = [self.recurrent_kernel.data, self.kernel.data]
         if self.bias is not None:
             stacked.append(self.bias.data[None])
-        stacked = np.concatenate(stacked)
+        stacked = by_gate(np.concatenate(stacked), 4)       # (4, K, H)
         if self._sigmoid_tanh():
             # a_i, a_f, a_o halved (exact: a power of two) for
             # sigma(a) = (1 + tanh(a / 2)) / 2 in ``_gate_values``
-            stacked.reshape(len(stacked), 4, -1)[:, [0, 1, 3]] *= 0.5
-        self._stacked = (stacked if self.recurrent_dropout_masks is None
-                         else by_gate(stacked, 4))
+            stacked[[0, 1, 3]] *= 0.5
+        self._stacked = stacked
         return work.steps
 
     def cell_forward(self, step, states):
@@ -212,12 +213,11 @@ class LSTM(Recurrent):
         return self._input_grad(dxz, xs.shape) if need_dx else None
 
     def _stacked_matmul(self, xh: np.ndarray, out: np.ndarray):
-        """a_t = xh_t [U; W; b] as a (4, N, H) view of ``out``: one
-        matmul (N, K) x (K, 4H), or gate by gate with recurrent dropout."""
-        if len(xh) > 1:
-            return np.matmul(xh, self._stacked, out=out)
-        np.matmul(xh[0], self._stacked, out=out)
-        return out.reshape(len(out), 4, -1).transpose(1, 0, 2)
+        """a_t = xh_t [U; W; b] into ``out``, (4, N, H), gate by gate:
+        xh_t (G, N, K), one per gate with recurrent dropout."""
+        # a 2-D xh_t: numpy's matmul skips BLAS when it broadcasts one
+        return np.matmul(xh[0] if len(xh) == 1 else xh, self._stacked,
+                         out=out)
 
     def _put_h(self, xh: np.ndarray, h_prev: np.ndarray) -> None:
         """h_{t-1} into xh_t (times r_j with recurrent dropout). Without
@@ -290,7 +290,8 @@ class _Step(NamedTuple):
     where noted), reused from batch to batch."""
 
     xh: np.ndarray         # [h_{t-1}, x_t, 1], (G, N, K), G 1 or 4
-    a: np.ndarray          # a_t, (N, 4H) or (4, N, H) (one for every step)
+    a: np.ndarray          # a_t, (4, N, H): the gates' memory for
+    #                        sigmoid and tanh, else one for every step
     gates: np.ndarray      # [i, f, c~, o], (4, N, H)
     c: np.ndarray          # c_t
     g_c: np.ndarray        # g(c_t)

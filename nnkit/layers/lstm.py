@@ -112,19 +112,25 @@ class LSTM(Recurrent):
         # (T, N, 4H) array is not, and writing it is slower)
         dxz = gates.reshape(T, N, 4 * H)
         c, g_c = np.empty((T, N, H), dtype), np.empty((T, N, H), dtype)
-        # a goes into the step's gates for sigmoid and tanh (computed
-        # in place); other activations get one array of their own
-        a = None if self._sigmoid_tanh() else np.empty((4, N, H), dtype)
+        # one a_t for every step: it stays in the cache
+        a = np.empty((4, N, H), dtype)
         # full BPTT walks each step once: da_t goes straight into dxz[t]
         # (over the step's gates); truncated BPTT walks steps again, so
         # it writes da into one small array and keeps the gates
         da = np.empty((N, 4 * H), dtype)
+        dh = np.empty((T, N, H), dtype)              # dh_{t-1} of step t
+        # the steps' products go in column blocks (``_small_blocks``)
+        p, q = _small_blocks(N, K, H), _small_blocks(N, 4 * H, H)
         k = self.bptt_truncate
-        steps = [_Step(xh[t], gates[t] if a is None else a, gates[t],
-                       c[t], g_c[t], h[t + 1],
-                       dxz[t] if k is None or k >= T else da, dgates)
-                 for t in range(T)]
-        return SimpleNamespace(xh=xh, h=h, dxz=dxz, dhz=dxz, steps=steps)
+        steps = []
+        for t in range(T):
+            steps.append(_Step(
+                xh[t, 0] if G == 1 else xh[t, :, None], a,
+                _column_blocks(a, p), gates[t], c[t], g_c[t], h[t + 1],
+                dxz[t] if k is None or k >= T else da, dgates, dh[t],
+                _column_blocks(dh[t], q)))
+        return SimpleNamespace(xh=xh, h=h, dxz=dxz, dhz=dxz, steps=steps,
+                               blocks=(p, q))
 
     def _input_projection(self, xs, work):
         """Put x_t (times the dropout masks) into every step's xh_t and
@@ -142,7 +148,11 @@ class LSTM(Recurrent):
             # a_i, a_f, a_o halved (exact: a power of two) for
             # sigma(a) = (1 + tanh(a / 2)) / 2 in ``_gate_values``
             stacked[[0, 1, 3]] *= 0.5
-        self._stacked = stacked
+        p, q = work.blocks
+        self._stacked = _column_blocks(stacked, p)    # (4, p, K, H / p)
+        # U^T, for dh_{t-1} = da U^T, as q contiguous column blocks
+        self._recurrent_kernel_t = np.ascontiguousarray(
+            _column_blocks(self.recurrent_kernel.data.T, q))
         return work.steps
 
     def cell_forward(self, step, states):
@@ -153,7 +163,7 @@ class LSTM(Recurrent):
         """
         h_prev, c_prev = states
         self._put_h(step.xh, h_prev)           # xh_t = [h_{t-1}, x_t, 1]
-        a = self._stacked_matmul(step.xh, out=step.a)        # (4, N, H)
+        a = self._stacked_matmul(step)                       # (4, N, H)
         gates = self._gate_values(a, out=step.gates)
         # the backward needs a only for other activations than sigmoid
         # and tanh (whose derivatives come from their values)
@@ -179,7 +189,7 @@ class LSTM(Recurrent):
         np.multiply(dh, g_c, out=do)           # do = dh * g(c_t)
         dc_prev = dc * f          # first: da may go over the gates
         da = self._gate_backward(a, gates, dgates, out=step.da)
-        return da, da, [self.recurrent_matmul_backward(da), dc_prev]
+        return da, da, [self._recurrent_grad(da, step), dc_prev]
 
     def backward(self, dout, need_dx=True):
         """``Recurrent.backward``, once per forward pass: full BPTT
@@ -192,7 +202,11 @@ class LSTM(Recurrent):
                 "again before another backward")
         k = self.bptt_truncate
         work.gates_spent = k is None or k >= len(xs)
-        return super().backward(dout, need_dx)
+        dx = super().backward(dout, need_dx)
+        # dh_0 may be a step's work array, which the next batch reuses
+        self.initial_state_grads = [g.copy()
+                                    for g in self.initial_state_grads]
+        return dx
 
     def _weight_grads(self, xs, hs, dxz, dhz, need_dx, work):
         """[dU; dW; db] += sum_t xh_t^T da_t in one matmul (per gate
@@ -212,12 +226,24 @@ class LSTM(Recurrent):
             self.bias.grad += grads[H + D]
         return self._input_grad(dxz, xs.shape) if need_dx else None
 
-    def _stacked_matmul(self, xh: np.ndarray, out: np.ndarray):
-        """a_t = xh_t [U; W; b] into ``out``, (4, N, H), gate by gate:
-        xh_t (G, N, K), one per gate with recurrent dropout."""
-        # a 2-D xh_t: numpy's matmul skips BLAS when it broadcasts one
-        return np.matmul(xh[0] if len(xh) == 1 else xh, self._stacked,
-                         out=out)
+    def _stacked_matmul(self, step):
+        """a_t = xh_t [U; W; b] into ``step.a``, (4, N, H), gate by gate
+        (xh_t one per gate with recurrent dropout)."""
+        # in column blocks, for OpenBLAS' faster kernels (_small_blocks)
+        np.matmul(step.xh, self._stacked, out=step.a_blocks)
+        return step.a
+
+    def _transpose_recurrent_kernel(self) -> None:
+        """U^T is kept by ``_input_projection``."""
+
+    def _recurrent_grad(self, da: np.ndarray, step) -> np.ndarray:
+        """dh_{t-1} = da U^T into ``step.dh`` (with recurrent dropout as
+        in ``Recurrent``), da (N, 4H) -> (N, H)."""
+        if self.recurrent_dropout_masks is not None:
+            return self.recurrent_matmul_backward(da)
+        # in column blocks, for OpenBLAS' faster kernels (_small_blocks)
+        np.matmul(da, self._recurrent_kernel_t, out=step.dh_blocks)
+        return step.dh
 
     def _put_h(self, xh: np.ndarray, h_prev: np.ndarray) -> None:
         """h_{t-1} into xh_t (times r_j with recurrent dropout). Without
@@ -225,9 +251,9 @@ class LSTM(Recurrent):
         it), so the copy is a no-op unless h_{t-1} came from elsewhere."""
         r = self.recurrent_dropout_masks
         if r is None:
-            xh[0, :, :self.units] = h_prev
+            xh[:, :self.units] = h_prev
         else:
-            np.multiply(h_prev, r, out=xh[:, :, :self.units])
+            np.multiply(h_prev, r[:, None], out=xh[..., :self.units])
 
     def _sigmoid_tanh(self) -> bool:
         """True for Keras' default gates (sigma sigmoid, g tanh)."""
@@ -285,13 +311,37 @@ class LSTM(Recurrent):
                 "unit_forget_bias": self.unit_forget_bias}
 
 
+# OpenBLAS multiplies a product of at most 10^6 multiply-adds without
+# first packing its matrices (its "small matrix" kernels, in numpy's
+# wheels for x86-64): for a step's (64, 137) x (137, 128) gate that is
+# about a fifth faster, so the step's products go in such column blocks.
+_SMALL_MATMUL = 10 ** 6
+
+
+def _small_blocks(m: int, k: int, n: int) -> int:
+    """The fewest column blocks p (a divisor of n, blocks of >= 16
+    columns) that make an (m, k) x (k, n / p) product small; 1 if none."""
+    for p in range(1, n // 16 + 1):
+        if n % p == 0 and m * k * (n // p) <= _SMALL_MATMUL:
+            return p
+    return 1
+
+
+def _column_blocks(x: np.ndarray, p: int) -> np.ndarray:
+    """A view of (..., m, n) as p column blocks, (..., p, m, n / p)."""
+    *lead, m, n = x.shape
+    return x.reshape(*lead, m, p, n // p).swapaxes(-3, -2)
+
+
 class _Step(NamedTuple):
     """Step t's slices of an LSTM's work arrays (views, (N, H) each but
     where noted), reused from batch to batch."""
 
-    xh: np.ndarray         # [h_{t-1}, x_t, 1], (G, N, K), G 1 or 4
+    xh: np.ndarray         # [h_{t-1}, x_t, 1], (N, K), or one per gate
+    #                        with recurrent dropout, (4, 1, N, K)
     a: np.ndarray          # a_t, (4, N, H): the gates' memory for
     #                        sigmoid and tanh, else one for every step
+    a_blocks: np.ndarray   # a_t in column blocks, (4, p, N, H / p)
     gates: np.ndarray      # [i, f, c~, o], (4, N, H)
     c: np.ndarray          # c_t
     g_c: np.ndarray        # g(c_t)
@@ -299,3 +349,5 @@ class _Step(NamedTuple):
     da: np.ndarray         # dL/da, (N, 4H): dxz[t] (one small array for
     #                        every step with truncated BPTT)
     dgates: np.ndarray     # [di, df, dc~, do] (one array for every step)
+    dh: np.ndarray         # dL/dh_{t-1} through U
+    dh_blocks: np.ndarray  # dh in column blocks, (q, N, H / q)

@@ -112,29 +112,29 @@ class LSTM(Recurrent):
         # (T, N, 4H) array is not, and writing it is slower)
         dxz = gates.reshape(T, N, 4 * H)
         c, g_c = np.empty((T, N, H), dtype), np.empty((T, N, H), dtype)
-        # one a_t for every step: it stays in the cache
-        a = np.empty((4, N, H), dtype)
+        a = np.empty((N, 4 * H) if G == 1 else (4, N, H), dtype)
         # full BPTT walks each step once: da_t goes straight into dxz[t]
         # (over the step's gates); truncated BPTT walks steps again, so
         # it writes da into one small array and keeps the gates
         da = np.empty((N, 4 * H), dtype)
         dh = np.empty((T, N, H), dtype)              # dh_{t-1} of step t
-        # the steps' products go in column blocks (``_small_blocks``)
-        p, q = _small_blocks(N, K, H), _small_blocks(N, 4 * H, H)
+        # the steps' products in column blocks (``_small_blocks``): p of
+        # a_t (none with recurrent dropout), q of dh_{t-1}
+        p = _small_blocks(N, K, 4 * H) if G == 1 else 1
+        q = _small_blocks(N, 4 * H, H)
         k = self.bptt_truncate
-        steps = []
-        for t in range(T):
-            steps.append(_Step(
-                xh[t, 0] if G == 1 else xh[t, :, None], a,
-                _column_blocks(a, p), gates[t], c[t], g_c[t], h[t + 1],
-                dxz[t] if k is None or k >= T else da, dgates, dh[t],
-                _column_blocks(dh[t], q)))
+        a_blocks = _column_blocks(a, p) if G == 1 else a
+        steps = [_Step(xh[t], a, a_blocks, gates[t], c[t], g_c[t], h[t + 1],
+                       dxz[t] if k is None or k >= T else da, dgates,
+                       dh[t], _column_blocks(dh[t], q))
+                 for t in range(T)]
         return SimpleNamespace(xh=xh, h=h, dxz=dxz, dhz=dxz, steps=steps,
                                blocks=(p, q))
 
     def _input_projection(self, xs, work):
         """Put x_t (times the dropout masks) into every step's xh_t and
-        stack the weights gate by gate, (4, K, H); returns the steps."""
+        stack the weights, (K, 4H) (gate by gate, (4, K, H), with
+        recurrent dropout); returns the steps."""
         H, D = self.units, xs.shape[-1]
         work.gates_spent = False                     # see ``backward``
         masks = self.dropout_masks                   # (1 or 4, N, D)
@@ -143,14 +143,16 @@ class LSTM(Recurrent):
         stacked = [self.recurrent_kernel.data, self.kernel.data]
         if self.bias is not None:
             stacked.append(self.bias.data[None])
-        stacked = by_gate(np.concatenate(stacked), 4)       # (4, K, H)
+        stacked = np.concatenate(stacked)
         if self._sigmoid_tanh():
             # a_i, a_f, a_o halved (exact: a power of two) for
             # sigma(a) = (1 + tanh(a / 2)) / 2 in ``_gate_values``
-            stacked[[0, 1, 3]] *= 0.5
+            stacked.reshape(len(stacked), 4, -1)[:, [0, 1, 3]] *= 0.5
         p, q = work.blocks
-        self._stacked = _column_blocks(stacked, p)    # (4, p, K, H / p)
-        # U^T, for dh_{t-1} = da U^T, as q contiguous column blocks
+        self._stacked = (_column_blocks(stacked, p)     # (p, K, 4H / p)
+                         if self.recurrent_dropout_masks is None
+                         else by_gate(stacked, 4))
+        # U^T for dh_{t-1} = da U^T, as q contiguous column blocks
         self._recurrent_kernel_t = np.ascontiguousarray(
             _column_blocks(self.recurrent_kernel.data.T, q))
         return work.steps
@@ -227,11 +229,13 @@ class LSTM(Recurrent):
         return self._input_grad(dxz, xs.shape) if need_dx else None
 
     def _stacked_matmul(self, step):
-        """a_t = xh_t [U; W; b] into ``step.a``, (4, N, H), gate by gate
-        (xh_t one per gate with recurrent dropout)."""
+        """a_t = xh_t [U; W; b] as a (4, N, H) view of ``step.a``: one
+        matmul (N, K) x (K, 4H), or gate by gate with recurrent dropout."""
         # in column blocks, for OpenBLAS' faster kernels (_small_blocks)
-        np.matmul(step.xh, self._stacked, out=step.a_blocks)
-        return step.a
+        np.matmul(step.xh if len(step.xh) > 1 else step.xh[0],
+                  self._stacked, out=step.a_blocks)
+        a = step.a
+        return a if a.ndim == 3 else a.reshape(len(a), 4, -1).swapaxes(0, 1)
 
     def _transpose_recurrent_kernel(self) -> None:
         """U^T is kept by ``_input_projection``."""
@@ -251,9 +255,9 @@ class LSTM(Recurrent):
         it), so the copy is a no-op unless h_{t-1} came from elsewhere."""
         r = self.recurrent_dropout_masks
         if r is None:
-            xh[:, :self.units] = h_prev
+            xh[0, :, :self.units] = h_prev
         else:
-            np.multiply(h_prev, r[:, None], out=xh[..., :self.units])
+            np.multiply(h_prev, r, out=xh[:, :, :self.units])
 
     def _sigmoid_tanh(self) -> bool:
         """True for Keras' default gates (sigma sigmoid, g tanh)."""
@@ -312,19 +316,39 @@ class LSTM(Recurrent):
 
 
 # OpenBLAS multiplies a product of at most 10^6 multiply-adds without
-# first packing its matrices (its "small matrix" kernels, in numpy's
-# wheels for x86-64): for a step's (64, 137) x (137, 128) gate that is
-# about a fifth faster, so the step's products go in such column blocks.
+# first packing its matrices (its small-matrix kernels, in numpy's wheels
+# for x86-64), which on one thread is about a fifth faster for a step's
+# products than one product of 4.5 million: so those go in column blocks.
+# With several threads, one large product is split between them instead.
 _SMALL_MATMUL = 10 ** 6
+_openblas: list | None = None          # threadpoolctl's OpenBLAS handles
 
 
 def _small_blocks(m: int, k: int, n: int) -> int:
-    """The fewest column blocks p (a divisor of n, blocks of >= 16
-    columns) that make an (m, k) x (k, n / p) product small; 1 if none."""
+    """Into how many column blocks to split an (m, k) x (k, n) product:
+    the fewest (dividing n, >= 16 columns each) that make every block's
+    product small, when OpenBLAS runs on one thread; else 1."""
+    if not _one_openblas_thread():
+        return 1
     for p in range(1, n // 16 + 1):
         if n % p == 0 and m * k * (n // p) <= _SMALL_MATMUL:
             return p
     return 1
+
+
+def _one_openblas_thread() -> bool:
+    """True if numpy's BLAS is OpenBLAS limited to one thread (as the
+    book and ``make`` run it), asked through threadpoolctl if present."""
+    global _openblas
+    if _openblas is None:
+        try:
+            from threadpoolctl import ThreadpoolController
+            _openblas = ThreadpoolController().select(
+                internal_api="openblas").lib_controllers
+        except ImportError:                 # an optional dependency
+            _openblas = []
+    return bool(_openblas) and all(lib.get_num_threads() == 1
+                                   for lib in _openblas)
 
 
 def _column_blocks(x: np.ndarray, p: int) -> np.ndarray:
@@ -337,11 +361,9 @@ class _Step(NamedTuple):
     """Step t's slices of an LSTM's work arrays (views, (N, H) each but
     where noted), reused from batch to batch."""
 
-    xh: np.ndarray         # [h_{t-1}, x_t, 1], (N, K), or one per gate
-    #                        with recurrent dropout, (4, 1, N, K)
-    a: np.ndarray          # a_t, (4, N, H): the gates' memory for
-    #                        sigmoid and tanh, else one for every step
-    a_blocks: np.ndarray   # a_t in column blocks, (4, p, N, H / p)
+    xh: np.ndarray         # [h_{t-1}, x_t, 1], (G, N, K), G 1 or 4
+    a: np.ndarray          # a_t, (N, 4H) or (4, N, H) (one for every step)
+    a_blocks: np.ndarray   # a in column blocks, (p, N, 4H / p)
     gates: np.ndarray      # [i, f, c~, o], (4, N, H)
     c: np.ndarray          # c_t
     g_c: np.ndarray        # g(c_t)
@@ -349,5 +371,6 @@ class _Step(NamedTuple):
     da: np.ndarray         # dL/da, (N, 4H): dxz[t] (one small array for
     #                        every step with truncated BPTT)
     dgates: np.ndarray     # [di, df, dc~, do] (one array for every step)
-    dh: np.ndarray         # dL/dh_{t-1} through U
+    dh: np.ndarray         # dL/dh_{t-1} through U (the state's own path
+    #                        aside)
     dh_blocks: np.ndarray  # dh in column blocks, (q, N, H / q)

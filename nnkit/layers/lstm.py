@@ -25,7 +25,9 @@ da is the gradient of a, so of x_t W, h_{t-1} U and b: the weight
 gradients are sums over the steps, dW = sum_t x_t^T da, dU = sum_t
 h_{t-1}^T da, db = sum_t da. For speed a is one matmul per step,
 a = [h_{t-1}, x_t, 1] [U; W; b] (the rows stacked), and after the loop
-one matmul gives [dU; dW; db] (``_weight_grads``). The loop over the
+one matmul gives [dU; dW; db] (``_weight_grads``); on one OpenBLAS
+thread a step's two products go in column blocks, which its faster
+small-matrix kernels take (``_small_blocks``). The loop over the
 steps (with masks) is in ``recurrent.py``, dropout in
 ``recurrent_dropout.py`` (with ``recurrent_dropout``, gate j sees
 h_{t-1} * r_j; c_{t-1} is never dropped; dh_{t-1} comes from

@@ -87,6 +87,13 @@ def close(a, b, dtype: str = "float64", what: str = "",
     return err
 
 
+def summary_text(model) -> str:
+    """The table ``model.summary`` prints, caught through ``print_fn``."""
+    lines: list[str] = []
+    assert model.summary(print_fn=lines.append) is None
+    return "\n".join(lines)
+
+
 def in_batches(x, y, size: int, steps: int | None = None):
     """``steps`` consecutive batches (x, y) of ``size`` examples, starting
     over from the first when the data run out (default: one pass)."""

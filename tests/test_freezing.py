@@ -20,7 +20,7 @@ from nnkit.layers import (
     TimeDistributed,
 )
 
-from .conftest import close
+from .conftest import close, summary_text
 
 
 def data(n=32, seed=0):
@@ -86,15 +86,15 @@ def test_frozen_batch_norm_uses_its_moving_statistics_in_training():
 
 def test_summary_counts_trainable_and_non_trainable_weights():
     model = net()
-    text = model.summary(print_fn=None)
+    text = summary_text(model)
     assert "Trainable params: 49" in text         # 30 + 12 + 7
     assert "Non-trainable params: 12" in text     # moving mean/variance
     model.get_layer("base").trainable = False
-    text = model.summary(print_fn=None)
+    text = summary_text(model)
     assert "Trainable params: 19" in text
     assert "Non-trainable params: 42" in text
     model.trainable = False
-    assert "Trainable params: 0" in model.summary(print_fn=None)
+    assert "Trainable params: 0" in summary_text(model)
     assert not model.trainable and not model.get_layer("head").trainable
 
 

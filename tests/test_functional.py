@@ -23,6 +23,8 @@ from nnkit.layers import (
 )
 from nnkit.models import Functional, SymbolicTensor
 
+from .conftest import summary_text
+
 PASS = 1e-7
 
 
@@ -332,7 +334,7 @@ def test_label_errors_name_the_output():
 def test_summary_shows_connections_and_trainable_counts():
     model = two_in_two_out()
     model.get_layer("pb").trainable = False
-    text = model.summary(print_fn=None)
+    text = summary_text(model)
     assert "Connected to" in text
     assert "shared[0][0], shared[1][0]" in text   # add reads both calls
     assert "pa[0][0], pb[0][0]" in text           # shared is called twice

@@ -26,7 +26,7 @@ from nnkit.layers import (
     PReLU,
 )
 
-from .conftest import close, in_batches, train_alike
+from .conftest import close, in_batches, summary_text, train_alike
 
 PASS = 1e-7
 
@@ -255,7 +255,7 @@ def test_dense_batchnorm_activation_model_trains_like_keras(floatx,
     train_alike(model, kmodel, in_batches(x, y, 8), floatx)
     close(model.predict(x), kmodel.predict(x, verbose=0), floatx)
     # Keras counts the moving statistics as non-trainable, like nnkit.
-    text = model.summary(print_fn=None)
+    text = summary_text(model)
     n_fixed = sum(int(np.prod(w.shape)) for w in
                   kmodel.non_trainable_weights)
     assert n_fixed == 12
@@ -401,7 +401,7 @@ def test_fold_refuses_a_dense_with_a_nonlinear_activation(rng):
 def test_summary_counts_moving_statistics_as_non_trainable():
     model = Sequential([Dense(4, input_shape=(3,)), BatchNormalization(),
                         Dense(1)], seed=0)
-    text = model.summary(print_fn=None)
+    text = summary_text(model)
     assert "Total params: 37" in text
     assert "Trainable params: 29" in text
     assert "Non-trainable params: 8" in text

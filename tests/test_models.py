@@ -11,6 +11,8 @@ import pytest
 import nnkit
 from nnkit import Dense, Input, Sequential
 
+from .conftest import summary_text
+
 
 def xor_data():
     x = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
@@ -39,11 +41,32 @@ def test_summary_counts_parameters_like_keras():
     model = Sequential([Input((784,)), Dense(300, activation="relu"),
                         Dense(100, activation="relu"),
                         Dense(10, activation="softmax")])
-    text = model.summary(print_fn=None)
+    text = summary_text(model)
     # 784*300+300 + 300*100+100 + 100*10+10, the Fashion-MNIST MLP
     assert model.count_params() == 266_610
     assert "Total params: 266,610" in text
     assert "(None, 300)" in text and "dense_2 (Dense)" in text
+
+
+def test_summary_prints_once_and_returns_none_like_keras(capsys, keras):
+    """Keras' summary() prints and returns None, so a notebook cell that
+    ends in ``model.summary()`` shows the table once; print_fn gets the
+    whole table (Keras 3 passes a custom print_fn one string too)."""
+    model = Sequential([Input((4,)), Dense(3), Dense(1)])
+    assert model.summary() is None
+    printed = capsys.readouterr().out
+    assert printed.count("Total params: 19") == 1
+    got = []
+    assert model.summary(print_fn=got.append) is None
+    assert capsys.readouterr().out == ""
+    assert len(got) == 1 and got[0] == printed.rstrip("\n")
+    twin = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3),
+                             keras.layers.Dense(1)])
+    assert twin.summary() is None
+    capsys.readouterr()
+    caught = []
+    twin.summary(print_fn=lambda text, **kw: caught.append(text))
+    assert len(caught) == 1 and "Total params: 19" in caught[0]
 
 
 def test_seeded_models_are_identical_and_training_is_reproducible():

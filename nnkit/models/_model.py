@@ -561,11 +561,20 @@ class Model:
         return outs[0] if len(outs) == 1 else outs
 
     # ----- summary, config, saving -------------------------------------------
-    def summary(self, print_fn: Any = print) -> str:
-        """A Keras-like table: layers, output shapes, parameter counts
-        (with a "Connected to" column for functional models), and the
-        total, trainable and non-trainable counts."""
-        return _summary.summary(self, print_fn)
+    def summary(self, print_fn: Any = None) -> None:
+        """Print a Keras-like table: layers, output shapes, parameter
+        counts (with a "Connected to" column for functional models), and
+        the total, trainable and non-trainable counts.
+
+        As in Keras, it returns None (so a notebook cell ending in
+        ``model.summary()`` shows the table once), and the table goes
+        to ``print_fn`` (default ``print``) as one string: to keep it,
+        pass e.g. ``lines.append``.
+
+        Args:
+            print_fn: called with the table; None prints it.
+        """
+        (print if print_fn is None else print_fn)(_summary.table(self))
 
     def get_config(self) -> dict[str, Any]:
         raise NotImplementedError

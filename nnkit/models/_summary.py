@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["summary"]
+__all__ = ["table"]
 
 
 def _rows(model: Any) -> list[tuple[str, ...]]:
@@ -39,8 +39,8 @@ def _rows(model: Any) -> list[tuple[str, ...]]:
     return rows
 
 
-def summary(model: Any, print_fn: Any = print) -> str:
-    """``Model.summary``: the table, printed and returned."""
+def table(model: Any) -> str:
+    """``Model.summary``'s table as one string."""
     functional = getattr(model, "nodes", None) is not None
     header = ("Layer (type)", "Output Shape", "Param #") \
         + (("Connected to",) if functional else ())
@@ -58,12 +58,9 @@ def summary(model: Any, print_fn: Any = print) -> str:
 
     total = model.count_params()
     trainable = sum(p.data.size for p in model.trainable_parameters)
-    text = "\n".join(
+    return "\n".join(
         [f'Model: "{model.name}"', line, fmt(rows[0]), "=" * len(line)]
         + [fmt(r) for r in rows[1:]]
         + [line, f"Total params: {total:,}",
            f"Trainable params: {trainable:,}",
            f"Non-trainable params: {total - trainable:,}", line])
-    if print_fn is not None:
-        print_fn(text)
-    return text

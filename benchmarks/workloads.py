@@ -32,8 +32,8 @@ import numpy as np
 
 import nnkit
 from nnkit import Input, Sequential
+from nnkit._blas import small_blocks
 from nnkit.layers import LSTM, Conv2D, Dense, Flatten, MaxPooling2D
-from nnkit.layers.lstm import _small_blocks
 
 Product = tuple[int, int, int, int]          # (m, k, n, times per epoch)
 
@@ -133,8 +133,8 @@ def lstm() -> Workload:
     steps = n // batch
     k = h + d + 1                             # rows of [U; W; b]
     # a step's two products go in p and q column blocks on one OpenBLAS
-    # thread (``nnkit.layers.lstm._small_blocks``), 1 on several
-    p, q = _small_blocks(batch, k, 4 * h), _small_blocks(batch, 4 * h, h)
+    # thread (``nnkit._blas.small_blocks``), 1 on several
+    p, q = small_blocks(batch, k, 4 * h), small_blocks(batch, 4 * h, h)
     lstm_products = [
         (batch, k, 4 * h // p, steps * t * p),  # [h_{t-1}, x_t, 1] [U; W; b]
         (k, batch * t, 4 * h, steps),         # [dU; dW; db], all steps

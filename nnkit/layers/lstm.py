@@ -27,7 +27,7 @@ h_{t-1}^T da, db = sum_t da. For speed a is one matmul per step,
 a = [h_{t-1}, x_t, 1] [U; W; b] (the rows stacked), and after the loop
 one matmul gives [dU; dW; db] (``_weight_grads``); on one OpenBLAS
 thread a step's two products go in column blocks, which its faster
-small-matrix kernels take (``_small_blocks``). The loop over the
+small-matrix kernels take (``nnkit._blas``). The loop over the
 steps (with masks) is in ``recurrent.py``, dropout in
 ``recurrent_dropout.py`` (with ``recurrent_dropout``, gate j sees
 h_{t-1} * r_j; c_{t-1} is never dropped; dh_{t-1} comes from
@@ -47,6 +47,7 @@ import numpy as np
 
 from .. import _validate as check
 from .. import activations
+from .._blas import column_blocks, small_blocks
 from .recurrent import Recurrent
 from .recurrent_dropout import by_gate
 
@@ -120,15 +121,15 @@ class LSTM(Recurrent):
         # it writes da into one small array and keeps the gates
         da = np.empty((N, 4 * H), dtype)
         dh = np.empty((T, N, H), dtype)              # dh_{t-1} of step t
-        # the steps' products in column blocks (``_small_blocks``): p of
+        # the steps' products in column blocks (``nnkit._blas``): p of
         # a_t (none with recurrent dropout), q of dh_{t-1}
-        p = _small_blocks(N, K, 4 * H) if G == 1 else 1
-        q = _small_blocks(N, 4 * H, H)
+        p = small_blocks(N, K, 4 * H) if G == 1 else 1
+        q = small_blocks(N, 4 * H, H)
         k = self.bptt_truncate
-        a_blocks = _column_blocks(a, p) if G == 1 else a
+        a_blocks = column_blocks(a, p) if G == 1 else a
         steps = [_Step(xh[t], a, a_blocks, gates[t], c[t], g_c[t], h[t + 1],
                        dxz[t] if k is None or k >= T else da, dgates,
-                       dh[t], _column_blocks(dh[t], q))
+                       dh[t], column_blocks(dh[t], q))
                  for t in range(T)]
         return SimpleNamespace(xh=xh, h=h, dxz=dxz, dhz=dxz, steps=steps,
                                blocks=(p, q))
@@ -151,12 +152,12 @@ class LSTM(Recurrent):
             # sigma(a) = (1 + tanh(a / 2)) / 2 in ``_gate_values``
             stacked.reshape(len(stacked), 4, -1)[:, [0, 1, 3]] *= 0.5
         p, q = work.blocks
-        self._stacked = (_column_blocks(stacked, p)     # (p, K, 4H / p)
+        self._stacked = (column_blocks(stacked, p)     # (p, K, 4H / p)
                          if self.recurrent_dropout_masks is None
                          else by_gate(stacked, 4))
         # U^T for dh_{t-1} = da U^T, as q contiguous column blocks
         self._recurrent_kernel_t = np.ascontiguousarray(
-            _column_blocks(self.recurrent_kernel.data.T, q))
+            column_blocks(self.recurrent_kernel.data.T, q))
         return work.steps
 
     def cell_forward(self, step, states):
@@ -233,7 +234,7 @@ class LSTM(Recurrent):
     def _stacked_matmul(self, step):
         """a_t = xh_t [U; W; b] as a (4, N, H) view of ``step.a``: one
         matmul (N, K) x (K, 4H), or gate by gate with recurrent dropout."""
-        # in column blocks, for OpenBLAS' faster kernels (_small_blocks)
+        # in column blocks, for OpenBLAS' faster kernels (nnkit._blas)
         np.matmul(step.xh if len(step.xh) > 1 else step.xh[0],
                   self._stacked, out=step.a_blocks)
         a = step.a
@@ -247,7 +248,7 @@ class LSTM(Recurrent):
         in ``Recurrent``), da (N, 4H) -> (N, H)."""
         if self.recurrent_dropout_masks is not None:
             return self.recurrent_matmul_backward(da)
-        # in column blocks, for OpenBLAS' faster kernels (_small_blocks)
+        # in column blocks, for OpenBLAS' faster kernels (nnkit._blas)
         np.matmul(da, self._recurrent_kernel_t, out=step.dh_blocks)
         return step.dh
 
@@ -315,48 +316,6 @@ class LSTM(Recurrent):
                 "recurrent_activation": activations.serialize(
                     self.recurrent_activation),
                 "unit_forget_bias": self.unit_forget_bias}
-
-
-# OpenBLAS multiplies a product of at most 10^6 multiply-adds without
-# first packing its matrices (its small-matrix kernels, in numpy's wheels
-# for x86-64), which on one thread is about a fifth faster for a step's
-# products than one product of 4.5 million: so those go in column blocks.
-# With several threads, one large product is split between them instead.
-_SMALL_MATMUL = 10 ** 6
-_openblas: list | None = None          # threadpoolctl's OpenBLAS handles
-
-
-def _small_blocks(m: int, k: int, n: int) -> int:
-    """Into how many column blocks to split an (m, k) x (k, n) product:
-    the fewest (dividing n, >= 16 columns each) that make every block's
-    product small, when OpenBLAS runs on one thread; else 1."""
-    if not _one_openblas_thread():
-        return 1
-    for p in range(1, n // 16 + 1):
-        if n % p == 0 and m * k * (n // p) <= _SMALL_MATMUL:
-            return p
-    return 1
-
-
-def _one_openblas_thread() -> bool:
-    """True if numpy's BLAS is OpenBLAS limited to one thread (as the
-    book and ``make`` run it), asked through threadpoolctl if present."""
-    global _openblas
-    if _openblas is None:
-        try:
-            from threadpoolctl import ThreadpoolController
-            _openblas = ThreadpoolController().select(
-                internal_api="openblas").lib_controllers
-        except Exception:         # optional: without it, no blocks
-            _openblas = []
-    return bool(_openblas) and all(lib.get_num_threads() == 1
-                                   for lib in _openblas)
-
-
-def _column_blocks(x: np.ndarray, p: int) -> np.ndarray:
-    """A view of (..., m, n) as p column blocks, (..., p, m, n / p)."""
-    *lead, m, n = x.shape
-    return x.reshape(*lead, m, p, n // p).swapaxes(-3, -2)
 
 
 class _Step(NamedTuple):

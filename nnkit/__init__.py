@@ -11,7 +11,9 @@ against TensorFlow/Keras by the test suite.
 >>> model.compile(optimizer=nnkit.optimizers.SGD(0.1),
 ...               loss="binary_crossentropy")
 
-The from-scratch core imports numpy only. ``nnkit.plot`` and
+The from-scratch core imports numpy only (and asks threadpoolctl, if
+it is installed, how many threads OpenBLAS runs: ``nnkit._blas``,
+which only decides how to hand small products to the BLAS). ``nnkit.plot`` and
 ``nnkit.widgets`` (matplotlib, ipywidgets) and ``nnkit.interop`` (Keras)
 are loaded on first use.
 """

@@ -531,6 +531,55 @@ def test_a_recurrent_layer_shared_by_two_inputs_passes_the_check(cls):
     assert max(errors.values()) < PASS, errors
 
 
+# ----- the LSTM's step products in column blocks --------------------------
+def test_small_blocks_split_a_product_only_on_one_openblas_thread(
+        monkeypatch):
+    """The benchmark LSTM's step products go in blocks of <= 10^6
+    multiply-adds on one thread, and stay one product otherwise."""
+    from nnkit import _blas
+
+    monkeypatch.setattr(_blas, "one_openblas_thread", lambda: True)
+    assert _blas.small_blocks(64, 137, 512) == 8    # 64 columns
+    assert _blas.small_blocks(64, 512, 128) == 8    # 16 columns
+    assert _blas.small_blocks(3, 7, 16) == 1        # small already
+    assert _blas.small_blocks(4096, 512, 64) == 1   # < 16 columns
+    monkeypatch.setattr(_blas, "one_openblas_thread", lambda: False)
+    assert _blas.small_blocks(64, 137, 512) == 1
+
+
+@pytest.mark.parametrize("kw", [{}, {"return_sequences": True,
+                                     "bptt_truncate": 3},
+                                {"dropout": 0.3}])
+def test_lstm_products_in_column_blocks_match_one_product(monkeypatch, kw):
+    """Split into column blocks, the LSTM's step products give what one
+    product per step gives, and pass the gradient check."""
+    from nnkit import _blas
+    from nnkit.gradcheck import check_layer
+
+    rng = np.random.default_rng(8)
+    x = rng.standard_normal((3, 5, 2))
+    # (3, 35) x (35, 32) and (3, 128) x (128, 16) count as small: 4 and
+    # 2 blocks
+    monkeypatch.setattr(_blas, "SMALL_MATMUL", 3 * 128 * 16)
+    layers, results = [make(LSTM, 32, seed=1, **kw) for _ in range(2)], []
+    for layer, split in zip(layers, (False, True)):
+        # the blocks are chosen with the work arrays, on the first call
+        monkeypatch.setattr(_blas, "one_openblas_thread",
+                            lambda split=split: split)
+        layer(x)
+        layer.set_weights(layers[0].get_weights())
+        out = layer.forward(x, training=True)
+        dx = layer.backward(np.ones_like(out))
+        results.append([out, dx, *(p.grad for p in layer.parameters())])
+    assert len(layers[1]._cache[-1].steps[0].a_blocks) == 4
+    assert len(layers[1]._cache[-1].steps[0].dh_blocks) == 2
+    for a, b in zip(*results):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-14)
+    if not kw:                      # truncation and dropout change it
+        errors = check_layer(layers[1], x)
+        assert max(errors.values()) < PASS, errors
+
+
 # ----- TimeDistributed ------------------------------------------------------
 def test_time_distributed_applies_the_layer_to_every_step():
     rng = np.random.default_rng(14)

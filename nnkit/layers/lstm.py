@@ -25,7 +25,9 @@ da is the gradient of a, so of x_t W, h_{t-1} U and b: the weight
 gradients are sums over the steps, dW = sum_t x_t^T da, dU = sum_t
 h_{t-1}^T da, db = sum_t da. For speed a is one matmul per step,
 a = [h_{t-1}, x_t, 1] [U; W; b] (the rows stacked), and after the loop
-one matmul gives [dU; dW; db] (``_weight_grads``). The loop over the
+one matmul gives [dU; dW; db] (``_weight_grads``); on one OpenBLAS
+thread a step's two products go in column blocks, which its faster
+small-matrix kernels take (``nnkit._blas``). The loop over the
 steps (with masks) is in ``recurrent.py``, dropout in
 ``recurrent_dropout.py`` (with ``recurrent_dropout``, gate j sees
 h_{t-1} * r_j; c_{t-1} is never dropped; dh_{t-1} comes from
@@ -45,6 +47,7 @@ import numpy as np
 
 from .. import _validate as check
 from .. import activations
+from .._blas import column_blocks, small_blocks
 from .recurrent import Recurrent
 from .recurrent_dropout import by_gate
 
@@ -117,11 +120,19 @@ class LSTM(Recurrent):
         # (over the step's gates); truncated BPTT walks steps again, so
         # it writes da into one small array and keeps the gates
         da = np.empty((N, 4 * H), dtype)
+        dh = np.empty((T, N, H), dtype)              # dh_{t-1} of step t
+        # the steps' products in column blocks (``nnkit._blas``): p of
+        # a_t (none with recurrent dropout), q of dh_{t-1}
+        p = small_blocks(N, K, 4 * H) if G == 1 else 1
+        q = small_blocks(N, 4 * H, H)
         k = self.bptt_truncate
-        steps = [_Step(xh[t], a, gates[t], c[t], g_c[t], h[t + 1],
-                       dxz[t] if k is None or k >= T else da, dgates)
+        a_blocks = column_blocks(a, p) if G == 1 else a
+        steps = [_Step(xh[t], a, a_blocks, gates[t], c[t], g_c[t], h[t + 1],
+                       dxz[t] if k is None or k >= T else da, dgates,
+                       dh[t], column_blocks(dh[t], q))
                  for t in range(T)]
-        return SimpleNamespace(xh=xh, h=h, dxz=dxz, dhz=dxz, steps=steps)
+        return SimpleNamespace(xh=xh, h=h, dxz=dxz, dhz=dxz, steps=steps,
+                               blocks=(p, q))
 
     def _input_projection(self, xs, work):
         """Put x_t (times the dropout masks) into every step's xh_t and
@@ -140,8 +151,13 @@ class LSTM(Recurrent):
             # a_i, a_f, a_o halved (exact: a power of two) for
             # sigma(a) = (1 + tanh(a / 2)) / 2 in ``_gate_values``
             stacked.reshape(len(stacked), 4, -1)[:, [0, 1, 3]] *= 0.5
-        self._stacked = (stacked if self.recurrent_dropout_masks is None
+        p, q = work.blocks
+        self._stacked = (column_blocks(stacked, p)     # (p, K, 4H / p)
+                         if self.recurrent_dropout_masks is None
                          else by_gate(stacked, 4))
+        # U^T for dh_{t-1} = da U^T, as q contiguous column blocks
+        self._recurrent_kernel_t = np.ascontiguousarray(
+            column_blocks(self.recurrent_kernel.data.T, q))
         return work.steps
 
     def cell_forward(self, step, states):
@@ -152,7 +168,7 @@ class LSTM(Recurrent):
         """
         h_prev, c_prev = states
         self._put_h(step.xh, h_prev)           # xh_t = [h_{t-1}, x_t, 1]
-        a = self._stacked_matmul(step.xh, out=step.a)        # (4, N, H)
+        a = self._stacked_matmul(step)                       # (4, N, H)
         gates = self._gate_values(a, out=step.gates)
         # the backward needs a only for other activations than sigmoid
         # and tanh (whose derivatives come from their values)
@@ -178,7 +194,7 @@ class LSTM(Recurrent):
         np.multiply(dh, g_c, out=do)           # do = dh * g(c_t)
         dc_prev = dc * f          # first: da may go over the gates
         da = self._gate_backward(a, gates, dgates, out=step.da)
-        return da, da, [self.recurrent_matmul_backward(da), dc_prev]
+        return da, da, [self._recurrent_grad(da, step), dc_prev]
 
     def backward(self, dout, need_dx=True):
         """``Recurrent.backward``, once per forward pass: full BPTT
@@ -191,7 +207,11 @@ class LSTM(Recurrent):
                 "again before another backward")
         k = self.bptt_truncate
         work.gates_spent = k is None or k >= len(xs)
-        return super().backward(dout, need_dx)
+        dx = super().backward(dout, need_dx)
+        # dh_0 may be a step's work array, which the next batch reuses
+        self.initial_state_grads = [g.copy()
+                                    for g in self.initial_state_grads]
+        return dx
 
     def _weight_grads(self, xs, hs, dxz, dhz, need_dx, work):
         """[dU; dW; db] += sum_t xh_t^T da_t in one matmul (per gate
@@ -211,13 +231,26 @@ class LSTM(Recurrent):
             self.bias.grad += grads[H + D]
         return self._input_grad(dxz, xs.shape) if need_dx else None
 
-    def _stacked_matmul(self, xh: np.ndarray, out: np.ndarray):
-        """a_t = xh_t [U; W; b] as a (4, N, H) view of ``out``: one
+    def _stacked_matmul(self, step):
+        """a_t = xh_t [U; W; b] as a (4, N, H) view of ``step.a``: one
         matmul (N, K) x (K, 4H), or gate by gate with recurrent dropout."""
-        if len(xh) > 1:
-            return np.matmul(xh, self._stacked, out=out)
-        np.matmul(xh[0], self._stacked, out=out)
-        return out.reshape(len(out), 4, -1).transpose(1, 0, 2)
+        # in column blocks, for OpenBLAS' faster kernels (nnkit._blas)
+        np.matmul(step.xh if len(step.xh) > 1 else step.xh[0],
+                  self._stacked, out=step.a_blocks)
+        a = step.a
+        return a if a.ndim == 3 else a.reshape(len(a), 4, -1).swapaxes(0, 1)
+
+    def _transpose_recurrent_kernel(self) -> None:
+        """U^T is kept by ``_input_projection``."""
+
+    def _recurrent_grad(self, da: np.ndarray, step) -> np.ndarray:
+        """dh_{t-1} = da U^T into ``step.dh`` (with recurrent dropout as
+        in ``Recurrent``), da (N, 4H) -> (N, H)."""
+        if self.recurrent_dropout_masks is not None:
+            return self.recurrent_matmul_backward(da)
+        # in column blocks, for OpenBLAS' faster kernels (nnkit._blas)
+        np.matmul(da, self._recurrent_kernel_t, out=step.dh_blocks)
+        return step.dh
 
     def _put_h(self, xh: np.ndarray, h_prev: np.ndarray) -> None:
         """h_{t-1} into xh_t (times r_j with recurrent dropout). Without
@@ -291,6 +324,7 @@ class _Step(NamedTuple):
 
     xh: np.ndarray         # [h_{t-1}, x_t, 1], (G, N, K), G 1 or 4
     a: np.ndarray          # a_t, (N, 4H) or (4, N, H) (one for every step)
+    a_blocks: np.ndarray   # a in column blocks, (p, N, 4H / p)
     gates: np.ndarray      # [i, f, c~, o], (4, N, H)
     c: np.ndarray          # c_t
     g_c: np.ndarray        # g(c_t)
@@ -298,3 +332,6 @@ class _Step(NamedTuple):
     da: np.ndarray         # dL/da, (N, 4H): dxz[t] (one small array for
     #                        every step with truncated BPTT)
     dgates: np.ndarray     # [di, df, dc~, do] (one array for every step)
+    dh: np.ndarray         # dL/dh_{t-1} through U (the state's own path
+    #                        aside)
+    dh_blocks: np.ndarray  # dh in column blocks, (q, N, H / q)

@@ -302,3 +302,15 @@ def test_metric_functions_return_the_mean_of_keras_values(keras, name):
     theirs = np.asarray(getattr(keras.metrics, name)(y_true, y_pred))
     assert isinstance(ours, float) and theirs.size == 9
     np.testing.assert_allclose(ours, theirs.mean(), rtol=1e-6)
+
+
+@pytest.mark.parametrize("metrics", [["acc"], ["acc", "auc"], ["accuracy"],
+                                     ["mse", "mae"], ["binary_accuracy"]])
+def test_history_keys_are_keras_keys(keras, metrics):
+    x, y = data()
+    keys = []
+    for model in twins(keras, metrics):
+        history = model.fit(x, y, epochs=1, verbose=0,
+                            validation_data=(x, y))
+        keys.append(sorted(history.history))
+    assert keys[0] == keys[1]

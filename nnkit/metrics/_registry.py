@@ -67,10 +67,11 @@ def get(identifier: Any, loss_name: Any = None,
     categorical_accuracy, sparse_categorical_crossentropy ->
     sparse_categorical_accuracy; for any other loss, binary_accuracy
     if the model has one output unit, else categorical_accuracy. It is
-    reported as ``"accuracy"``. (Keras 3 decides from the shapes of
-    y_true and y_pred instead; for the usual loss/label pairings both
-    rules pick the same function.) Other names are reported as given,
-    like Keras: ``"mse"`` stays ``"mse"``.
+    reported as ``"accuracy"`` (``"acc"`` for ``"acc"``, as Keras).
+    (Keras 3 decides from the shapes of y_true and y_pred instead; for
+    the usual loss/label pairings both rules pick the same function.)
+    Other names are reported as given, like Keras: ``"mse"`` stays
+    ``"mse"``.
 
     ``"precision"``, ``"recall"`` and ``"auc"`` (and ``Metric``
     instances such as ``Precision(thresholds=0.3)``, or their configs
@@ -101,7 +102,9 @@ def get(identifier: Any, loss_name: Any = None,
     if isinstance(identifier, str):
         key = identifier.lower()
         if key in ("accuracy", "acc"):
-            return "accuracy", _accuracy_for(loss_name, output_units)
+            # logged as Keras logs it: "acc" stays "acc"
+            name = identifier if key == "acc" else "accuracy"
+            return name, _accuracy_for(loss_name, output_units)
         fn = _METRICS.get(_METRIC_ALIASES.get(key, key))
         if fn is not None:
             return identifier, fn

@@ -314,3 +314,27 @@ def test_history_keys_are_keras_keys(keras, metrics):
                             validation_data=(x, y))
         keys.append(sorted(history.history))
     assert keys[0] == keys[1]
+
+
+def test_saving_takes_keras_argument_names(keras, tmp_path):
+    import inspect
+
+    for meth in ("save", "save_weights", "load_weights"):
+        ours = list(inspect.signature(getattr(nnkit.Model, meth))
+                    .parameters)[1:]
+        theirs = list(inspect.signature(getattr(keras.Model, meth))
+                      .parameters)[1:]
+        assert ours == theirs[:len(ours)], meth
+    assert list(inspect.signature(nnkit.load_model).parameters)[0] == \
+        list(inspect.signature(keras.models.load_model).parameters)[0]
+    model = twins(keras, ["accuracy"])[0]
+    written = model.save(filepath=str(tmp_path / "m.keras"), overwrite=True)
+    model.save_weights(filepath=str(tmp_path / "w.weights.h5"))
+    again = nnkit.load_model(filepath=str(tmp_path / "m.keras"))
+    again.load_weights(filepath=str(tmp_path / "w.weights.h5"))
+    with pytest.raises(FileExistsError, match=r"save: .*m\.keras\.npz"):
+        model.save(str(tmp_path / "m.keras"), overwrite=False)
+    with pytest.raises(FileExistsError, match="save_weights: "):
+        model.save_weights(str(tmp_path / "w.weights.h5"), overwrite=False)
+    model.save(str(tmp_path / "new.keras"), overwrite=False)   # no file yet
+    assert written.endswith("m.keras.npz")

@@ -24,6 +24,7 @@ functional model, and ``isinstance(model, nnkit.Model)`` is True for a
 from __future__ import annotations
 
 import math
+import os
 import warnings
 from typing import Any
 
@@ -644,36 +645,47 @@ class Model:
             return Functional.from_config(config)
         raise NotImplementedError
 
-    def save(self, path: str) -> str:
+    def save(self, filepath: str, overwrite: bool = True) -> str:
         """Save architecture, weights, compile settings and optimizer state.
 
         One ``.npz`` file: the arrays, plus a JSON document stored as a
         string array, so loading never unpickles anything.
 
+        Args:
+            filepath: where to write (``.npz`` is appended if missing).
+            overwrite: False refuses to replace an existing file (Keras
+                asks the user instead).
+
         Returns:
-            the path written (``.npz`` is appended if missing).
+            the path written.
         """
-        return _saving.save(self, path)
+        _refuse_overwrite("save", filepath, overwrite)
+        return _saving.save(self, filepath)
 
     @classmethod
-    def load(cls, path: str) -> Model:
+    def load(cls, filepath: str) -> Model:
         """Rebuild a model saved by ``save`` (no pickle involved).
 
-        ``path`` may omit the ``.npz`` that ``save`` appended.
+        ``filepath`` may omit the ``.npz`` that ``save`` appended.
         """
-        return _saving.load(cls, path)
+        return _saving.load(cls, filepath)
 
-    def save_weights(self, path: str) -> str:
+    def save_weights(self, filepath: str, overwrite: bool = True) -> str:
         """Save only the weights (``.npz``, keys ``weights/<i>/<name>``,
         i the layer's index in ``layers``, plus a Sequential's input
         shape).
 
-        Returns:
-            the path written (``.npz`` is appended if missing).
-        """
-        return _saving.save_weights(self, path)
+        Args:
+            filepath: where to write (``.npz`` is appended if missing).
+            overwrite: False refuses to replace an existing file.
 
-    def load_weights(self, path: str) -> None:
+        Returns:
+            the path written.
+        """
+        _refuse_overwrite("save_weights", filepath, overwrite)
+        return _saving.save_weights(self, filepath)
+
+    def load_weights(self, filepath: str) -> None:
         """Load weights written by ``save_weights`` (or ``save``).
 
         The file must match the model exactly, layer by layer and shape
@@ -682,7 +694,7 @@ class Model:
         and both shapes, and nothing is loaded. A Sequential not built
         yet is first built for the input shape the file records.
         """
-        _saving.load_weights(self, path)
+        _saving.load_weights(self, filepath)
 
     def __repr__(self) -> str:
         return (f"<{type(self).__name__} '{self.name}': "
@@ -696,3 +708,15 @@ def _returned(logs: dict[str, Any], return_dict: bool) -> Any:
     if return_dict:
         return logs
     return logs["loss"] if len(logs) == 1 else list(logs.values())
+
+
+def _refuse_overwrite(fn: str, filepath: Any, overwrite: bool) -> None:
+    """With ``overwrite=False``, an error if the file already exists."""
+    check.boolean(fn, "overwrite", overwrite)
+    if not overwrite and isinstance(filepath, (str, os.PathLike)):
+        target = os.fspath(filepath)
+        if not target.endswith(".npz"):
+            target += ".npz"
+        if os.path.exists(target):
+            raise FileExistsError(f"{fn}: {target} exists and overwrite "
+                                  f"is False")

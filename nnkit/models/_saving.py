@@ -35,14 +35,14 @@ _INPUT_SHAPE = "__input_shape__"    # in weights files: the model's input
 
 def _npz_path(fn: str, path: Any) -> str:
     """``path`` as a str ending in ``.npz`` (as ``np.savez`` writes)."""
-    path = check.path(fn, "path", path)
+    path = check.path(fn, "filepath", path)
     return path if path.endswith(".npz") else path + ".npz"
 
 
 def _existing(fn: str, path: Any) -> str:
     """The file to read: ``path``, or ``path + ".npz"`` (what ``save``
     writes for a path without the suffix)."""
-    path = check.path(fn, "path", path)
+    path = check.path(fn, "filepath", path)
     if os.path.isfile(path):
         return path
     if not path.endswith(".npz") and os.path.isfile(path + ".npz"):

@@ -242,6 +242,6 @@ class Sequential(Model):
         return model
 
 
-def load_model(path: str) -> Model:
+def load_model(filepath: str) -> Model:
     """Load a model written by ``save`` (Sequential or functional)."""
-    return Model.load(path)
+    return Model.load(filepath)

@@ -338,3 +338,29 @@ def test_saving_takes_keras_argument_names(keras, tmp_path):
         model.save_weights(str(tmp_path / "w.weights.h5"), overwrite=False)
     model.save(str(tmp_path / "new.keras"), overwrite=False)   # no file yet
     assert written.endswith("m.keras.npz")
+
+
+def test_layer_output_extracts_features_as_in_keras(keras):
+    x = np.random.default_rng(2).normal(size=(5, 4)).astype("float32")
+    got, weights = [], None
+    for lib in (nnkit, keras):
+        inp = lib.Input(shape=(4,))
+        hidden = lib.layers.Dense(3, activation="tanh", name="hidden")(inp)
+        model = lib.Model(inp, lib.layers.Dense(1, name="out")(hidden))
+        if weights is None:
+            weights = model.get_weights()
+        model.set_weights(weights)
+        assert model.get_layer("hidden").input is model.input
+        assert model.layers[0].output is model.input
+        features = lib.Model(inputs=model.input,
+                             outputs=model.get_layer("hidden").output)
+        assert model.get_layer("out").output is model.output
+        got.append(features.predict(x, verbose=0))
+    np.testing.assert_allclose(got[0], got[1], rtol=1e-5, atol=1e-6)
+    a, b = nnkit.Input(shape=(2,)), nnkit.Input(shape=(2,))
+    add = nnkit.layers.Add()
+    two = nnkit.Model([a, b], add([a, b]))
+    assert add.input == [a, b] and two.input == [a, b]
+    chain = nnkit.Sequential([nnkit.Input(shape=(2,)), nnkit.layers.Dense(1)])
+    with pytest.raises(AttributeError, match="has no output: .*functional"):
+        assert chain.layers[0].output is None  # never reached

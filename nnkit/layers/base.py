@@ -396,6 +396,34 @@ class Layer:
                 p.path = f"{self.name}/{p.name}"
                 self._params.append(p)
 
+    # ----- symbolic tensors of the layer's first call ---------------------
+    def _first_node(self, what: str) -> Any:
+        if not self.inbound_nodes:
+            raise AttributeError(
+                f"{self.describe()} has no {what}: it has not been called "
+                f"on a symbolic tensor (a Sequential's layers never are; "
+                f"rebuild the model with the functional API, "
+                f"x = nnkit.Input(shape=...); y = layer(x), to reach it)")
+        return self.inbound_nodes[0]
+
+    @property
+    def input(self) -> Any:
+        """The symbolic tensor(s) the layer's first call received, in a
+        functional model (Keras' ``layer.input``)."""
+        if isinstance(self, _input_layer_class()):
+            return self.output
+        inputs = self._first_node("input").inputs
+        return inputs[0] if len(inputs) == 1 else list(inputs)
+
+    @property
+    def output(self) -> Any:
+        """The symbolic tensor(s) the layer's first call returned, in a
+        functional model (Keras' ``layer.output``): ``nnkit.Model(
+        model.input, model.get_layer("dense").output)`` extracts the
+        features that layer computes."""
+        outputs = self._first_node("output").outputs
+        return outputs[0] if len(outputs) == 1 else list(outputs)
+
     # ----- weights and freezing -------------------------------------------
     def parameters(self) -> list[Parameter]:
         """Every Parameter of the layer (trainable or not)."""
@@ -549,3 +577,8 @@ def _snake(name: str) -> str:
     "LeakyReLU" -> "leaky_re_lu" (its ``to_snake_case`` rule)."""
     name = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)
     return re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()
+
+
+def _input_layer_class() -> type:
+    from .input_layer import InputLayer  # it imports this module
+    return InputLayer

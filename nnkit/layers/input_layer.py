@@ -64,8 +64,7 @@ class InputLayer(Layer):
         self.input_shape = self.shape
         self.built = True
         Node(self, [], [self.shape], self.input_dtype)
-        self.output = self.inbound_nodes[0].outputs[0]
-        self.output.name = self.name
+        self.output.name = self.name      # Layer.output: this node's
 
     def forward(self, x, training=False):
         return x

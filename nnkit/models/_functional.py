@@ -105,6 +105,18 @@ class Functional(Model):
                 for t in self.outputs]
 
     @property
+    def input(self) -> Any:
+        """The input tensor (a list of them for several inputs), as
+        Keras' ``model.input``."""
+        return self.inputs[0] if len(self.inputs) == 1 else self.inputs
+
+    @property
+    def output(self) -> Any:
+        """The output tensor (a list for several outputs), as Keras'
+        ``model.output``."""
+        return self.outputs[0] if len(self.outputs) == 1 else self.outputs
+
+    @property
     def input_shape(self) -> Any:
         """The input's shape with Keras' batch axis first, ``(None, 4)``
         (a list of them for several inputs)."""

@@ -101,14 +101,16 @@ class Parameter:
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
         return self.numpy() if dtype is None else self.data.astype(dtype)
 
-    def assign(self, value: Any) -> None:
+    def assign(self, value: Any, owner: str | None = None) -> None:
         """Overwrite the value in place (as a Keras variable's
-        ``assign``); the shape must stay the same."""
+        ``assign``); the shape must stay the same. ``owner`` names the
+        caller in the error (``set_weights`` passes its layer)."""
         value = np.asarray(value)
         if value.shape != self.data.shape:
             raise ValueError(
-                f"Parameter {self.path!r}: assign expects a value of shape "
-                f"{self.data.shape}, got {value.shape}")
+                f"{owner or f'Parameter {self.path!r}'}: weight "
+                f"{self.name!r} has shape {self.data.shape}, got "
+                f"{value.shape}")
         self.data[...] = value
 
     def zero_grad(self) -> None:
@@ -157,7 +159,30 @@ def _accepting_batch_axis(build: Any) -> Any:
     return keras_build
 
 
-class Layer:
+class KerasWeights:
+    """Keras' names for the weights of a layer or a model, read from its
+    ``parameters()`` and ``trainable_parameters``."""
+
+    @property
+    def weights(self) -> list[Parameter]:
+        """Every weight, as Parameters, in ``get_weights``' order
+        (Keras' ``weights``; ``w.numpy()`` gives a copy of a value)."""
+        return self.parameters()
+
+    @property
+    def trainable_weights(self) -> list[Parameter]:
+        """The weights training updates (Keras' ``trainable_weights``)."""
+        return self.trainable_parameters
+
+    @property
+    def non_trainable_weights(self) -> list[Parameter]:
+        """The weights training leaves alone: frozen ones and
+        statistics such as BatchNormalization's moving mean."""
+        trainable = {id(p) for p in self.trainable_parameters}
+        return [p for p in self.parameters() if id(p) not in trainable]
+
+
+class Layer(KerasWeights):
     """Base class: naming, lazy building, input checks, config.
 
     Subclasses implement ``build``, ``forward``, ``backward`` and
@@ -457,23 +482,6 @@ class Layer:
         """The Parameters that training updates."""
         return [p for p in self._params if p.trainable]
 
-    @property
-    def weights(self) -> list[Parameter]:
-        """Every weight, as Parameters, in ``get_weights``' order
-        (Keras' ``weights``; ``w.numpy()`` gives a copy of a value)."""
-        return self.parameters()
-
-    @property
-    def trainable_weights(self) -> list[Parameter]:
-        """The weights training updates (Keras' ``trainable_weights``)."""
-        return self.trainable_parameters
-
-    @property
-    def non_trainable_weights(self) -> list[Parameter]:
-        """The weights training leaves alone: frozen ones and
-        statistics such as BatchNormalization's moving mean."""
-        return [p for p in self._params if not p.trainable]
-
     def count_params(self) -> int:
         return int(sum(p.data.size for p in self._params))
 
@@ -515,12 +523,7 @@ class Layer:
                 f"({', '.join(p.name for p in self._params)}), got "
                 f"{len(weights)}")
         for p, w in zip(self._params, weights):
-            w = np.asarray(w)
-            if w.shape != p.data.shape:
-                raise ValueError(
-                    f"{self.describe()}: weight '{p.name}' has shape "
-                    f"{p.data.shape}, got {w.shape}")
-            p.data[...] = w
+            p.assign(w, owner=self.describe())
 
     def get_config(self) -> dict[str, Any]:
         cfg: dict[str, Any] = {"name": self.name,

@@ -33,7 +33,7 @@ import numpy as np
 from .. import _validate as check
 from .. import optimizers as _optimizers
 from ..callbacks import Callback, CallbackList, History, ProgbarLogger
-from ..layers.base import Layer, Parameter
+from ..layers.base import KerasWeights, Layer, Parameter
 from ..layers.symbolic import is_symbolic
 from . import _data, _divergence, _inputs, _saving, _summary
 from ._backprop import activity_penalty
@@ -42,7 +42,7 @@ from ._compile import CompiledLoss
 __all__ = ["Model"]
 
 
-class Model:
+class Model(KerasWeights):
     """The base class of every model, and the functional model itself.
 
     ``Model(inputs=..., outputs=...)`` builds a functional model from
@@ -136,24 +136,6 @@ class Model:
         if not self._trainable:
             return []
         return [p for p in self.parameters() if p.trainable]
-
-    @property
-    def weights(self) -> list[Parameter]:
-        """Every weight, as Parameters, in ``get_weights``' order
-        (Keras' ``weights``)."""
-        return self.parameters()
-
-    @property
-    def trainable_weights(self) -> list[Parameter]:
-        """The weights training updates (Keras' ``trainable_weights``)."""
-        return self.trainable_parameters
-
-    @property
-    def non_trainable_weights(self) -> list[Parameter]:
-        """The weights training leaves alone (frozen layers, moving
-        statistics)."""
-        keep = {id(p) for p in self.trainable_parameters}
-        return [p for p in self.parameters() if id(p) not in keep]
 
     def count_params(self) -> int:
         return int(sum(p.data.size for p in self.parameters()))

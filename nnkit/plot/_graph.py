@@ -186,10 +186,10 @@ def _chain(model: Any, show_shapes: bool) -> dict[int, _Box]:
     if show_shapes and not getattr(model, "built", True):
         raise ValueError("model_graph: the Sequential model is not built "
                          "yet; give it an Input or call it on data first")
-    shape = getattr(model, "_example_shape", None)   # one example's
+    shape = getattr(model, "input_shape", None)      # (None, ...)
     first = ["Input"]
     if show_shapes and shape is not None:
-        first.append(_shape((None,) + tuple(shape)))
+        first.append(_shape(shape))
     boxes = {0: _Box("input", first, "input")}
     for i, layer in enumerate(layers, start=1):
         lines = [type(layer).__name__]

@@ -18,7 +18,7 @@ as (m, k, n, times): the forward products, the weight gradients, and
 the input gradients every layer but the first needs (the data's own
 gradient is computed by no library), with the shapes nnkit gives the
 BLAS under the thread setting at hand (the LSTM's step products go in
-column blocks on one thread). Their FLOPs (2 m k n each) divide
+row blocks on one thread). Their FLOPs (2 m k n each) divide
 a time into GFLOP/s; the BLAS' time on exactly those products is the
 "matmul limit" (``common.matmul_seconds``).
 """
@@ -132,13 +132,13 @@ def lstm() -> Workload:
 
     steps = n // batch
     k = h + d + 1                             # rows of [U; W; b]
-    # a step's two products go in p and q column blocks on one OpenBLAS
+    # a step's two products go in p and q row blocks on one OpenBLAS
     # thread (``nnkit._blas.small_blocks``), 1 on several
     p, q = small_blocks(batch, k, 4 * h), small_blocks(batch, 4 * h, h)
     lstm_products = [
-        (batch, k, 4 * h // p, steps * t * p),  # [h_{t-1}, x_t, 1] [U; W; b]
+        (batch // p, k, 4 * h, steps * t * p),  # [h_{t-1}, x_t, 1] [U; W; b]
         (k, batch * t, 4 * h, steps),         # [dU; dW; db], all steps
-        (batch, 4 * h, h // q, steps * t * q),  # dh_{t-1} = da U^T
+        (batch // q, 4 * h, h, steps * t * q),  # dh_{t-1} = da U^T
     ]                                         # (no dx: x is the data)
     dense = [(batch, h, 1, steps), (h, batch, 1, steps),
              (batch, 1, h, steps)]

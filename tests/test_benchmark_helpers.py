@@ -52,7 +52,7 @@ def test_workload_products_fit_the_model(name):
     batch and step for the LSTM); a convolution's has one more row, its
     bias (the bias trick, ``Im2colMixin``); the LSTM's step multiplies
     [h_{t-1}, x_t, 1] by its stacked [U; W; b] (``LSTM._stacked_matmul``),
-    in column blocks on one OpenBLAS thread (their columns add up to n).
+    in row blocks on one OpenBLAS thread (their rows add up to a batch).
     """
     w = workloads.WORKLOADS[name]()
     model = w.build()
@@ -65,8 +65,10 @@ def test_workload_products_fit_the_model(name):
         k, n = int(np.prod(p.data.shape[:-1])), p.data.shape[-1]
         rows = ((k, k + 1) if p.data.ndim == 4
                 else (stacked,) if p.path.startswith("lstm") else (k,))
-        counts = [t * nn // n for m, kk, nn, t in w.executed
-                  if kk in rows and n % nn == 0 and m % w.batch_size == 0]
+        counts = [t * nn // n * min(m, w.batch_size) // w.batch_size
+                  for m, kk, nn, t in w.executed
+                  if kk in rows and n % nn == 0
+                  and (m % w.batch_size == 0 or w.batch_size % m == 0)]
         assert counts and counts[0] in (w.steps, w.steps * 100), p.path
     assert w.flops == common.product_flops(w.executed) > 0
 

@@ -531,7 +531,7 @@ def test_a_recurrent_layer_shared_by_two_inputs_passes_the_check(cls):
     assert max(errors.values()) < PASS, errors
 
 
-# ----- the LSTM's step products in column blocks --------------------------
+# ----- the LSTM's step products in row blocks -----------------------------
 def test_small_blocks_split_a_product_only_on_one_openblas_thread(
         monkeypatch):
     """The benchmark LSTM's step products go in blocks of <= 10^6
@@ -539,28 +539,31 @@ def test_small_blocks_split_a_product_only_on_one_openblas_thread(
     from nnkit import _blas
 
     monkeypatch.setattr(_blas, "one_openblas_thread", lambda: True)
-    assert _blas.small_blocks(64, 137, 512) == 8    # 64 columns
-    assert _blas.small_blocks(64, 512, 128) == 8    # 16 columns
+    assert _blas.small_blocks(64, 137, 512) == 8    # 8 rows
+    assert _blas.small_blocks(64, 512, 128) == 8    # 8 rows
+    assert _blas.small_blocks(64, 137, 128) == 2    # a gate's: 32 rows
     assert _blas.small_blocks(3, 7, 16) == 1        # small already
-    assert _blas.small_blocks(4096, 512, 64) == 1   # < 16 columns
+    assert _blas.small_blocks(4, 512, 4096) == 1    # < 4 rows a block
     monkeypatch.setattr(_blas, "one_openblas_thread", lambda: False)
     assert _blas.small_blocks(64, 137, 512) == 1
 
 
 @pytest.mark.parametrize("kw", [{}, {"return_sequences": True,
                                      "bptt_truncate": 3},
-                                {"dropout": 0.3}])
-def test_lstm_products_in_column_blocks_match_one_product(monkeypatch, kw):
-    """Split into column blocks, the LSTM's step products give what one
+                                {"dropout": 0.3},
+                                {"recurrent_dropout": 0.3}])
+def test_lstm_products_in_row_blocks_match_one_product(monkeypatch, kw):
+    """Split into row blocks, the LSTM's step products give what one
     product per step gives, and pass the gradient check."""
     from nnkit import _blas
     from nnkit.gradcheck import check_layer
 
     rng = np.random.default_rng(8)
-    x = rng.standard_normal((3, 5, 2))
-    # (3, 35) x (35, 32) and (3, 128) x (128, 16) count as small: 4 and
-    # 2 blocks
-    monkeypatch.setattr(_blas, "SMALL_MATMUL", 3 * 128 * 16)
+    x = rng.standard_normal((8, 5, 2))
+    # (8, 35) x (35, 128) and (8, 128) x (128, 32) are not small, their
+    # halves are: 2 blocks each; a gate's (8, 35) x (35, 32) (recurrent
+    # dropout) is small
+    monkeypatch.setattr(_blas, "SMALL_MATMUL", 4 * 35 * 128)
     layers, results = [make(LSTM, 32, seed=1, **kw) for _ in range(2)], []
     for layer, split in zip(layers, (False, True)):
         # the blocks are chosen with the work arrays, on the first call
@@ -571,8 +574,12 @@ def test_lstm_products_in_column_blocks_match_one_product(monkeypatch, kw):
         out = layer.forward(x, training=True)
         dx = layer.backward(np.ones_like(out))
         results.append([out, dx, *(p.grad for p in layer.parameters())])
-    assert len(layers[1]._cache[-1].steps[0].a_blocks) == 4
-    assert len(layers[1]._cache[-1].steps[0].dh_blocks) == 2
+    a_split = 1 if "recurrent_dropout" in kw else 2
+    for layer, blocks in zip(layers, (1, 2)):
+        step = layer._cache[-1].steps[0]
+        p = min(blocks, a_split)
+        assert step.a_blocks.shape[-3:-1] == (p, 8 // p)
+        assert step.dh_blocks.shape == (blocks, 8 // blocks, 32)
     for a, b in zip(*results):
         np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-14)
     if not kw:                      # truncation and dropout change it

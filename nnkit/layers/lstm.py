@@ -26,7 +26,7 @@ gradients are sums over the steps, dW = sum_t x_t^T da, dU = sum_t
 h_{t-1}^T da, db = sum_t da. For speed a is one matmul per step,
 a = [h_{t-1}, x_t, 1] [U; W; b] (the rows stacked), and after the loop
 one matmul gives [dU; dW; db] (``_weight_grads``); on one OpenBLAS
-thread a step's two products go in column blocks, which its faster
+thread a step's two products go in row blocks, which its faster
 small-matrix kernels take (``nnkit._blas``). The loop over the
 steps (with masks) is in ``recurrent.py``, dropout in
 ``recurrent_dropout.py`` (with ``recurrent_dropout``, gate j sees
@@ -47,7 +47,7 @@ import numpy as np
 
 from .. import _validate as check
 from .. import activations
-from .._blas import column_blocks, small_blocks
+from .._blas import row_blocks, small_blocks
 from .recurrent import Recurrent
 from .recurrent_dropout import by_gate
 
@@ -121,22 +121,23 @@ class LSTM(Recurrent):
         # it writes da into one small array and keeps the gates
         da = np.empty((N, 4 * H), dtype)
         dh = np.empty((T, N, H), dtype)              # dh_{t-1} of step t
-        # the steps' products in column blocks (``nnkit._blas``): p of
-        # a_t (none with recurrent dropout), q of dh_{t-1}
-        p = small_blocks(N, K, 4 * H) if G == 1 else 1
+        # the steps' products in row blocks (``nnkit._blas``): p of a_t
+        # (of each gate's with recurrent dropout), q of dh_{t-1}
+        p = small_blocks(N, K, 4 * H // G)
         q = small_blocks(N, 4 * H, H)
         k = self.bptt_truncate
-        a_blocks = column_blocks(a, p) if G == 1 else a
-        steps = [_Step(xh[t], a, a_blocks, gates[t], c[t], g_c[t], h[t + 1],
-                       dxz[t] if k is None or k >= T else da, dgates,
-                       dh[t], column_blocks(dh[t], q))
-                 for t in range(T)]
-        return SimpleNamespace(xh=xh, h=h, dxz=dxz, dhz=dxz, steps=steps,
-                               blocks=(p, q))
+        steps = []
+        for t in range(T):
+            da_t = dxz[t] if k is None or k >= T else da
+            steps.append(_Step(
+                xh[t], row_blocks(xh[t, 0] if G == 1 else xh[t], p), a,
+                row_blocks(a, p), gates[t], c[t], g_c[t], h[t + 1], da_t,
+                row_blocks(da_t, q), dgates, dh[t], row_blocks(dh[t], q)))
+        return SimpleNamespace(xh=xh, h=h, dxz=dxz, dhz=dxz, steps=steps)
 
     def _input_projection(self, xs, work):
         """Put x_t (times the dropout masks) into every step's xh_t and
-        stack the weights, (K, 4H) (gate by gate, (4, K, H), with
+        stack the weights, (K, 4H) (gate by gate, (4, 1, K, H), with
         recurrent dropout); returns the steps."""
         H, D = self.units, xs.shape[-1]
         work.gates_spent = False                     # see ``backward``
@@ -151,13 +152,11 @@ class LSTM(Recurrent):
             # a_i, a_f, a_o halved (exact: a power of two) for
             # sigma(a) = (1 + tanh(a / 2)) / 2 in ``_gate_values``
             stacked.reshape(len(stacked), 4, -1)[:, [0, 1, 3]] *= 0.5
-        p, q = work.blocks
-        self._stacked = (column_blocks(stacked, p)     # (p, K, 4H / p)
-                         if self.recurrent_dropout_masks is None
-                         else by_gate(stacked, 4))
-        # U^T for dh_{t-1} = da U^T, as q contiguous column blocks
+        self._stacked = (stacked if self.recurrent_dropout_masks is None
+                         else by_gate(stacked, 4)[:, None])
+        # U^T, contiguous, for dh_{t-1} = da U^T
         self._recurrent_kernel_t = np.ascontiguousarray(
-            column_blocks(self.recurrent_kernel.data.T, q))
+            self.recurrent_kernel.data.T)
         return work.steps
 
     def cell_forward(self, step, states):
@@ -234,9 +233,8 @@ class LSTM(Recurrent):
     def _stacked_matmul(self, step):
         """a_t = xh_t [U; W; b] as a (4, N, H) view of ``step.a``: one
         matmul (N, K) x (K, 4H), or gate by gate with recurrent dropout."""
-        # in column blocks, for OpenBLAS' faster kernels (nnkit._blas)
-        np.matmul(step.xh if len(step.xh) > 1 else step.xh[0],
-                  self._stacked, out=step.a_blocks)
+        # in row blocks, for OpenBLAS' faster kernels (nnkit._blas)
+        np.matmul(step.xh_blocks, self._stacked, out=step.a_blocks)
         a = step.a
         return a if a.ndim == 3 else a.reshape(len(a), 4, -1).swapaxes(0, 1)
 
@@ -248,8 +246,9 @@ class LSTM(Recurrent):
         in ``Recurrent``), da (N, 4H) -> (N, H)."""
         if self.recurrent_dropout_masks is not None:
             return self.recurrent_matmul_backward(da)
-        # in column blocks, for OpenBLAS' faster kernels (nnkit._blas)
-        np.matmul(da, self._recurrent_kernel_t, out=step.dh_blocks)
+        # in row blocks, for OpenBLAS' faster kernels (nnkit._blas)
+        np.matmul(step.da_blocks, self._recurrent_kernel_t,
+                  out=step.dh_blocks)
         return step.dh
 
     def _put_h(self, xh: np.ndarray, h_prev: np.ndarray) -> None:
@@ -323,15 +322,18 @@ class _Step(NamedTuple):
     where noted), reused from batch to batch."""
 
     xh: np.ndarray         # [h_{t-1}, x_t, 1], (G, N, K), G 1 or 4
+    xh_blocks: np.ndarray  # xh in row blocks, (p, N / p, K) (G = 1) or
+    #                        (4, p, N / p, K)
     a: np.ndarray          # a_t, (N, 4H) or (4, N, H) (one for every step)
-    a_blocks: np.ndarray   # a in column blocks, (p, N, 4H / p)
+    a_blocks: np.ndarray   # a in row blocks, like xh_blocks
     gates: np.ndarray      # [i, f, c~, o], (4, N, H)
     c: np.ndarray          # c_t
     g_c: np.ndarray        # g(c_t)
     h: np.ndarray          # h_t
     da: np.ndarray         # dL/da, (N, 4H): dxz[t] (one small array for
     #                        every step with truncated BPTT)
+    da_blocks: np.ndarray  # da in row blocks, (q, N / q, 4H)
     dgates: np.ndarray     # [di, df, dc~, do] (one array for every step)
     dh: np.ndarray         # dL/dh_{t-1} through U (the state's own path
     #                        aside)
-    dh_blocks: np.ndarray  # dh in column blocks, (q, N, H / q)
+    dh_blocks: np.ndarray  # dh in row blocks, (q, N / q, H)

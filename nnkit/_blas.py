@@ -17,7 +17,7 @@ there are no blocks.
 Whether OpenBLAS runs on one thread is asked through threadpoolctl (a
 small pure-Python package the book installs); without it, or with
 another BLAS, products are never split. Measured in the performance
-appendix (book/performance.md, the LSTM's fifth round).
+appendix (book/performance.md, the LSTM's fifth and sixth rounds).
 """
 
 from __future__ import annotations

@@ -126,12 +126,12 @@ class LSTM(Recurrent):
         p = small_blocks(N, K, 4 * H // G)
         q = small_blocks(N, 4 * H, H)
         k = self.bptt_truncate
-        steps = []
+        a_blocks, steps = row_blocks(a, p), []
         for t in range(T):
             da_t = dxz[t] if k is None or k >= T else da
             steps.append(_Step(
                 xh[t], row_blocks(xh[t, 0] if G == 1 else xh[t], p), a,
-                row_blocks(a, p), gates[t], c[t], g_c[t], h[t + 1], da_t,
+                a_blocks, gates[t], c[t], g_c[t], h[t + 1], da_t,
                 row_blocks(da_t, q), dgates, dh[t], row_blocks(dh[t], q)))
         return SimpleNamespace(xh=xh, h=h, dxz=dxz, dhz=dxz, steps=steps)
 
